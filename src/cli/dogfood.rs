@@ -1,0 +1,113 @@
+//! `beast dogfood <KIND>` — record a piece of work and whether BEAST MODE generated it.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::Context;
+use crate::domain::catalog::fmt_number;
+use crate::domain::dogfood::{generated_share, DogfoodKind};
+use crate::error;
+use crate::report;
+
+/// Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)
+#[derive(clap::Args)]
+#[command(after_help = "Examples:
+  beast dogfood improvement          an improvement generated with BEAST MODE
+  beast dogfood test --manual        a test written without BEAST MODE
+  beast dogfood doc --note \"API guide\"
+  beast dogfood                      shares against their targets")]
+pub struct Args {
+    /// improvement, test, optimization or doc; omit to show the shares
+    kind: Option<String>,
+    /// The work was done without BEAST MODE (counts against the generated share)
+    #[arg(long)]
+    manual: bool,
+    /// A note kept with the event
+    #[arg(long, value_name = "TEXT")]
+    note: Option<String>,
+}
+
+pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
+    let (catalog, roadmap) = ctx.load_roadmap()?;
+    let Some(typed) = args.kind.as_deref() else {
+        let mut store = ctx.open_store()?;
+        let inputs = report::Inputs {
+            roadmap: &roadmap,
+            catalog: &catalog,
+            today: ctx.today,
+            now: ctx.now,
+        };
+        let r = store.read(|db| report::build(&inputs, db))?;
+        for d in &r.dogfood {
+            let share = d.share.map_or("no events".into(), |s| {
+                format!("{}%", fmt_number(report::round(s, 1)))
+            });
+            let target = d
+                .target
+                .map_or(String::new(), |t| format!(", target {}%", fmt_number(t)));
+            writeln!(
+                out,
+                "{:<13} {} generated, {} manual: {share}{target} — {}",
+                d.kind,
+                d.generated,
+                d.manual,
+                d.verdict.replace('_', " ")
+            )?;
+        }
+        return Ok(());
+    };
+    let Some(kind) = DogfoodKind::parse(typed) else {
+        let near =
+            crate::domain::matching::closest(typed, DogfoodKind::ALL.iter().map(|k| k.as_str()), 1);
+        let hint = near
+            .first()
+            .map(|n| format!("did you mean \"{n}\"? "))
+            .unwrap_or_default();
+        return error::input(format!(
+            "unknown dog-food kind \"{typed}\"; {hint}use improvement, test, optimization or doc"
+        ));
+    };
+    let note = args
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let mut store = ctx.open_store()?;
+    let counts = store.write(|w| {
+        w.add_dogfood(kind, !args.manual, ctx.now, note)?;
+        w.reader().dogfood_counts()
+    })?;
+    let c = counts
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, c)| *c)
+        .unwrap_or_default();
+    let how = if args.manual {
+        "without BEAST MODE"
+    } else {
+        "with BEAST MODE"
+    };
+    let share = generated_share(c.generated, c.manual).unwrap_or(0.0);
+    let target = catalog
+        .dogfood_targets
+        .get(&kind)
+        .map(|t| {
+            let verdict = if share + 1e-9 >= *t { "met" } else { "behind" };
+            format!(", target {}% — {verdict}", fmt_number(*t))
+        })
+        .unwrap_or_default();
+    let article = if kind.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    writeln!(
+        out,
+        "Recorded {article} {kind} done {how}. {kind}: {}/{} generated ({}%){target}",
+        c.generated,
+        c.generated + c.manual,
+        fmt_number(report::round(share, 1))
+    )?;
+    Ok(())
+}

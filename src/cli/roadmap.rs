@@ -1,0 +1,350 @@
+//! `beast roadmap` — browse the roadmap with done/open marks, check roadmap
+//! files, and import the Markdown roadmap format into TOML.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Subcommand;
+
+use super::Context;
+use crate::domain::progress::{tally, Scope};
+use crate::domain::roadmap::{year_of, Month, Roadmap, TaskRef, Year};
+use crate::error;
+use crate::import::markdown;
+use crate::roadmap_files::{parse_year, year_to_toml};
+
+/// Browse the roadmap (whole, a year, a quarter or a month), check it, or import one
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+#[command(after_help = "Examples:
+  beast roadmap                      every year, quarter and month with progress
+  beast roadmap --month 1            one month's tasks with deliverables and metrics
+  beast roadmap --year 3 --quarter 2
+  beast roadmap check                validate the roadmap files in use
+  beast roadmap import year5.md -o roadmap/year5.toml")]
+pub struct Args {
+    #[command(subcommand)]
+    command: Option<RoadmapCommand>,
+    /// Show one year (1, 3, 4 …)
+    #[arg(long, value_name = "N")]
+    year: Option<u32>,
+    /// Show one quarter (1–4) of --year, or of the current year
+    #[arg(long, value_name = "Q")]
+    quarter: Option<u32>,
+    /// Show one month (1–48) in detail
+    #[arg(long, value_name = "M", conflicts_with_all = ["year", "quarter"])]
+    month: Option<u32>,
+}
+
+#[derive(Subcommand)]
+enum RoadmapCommand {
+    /// Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML
+    Import {
+        /// The Markdown file
+        file: PathBuf,
+        /// Write the TOML here instead of stdout
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Validate the roadmap files in use and summarise them
+    Check,
+}
+
+pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
+    match args.command {
+        Some(RoadmapCommand::Import { file, output }) => import(&file, output.as_deref(), out),
+        Some(RoadmapCommand::Check) => check(ctx, out),
+        None => browse(ctx, args.year, args.quarter, args.month, out),
+    }
+}
+
+fn import(
+    file: &std::path::Path,
+    output: Option<&std::path::Path>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let text = match std::fs::read(file) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                return error::input(format!(
+                    "{} is not UTF-8 text; save it as UTF-8 and retry",
+                    file.display()
+                ))
+            }
+        },
+        Err(e) => {
+            return error::input(format!(
+                "cannot read {}: {e}; check the path",
+                file.display()
+            ))
+        }
+    };
+    let name = file.display().to_string();
+    let year = markdown::parse(&name, &text)?;
+    let source = file
+        .file_name()
+        .map_or(name.clone(), |n| n.to_string_lossy().into_owned());
+    let header = format!(
+        "Year {} of the BEAST MODE ML/LLM roadmap, imported from {source} by `beast roadmap import`.\nEdit freely: beast reads this file, not the Markdown.",
+        year.number
+    );
+    let toml = year_to_toml(&year, &header);
+    // The output must load back to the same tree; check before writing anything.
+    match parse_year("<imported>", &toml) {
+        Ok(back) if back == year => {}
+        Ok(_) => {
+            return error::input(format!(
+            "{name}: the converted TOML does not read back to the same roadmap; please report this"
+        ))
+        }
+        Err(e) => return error::input(format!("{name}: the imported roadmap is not valid: {e:#}")),
+    }
+    let tasks: usize = year
+        .quarters
+        .iter()
+        .flat_map(|q| &q.months)
+        .flat_map(|m| &m.blocks)
+        .map(|b| b.tasks.len())
+        .sum();
+    let months = year.quarters.iter().map(|q| q.months.len()).sum::<usize>();
+    let blocks: usize = year
+        .quarters
+        .iter()
+        .flat_map(|q| &q.months)
+        .map(|m| m.blocks.len())
+        .sum();
+    match output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &toml) {
+                return error::input(format!(
+                    "cannot write {}: {e}; choose a writable -o path",
+                    path.display()
+                ));
+            }
+            writeln!(
+                out,
+                "wrote {}: year {}, {months} months, {blocks} week blocks, {tasks} tasks",
+                path.display(),
+                year.number
+            )?;
+        }
+        None => out.write_all(toml.as_bytes())?,
+    }
+    Ok(())
+}
+
+fn check(ctx: &Context, out: &mut dyn Write) -> Result<()> {
+    let (catalog, roadmap) = ctx.load_roadmap()?;
+    let targets: usize = catalog.metrics.iter().map(|m| m.targets.len()).sum();
+    let years: Vec<String> = roadmap.years.iter().map(|y| y.number.to_string()).collect();
+    let blocks: usize = roadmap.months().map(|m| m.blocks.len()).sum();
+    writeln!(
+        out,
+        "ok: years {} · {} months · {blocks} week blocks · {} tasks · {} metrics · {targets} targets",
+        years.join(", "),
+        roadmap.months().count(),
+        roadmap.task_count(),
+        catalog.metrics.len()
+    )?;
+    for y in roadmap.missing_years() {
+        writeln!(
+            out,
+            "note: year {y} has no roadmap file; its months count as unplanned"
+        )?;
+    }
+    Ok(())
+}
+
+fn done_set(ctx: &Context) -> Result<HashSet<TaskRef>> {
+    let mut store = ctx.open_store()?;
+    store.read(|r| {
+        Ok(r.planned_completions()?
+            .iter()
+            .filter_map(|c| c.task_ref())
+            .collect())
+    })
+}
+
+fn loaded_years(roadmap: &Roadmap) -> String {
+    roadmap
+        .years
+        .iter()
+        .map(|y| y.number.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn browse(
+    ctx: &Context,
+    year: Option<u32>,
+    quarter: Option<u32>,
+    month: Option<u32>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (_, roadmap) = ctx.load_roadmap()?;
+    if let Some(q) = quarter {
+        if !(1..=4).contains(&q) {
+            return error::input(format!("quarter {q} is outside quarters 1–4"));
+        }
+    }
+    if let Some(m) = month {
+        let m = super::parse_month(&m.to_string())?;
+        let Some(month) = roadmap.month(m) else {
+            return error::input(super::no_roadmap_for(&roadmap, m));
+        };
+        let done = done_set(ctx)?;
+        return print_month(out, month, &done, true);
+    }
+    let year = match (year, quarter) {
+        (Some(y), _) => Some(y),
+        (None, Some(_)) => {
+            let pos = crate::domain::Position::from_date(ctx.today);
+            Some(pos.roadmap_month().map(year_of).unwrap_or(1))
+        }
+        (None, None) => None,
+    };
+    if let Some(y) = year {
+        if roadmap.year(y).is_none() {
+            return error::input(format!(
+                "year {y} has no roadmap{}; loaded years: {}",
+                if y == 2 {
+                    " yet (no source document)"
+                } else {
+                    ""
+                },
+                loaded_years(&roadmap)
+            ));
+        }
+    }
+    let done = done_set(ctx)?;
+    for y in roadmap
+        .years
+        .iter()
+        .filter(|y| year.is_none_or(|n| n == y.number))
+    {
+        print_year(out, &roadmap, y, quarter, &done)?;
+    }
+    if year.is_none() {
+        for y in roadmap.missing_years() {
+            writeln!(out, "\nYear {y} — no roadmap yet (no source document)")?;
+        }
+    }
+    Ok(())
+}
+
+fn print_year(
+    out: &mut dyn Write,
+    roadmap: &Roadmap,
+    y: &Year,
+    quarter: Option<u32>,
+    done: &HashSet<TaskRef>,
+) -> Result<()> {
+    let t = tally(roadmap, done, Scope::Year(y.number));
+    writeln!(
+        out,
+        "Year {} — {} ({}/{} tasks)",
+        y.number, y.title, t.completed, t.total
+    )?;
+    for q in y
+        .quarters
+        .iter()
+        .filter(|q| quarter.is_none_or(|n| n == q.number))
+    {
+        let t = tally(roadmap, done, Scope::Quarter(y.number, q.number));
+        writeln!(
+            out,
+            "  Q{} {} ({}/{})",
+            q.number, q.theme, t.completed, t.total
+        )?;
+        for m in &q.months {
+            print_month_brief(out, m, done)?;
+        }
+    }
+    Ok(())
+}
+
+fn mark(done: bool) -> &'static str {
+    if done {
+        "[x]"
+    } else {
+        "[ ]"
+    }
+}
+
+fn is_done(done: &HashSet<TaskRef>, m: &Month, first_week: u8, title: &str) -> bool {
+    done.contains(&TaskRef {
+        month: m.number,
+        block_first_week: first_week,
+        key: crate::domain::matching::normalize(title),
+    })
+}
+
+fn print_month_brief(out: &mut dyn Write, m: &Month, done: &HashSet<TaskRef>) -> Result<()> {
+    let total = m.tasks().count();
+    let completed = m
+        .tasks()
+        .filter(|(b, t)| is_done(done, m, b.weeks.first, &t.title))
+        .count();
+    writeln!(
+        out,
+        "    Month {}: {} ({completed}/{total})",
+        m.number, m.title
+    )?;
+    for b in &m.blocks {
+        writeln!(out, "      Weeks {}: {}", b.weeks, b.title)?;
+        for t in &b.tasks {
+            writeln!(
+                out,
+                "        {} {}",
+                mark(is_done(done, m, b.weeks.first, &t.title)),
+                t.title
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn print_month(
+    out: &mut dyn Write,
+    m: &Month,
+    done: &HashSet<TaskRef>,
+    _detail: bool,
+) -> Result<()> {
+    let total = m.tasks().count();
+    let completed = m
+        .tasks()
+        .filter(|(b, t)| is_done(done, m, b.weeks.first, &t.title))
+        .count();
+    writeln!(
+        out,
+        "Month {}: {} ({completed}/{total} done)",
+        m.number, m.title
+    )?;
+    if let Some(d) = &m.dogfood {
+        writeln!(out, "Dog food: {d}")?;
+    }
+    for b in &m.blocks {
+        writeln!(out, "\nWeeks {}: {}", b.weeks, b.title)?;
+        if let Some(d) = &b.dogfood {
+            writeln!(out, "  Dog food: {d}")?;
+        }
+        for t in &b.tasks {
+            writeln!(
+                out,
+                "  {} {}",
+                mark(is_done(done, m, b.weeks.first, &t.title)),
+                t.title
+            )?;
+            if let Some(d) = &t.deliverable {
+                writeln!(out, "      deliverable: {d}")?;
+            }
+            if let Some(mt) = &t.metric {
+                writeln!(out, "      metric: {mt}")?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,111 @@
+//! Where the calendar puts us on the roadmap.
+//!
+//! The old tracker printed "Month 1, Week 1" months after the start because it
+//! stored the position instead of deriving it. Here the position is a pure
+//! function of the date: month = months since 2026-01 + 1, and the week is
+//! 1 for days 1–7, 2 for 8–14, 3 for 15–21 and 4 from day 22 on.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::roadmap::{LAST_MONTH, MONTHS_PER_YEAR};
+
+/// The calendar month in which roadmap month 1 falls.
+pub const START_YEAR: i32 = 2026;
+pub const START_MONTH: u32 = 1;
+
+/// The roadmap position of a date. `month` may be below 1 (before the start) or
+/// above 48 (after the last planned month); those are reported, not clamped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub month: i32,
+    pub week: u8,
+}
+
+impl Position {
+    pub fn from_date(date: NaiveDate) -> Position {
+        let months = (date.year() - START_YEAR) * 12 + date.month() as i32 - START_MONTH as i32;
+        let week = match date.day() {
+            1..=7 => 1,
+            8..=14 => 2,
+            15..=21 => 3,
+            _ => 4,
+        };
+        Position {
+            month: months + 1,
+            week,
+        }
+    }
+
+    /// The roadmap year (1-based); 0 or less before the start.
+    pub fn year(self) -> i32 {
+        (self.month - 1).div_euclid(MONTHS_PER_YEAR as i32) + 1
+    }
+
+    /// The quarter within the year, 1–4.
+    pub fn quarter(self) -> u32 {
+        ((self.month - 1).rem_euclid(MONTHS_PER_YEAR as i32) / 3 + 1) as u32
+    }
+
+    /// The month as a roadmap month number, if the date lies inside months 1–48.
+    pub fn roadmap_month(self) -> Option<u32> {
+        (1..=LAST_MONTH as i32)
+            .contains(&self.month)
+            .then_some(self.month as u32)
+    }
+
+    /// Elapsed roadmap time in months at the end of the current week: the first
+    /// week of month 1 is 0.25, the end of month 12 is 12.0. Checkpoint targets
+    /// fall due at the end of their month, so a target for month M sits at M.
+    pub fn elapsed_months(self) -> f64 {
+        (self.month - 1) as f64 + f64::from(self.week) / 4.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pos(y: i32, m: u32, d: u32) -> Position {
+        Position::from_date(NaiveDate::from_ymd_opt(y, m, d).unwrap())
+    }
+
+    #[test]
+    fn month_counts_from_january_2026() {
+        assert_eq!(pos(2026, 1, 1).month, 1);
+        assert_eq!(pos(2026, 11, 22).month, 11);
+        assert_eq!(pos(2027, 1, 1).month, 13);
+        assert_eq!(pos(2028, 1, 15).month, 25);
+        assert_eq!(pos(2029, 12, 31).month, 48);
+        assert_eq!(pos(2030, 1, 1).month, 49);
+        assert_eq!(pos(2025, 12, 31).month, 0);
+    }
+
+    #[test]
+    fn week_boundaries_fall_on_days_8_15_and_22() {
+        let weeks: Vec<u8> = [1, 7, 8, 14, 15, 21, 22, 31]
+            .iter()
+            .map(|d| pos(2026, 3, *d).week)
+            .collect();
+        assert_eq!(weeks, vec![1, 1, 2, 2, 3, 3, 4, 4]);
+        assert_eq!(pos(2026, 2, 28).week, 4);
+    }
+
+    #[test]
+    fn year_and_quarter_follow_the_month() {
+        let p = pos(2026, 11, 22);
+        assert_eq!((p.year(), p.quarter()), (1, 4));
+        let p = pos(2027, 4, 1);
+        assert_eq!((p.year(), p.quarter(), p.month), (2, 2, 16));
+        let p = pos(2025, 12, 1);
+        assert_eq!((p.year(), p.quarter()), (0, 4));
+        assert_eq!(p.roadmap_month(), None);
+        assert_eq!(pos(2029, 12, 1).roadmap_month(), Some(48));
+    }
+
+    #[test]
+    fn elapsed_months_reaches_the_checkpoint_at_month_end() {
+        assert_eq!(pos(2026, 1, 1).elapsed_months(), 0.25);
+        assert_eq!(pos(2026, 1, 31).elapsed_months(), 1.0);
+        assert_eq!(pos(2026, 3, 10).elapsed_months(), 2.5);
+    }
+}

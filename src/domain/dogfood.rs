@@ -1,0 +1,81 @@
+//! Dog-fooding: how much of the team's work was generated with BEAST MODE.
+
+use std::fmt;
+
+/// The kinds of work the roadmap tracks dog-fooding for (seed 000).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DogfoodKind {
+    Improvement,
+    Test,
+    Optimization,
+    Doc,
+}
+
+impl DogfoodKind {
+    pub const ALL: [DogfoodKind; 4] = [
+        DogfoodKind::Improvement,
+        DogfoodKind::Test,
+        DogfoodKind::Optimization,
+        DogfoodKind::Doc,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DogfoodKind::Improvement => "improvement",
+            DogfoodKind::Test => "test",
+            DogfoodKind::Optimization => "optimization",
+            DogfoodKind::Doc => "doc",
+        }
+    }
+
+    /// Accepts the kind in any case, and the plural or long forms people type
+    /// ("tests", "docs", "documentation").
+    pub fn parse(text: &str) -> Option<DogfoodKind> {
+        let norm = super::matching::normalize(text);
+        let kind = match norm.as_str() {
+            "improvement" | "improvements" => DogfoodKind::Improvement,
+            "test" | "tests" => DogfoodKind::Test,
+            "optimization" | "optimizations" | "optimisation" | "optimisations" => {
+                DogfoodKind::Optimization
+            }
+            "doc" | "docs" | "documentation" => DogfoodKind::Doc,
+            _ => return None,
+        };
+        Some(kind)
+    }
+}
+
+impl fmt::Display for DogfoodKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Share (0–100) of events generated with BEAST MODE; `None` with no events.
+pub fn generated_share(generated: u64, manual: u64) -> Option<f64> {
+    let total = generated + manual;
+    (total > 0).then(|| generated as f64 * 100.0 / total as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_parse_leniently() {
+        assert_eq!(
+            DogfoodKind::parse("Improvement"),
+            Some(DogfoodKind::Improvement)
+        );
+        assert_eq!(DogfoodKind::parse("tests"), Some(DogfoodKind::Test));
+        assert_eq!(DogfoodKind::parse("docs"), Some(DogfoodKind::Doc));
+        assert_eq!(DogfoodKind::parse("refactor"), None);
+    }
+
+    #[test]
+    fn share_is_generated_over_all() {
+        assert_eq!(generated_share(0, 0), None);
+        assert_eq!(generated_share(3, 1), Some(75.0));
+        assert_eq!(generated_share(0, 5), Some(0.0));
+    }
+}

@@ -1,0 +1,378 @@
+//! The report: one model of "where the team stands", built from the roadmap,
+//! the catalog, the store and the date, and rendered by one file per format.
+//!
+//! `status` (terminal), `status --json`, `report` (JSON) and
+//! `report --format markdown` all render the same [`Report`], so they can never
+//! disagree about a number.
+
+pub mod json;
+pub mod markdown;
+pub mod terminal;
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+
+use anyhow::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::domain::catalog::Catalog;
+use crate::domain::dogfood::generated_share;
+use crate::domain::progress::{tally, Scope, Tally};
+use crate::domain::roadmap::{Roadmap, TaskRef};
+use crate::domain::{Position, Verdict};
+use crate::store::{Completion, Reader};
+
+/// Version of the report's JSON shape; bumped on incompatible changes.
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+/// How many readings the trend column shows.
+pub const TREND_LEN: usize = 8;
+
+/// Renders a report in one output format.
+pub trait Format {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> Result<()>;
+}
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub generated_at: String,
+    pub today: String,
+    pub current: Current,
+    pub roadmap: RoadmapInfo,
+    pub progress: Progress,
+    /// The current month's planned tasks and whether they are done.
+    pub month_tasks: Vec<TaskStatus>,
+    pub metrics: Vec<MetricReport>,
+    pub dogfood: Vec<DogfoodReport>,
+    /// Ad-hoc (unplanned) work per month; never part of the denominators.
+    pub adhoc: Vec<AdhocMonth>,
+    /// The latest completions, newest first.
+    pub recent: Vec<RecentCompletion>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Current {
+    pub year: i32,
+    pub quarter: u32,
+    pub month: i32,
+    pub week: u8,
+    /// `planned` (the month has a roadmap), `unplanned` (its year has no
+    /// roadmap file, like year 2), `not_started` or `finished`.
+    pub state: &'static str,
+    pub month_title: Option<String>,
+    pub quarter_theme: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RoadmapInfo {
+    pub years: Vec<u32>,
+    pub missing_years: Vec<u32>,
+    pub tasks: usize,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Count {
+    pub completed: usize,
+    pub total: usize,
+    /// 0–100, or null when the scope has no planned tasks.
+    pub percent: Option<f64>,
+}
+
+impl From<Tally> for Count {
+    fn from(t: Tally) -> Count {
+        Count {
+            completed: t.completed,
+            total: t.total,
+            percent: t.percent().map(|p| round(p, 2)),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Progress {
+    pub overall: Count,
+    pub year: Count,
+    pub quarter: Count,
+    pub month: Count,
+    pub months: Vec<MonthCount>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MonthCount {
+    pub month: u32,
+    pub title: String,
+    pub completed: usize,
+    pub total: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TaskStatus {
+    pub weeks: String,
+    pub block: String,
+    pub title: String,
+    pub done: bool,
+    /// The week the work was recorded as done.
+    pub week_done: Option<u8>,
+    /// `early`, `on_time` or `late` relative to the task's week block.
+    pub timing: Option<&'static str>,
+    pub completed_at: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LatestReading {
+    pub value: f64,
+    pub at: String,
+    pub source: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct TargetOut {
+    pub month: u32,
+    pub value: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MetricReport {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub direction: &'static str,
+    pub baseline: Option<f64>,
+    pub count: u64,
+    pub latest: Option<LatestReading>,
+    pub target: Option<TargetOut>,
+    pub paced_target: Option<f64>,
+    pub verdict: &'static str,
+    /// The last readings, oldest first.
+    pub trend: Vec<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DogfoodReport {
+    pub kind: &'static str,
+    pub generated: u64,
+    pub manual: u64,
+    /// Share generated with BEAST MODE, 0–100; null with no events.
+    pub share: Option<f64>,
+    pub target: Option<f64>,
+    pub verdict: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AdhocMonth {
+    pub month: u32,
+    pub count: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RecentCompletion {
+    pub month: u32,
+    pub week: u8,
+    pub title: String,
+    pub adhoc: bool,
+    pub completed_at: String,
+    pub note: Option<String>,
+}
+
+/// Rounds to `places` decimals, to keep float noise out of the JSON.
+pub fn round(value: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (value * f).round() / f
+}
+
+/// early / on_time / late for work done in `week` on a task planned for `weeks`.
+pub fn timing(weeks: crate::domain::WeekRange, week: u8) -> &'static str {
+    if week < weeks.first {
+        "early"
+    } else if week > weeks.last {
+        "late"
+    } else {
+        "on_time"
+    }
+}
+
+/// Everything a report needs besides the store.
+pub struct Inputs<'a> {
+    pub roadmap: &'a Roadmap,
+    pub catalog: &'a Catalog,
+    pub today: NaiveDate,
+    pub now: DateTime<Utc>,
+}
+
+pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
+    let Inputs {
+        roadmap,
+        catalog,
+        today,
+        now,
+    } = *inputs;
+    let pos = Position::from_date(today);
+    let completions = db.planned_completions()?;
+    let by_ref: HashMap<TaskRef, &Completion> = completions
+        .iter()
+        .filter_map(|c| c.task_ref().map(|r| (r, c)))
+        .collect();
+    let done: HashSet<TaskRef> = by_ref.keys().cloned().collect();
+
+    let month = pos.roadmap_month();
+    let current_month = month.and_then(|m| roadmap.month(m));
+    let quarter = month.and_then(|m| {
+        roadmap
+            .year(crate::domain::roadmap::year_of(m))?
+            .quarters
+            .iter()
+            .find(|q| q.number == pos.quarter())
+    });
+    let state = match month {
+        None if pos.month < 1 => "not_started",
+        None => "finished",
+        Some(_) if current_month.is_some() => "planned",
+        Some(_) => "unplanned",
+    };
+
+    let scoped = |scope: Option<Scope>| -> Count {
+        scope
+            .map_or(Tally::default(), |s| tally(roadmap, &done, s))
+            .into()
+    };
+    let year_scope = month.map(crate::domain::roadmap::year_of);
+    let progress = Progress {
+        overall: scoped(Some(Scope::Overall)),
+        year: scoped(year_scope.map(Scope::Year)),
+        quarter: scoped(year_scope.map(|y| Scope::Quarter(y, pos.quarter()))),
+        month: scoped(month.map(Scope::Month)),
+        months: roadmap
+            .months()
+            .map(|m| {
+                let t = tally(roadmap, &done, Scope::Month(m.number));
+                MonthCount {
+                    month: m.number,
+                    title: m.title.clone(),
+                    completed: t.completed,
+                    total: t.total,
+                }
+            })
+            .collect(),
+    };
+
+    let month_tasks = current_month
+        .map(|m| {
+            m.tasks()
+                .map(|(block, task)| {
+                    let r = TaskRef {
+                        month: m.number,
+                        block_first_week: block.weeks.first,
+                        key: crate::domain::matching::normalize(&task.title),
+                    };
+                    let c = by_ref.get(&r);
+                    TaskStatus {
+                        weeks: block.weeks.to_string(),
+                        block: block.title.clone(),
+                        title: task.title.clone(),
+                        done: c.is_some(),
+                        week_done: c.map(|c| c.week),
+                        timing: c.map(|c| timing(block.weeks, c.week)),
+                        completed_at: c.map(|c| c.completed_at.clone()),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let mut metrics = Vec::with_capacity(catalog.metrics.len());
+    for def in &catalog.metrics {
+        let readings = db.latest_readings(&def.id, TREND_LEN)?;
+        let latest = readings.first();
+        let paced = def.paced_target(pos);
+        metrics.push(MetricReport {
+            id: def.id.clone(),
+            name: def.name.clone(),
+            unit: def.unit.clone(),
+            direction: def.direction.as_str(),
+            baseline: def.baseline,
+            count: db.reading_count(&def.id)?,
+            latest: latest.map(|r| LatestReading {
+                value: r.value,
+                at: r.at.clone(),
+                source: r.source.clone(),
+                note: r.note.clone(),
+            }),
+            target: def.target_in_force(pos).map(|t| TargetOut {
+                month: t.month,
+                value: t.value,
+            }),
+            paced_target: paced.map(|p| round(p, 6)),
+            verdict: def.verdict(latest.map(|r| r.value), pos).as_str(),
+            trend: readings.iter().rev().map(|r| r.value).collect(),
+        });
+    }
+
+    let dogfood = db
+        .dogfood_counts()?
+        .into_iter()
+        .map(|(kind, c)| {
+            let share = generated_share(c.generated, c.manual);
+            let target = catalog.dogfood_targets.get(&kind).copied();
+            let verdict = match (share, target) {
+                (Some(s), Some(t)) if s + 1e-9 >= t => Verdict::Met,
+                (Some(_), Some(_)) => Verdict::Behind,
+                _ => Verdict::NoData,
+            };
+            DogfoodReport {
+                kind: kind.as_str(),
+                generated: c.generated,
+                manual: c.manual,
+                share: share.map(|s| round(s, 2)),
+                target,
+                verdict: verdict.as_str(),
+            }
+        })
+        .collect();
+
+    let adhoc = db
+        .adhoc_per_month()?
+        .into_iter()
+        .map(|(month, count)| AdhocMonth { month, count })
+        .collect();
+    let recent = db
+        .recent_completions(5)?
+        .into_iter()
+        .map(|c| RecentCompletion {
+            month: c.month,
+            week: c.week,
+            title: c.title,
+            adhoc: c.adhoc,
+            completed_at: c.completed_at,
+            note: c.note,
+        })
+        .collect();
+
+    Ok(Report {
+        schema_version: REPORT_SCHEMA_VERSION,
+        generated_at: crate::store::timestamp(now),
+        today: today.format("%Y-%m-%d").to_string(),
+        current: Current {
+            year: pos.year(),
+            quarter: pos.quarter(),
+            month: pos.month,
+            week: pos.week,
+            state,
+            month_title: current_month.map(|m| m.title.clone()),
+            quarter_theme: quarter.map(|q| q.theme.clone()),
+        },
+        roadmap: RoadmapInfo {
+            years: roadmap.years.iter().map(|y| y.number).collect(),
+            missing_years: roadmap.missing_years(),
+            tasks: roadmap.task_count(),
+        },
+        progress,
+        month_tasks,
+        metrics,
+        dogfood,
+        adhoc,
+        recent,
+    })
+}

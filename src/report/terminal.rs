@@ -1,0 +1,332 @@
+//! The `beast status` screen: one screen, readable at a glance, colour only
+//! where the caller allowed it (a terminal, and no `NO_COLOR`).
+
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table};
+
+use super::{Count, Format, MetricReport, Report};
+use crate::domain::catalog::{fmt_number, format_with_unit, significant};
+
+pub struct Terminal {
+    pub color: bool,
+}
+
+const GREEN: &str = "32";
+const YELLOW: &str = "33";
+const DIM: &str = "2";
+const BOLD: &str = "1";
+
+impl Terminal {
+    fn paint(&self, text: &str, code: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn table(&self) -> Table {
+        let mut t = Table::new();
+        t.load_preset(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic);
+        if self.color {
+            t.enforce_styling();
+        } else {
+            t.force_no_tty();
+        }
+        t
+    }
+
+    fn verdict_cell(&self, verdict: &str) -> Cell {
+        let (label, color) = match verdict {
+            "met" => ("met", Color::Green),
+            "on_track" => ("on track", Color::Yellow),
+            "behind" => ("behind", Color::Red),
+            _ => ("no data", Color::DarkGrey),
+        };
+        let cell = Cell::new(label);
+        if self.color {
+            cell.fg(color)
+        } else {
+            cell
+        }
+    }
+}
+
+/// A 20-character progress bar.
+fn bar(count: Count) -> String {
+    const WIDTH: usize = 20;
+    let filled = match count.total {
+        0 => 0,
+        t => (count.completed * WIDTH + t / 2) / t,
+    };
+    format!("{}{}", "█".repeat(filled), "░".repeat(WIDTH - filled))
+}
+
+fn percent(count: Count) -> String {
+    match count.percent {
+        Some(p) => format!("{}%", fmt_number(super::round(p, 0))),
+        None => "—".to_string(),
+    }
+}
+
+/// A sparkline of the last readings, scaled between their own min and max.
+pub fn sparkline(values: &[f64]) -> String {
+    const TICKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let (min, max) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(*v), hi.max(*v))
+        });
+    values
+        .iter()
+        .map(|v| {
+            if (max - min).abs() < f64::EPSILON {
+                TICKS[3]
+            } else {
+                TICKS[(((v - min) / (max - min)) * 7.0).round() as usize]
+            }
+        })
+        .collect()
+}
+
+fn metric_row(m: &MetricReport) -> Vec<String> {
+    let fmt = |v: f64| format_with_unit(v, &m.unit);
+    let latest = m.latest.as_ref().map_or("—".to_string(), |r| {
+        format!("{} ({})", fmt(r.value), r.source)
+    });
+    let target = m.target.map_or("—".to_string(), |t| {
+        format!("{} by M{}", fmt(t.value), t.month)
+    });
+    vec![
+        m.id.clone(),
+        m.baseline.map_or("—".to_string(), fmt),
+        latest,
+        target,
+        m.paced_target
+            .map_or("—".to_string(), |p| fmt(significant(p, 4))),
+    ]
+}
+
+impl Format for Terminal {
+    fn render(&self, r: &Report, out: &mut dyn Write) -> Result<()> {
+        let c = &r.current;
+        let title = self.paint("BEAST MODE roadmap", BOLD);
+        writeln!(out, "{title} — {}", r.today)?;
+        match c.state {
+            "planned" => writeln!(
+                out,
+                "Year {}, Q{} {} · Month {}: {} · Week {}",
+                c.year,
+                c.quarter,
+                c.quarter_theme.as_deref().unwrap_or(""),
+                c.month,
+                c.month_title.as_deref().unwrap_or(""),
+                c.week
+            )?,
+            "unplanned" => writeln!(
+                out,
+                "Year {}, Q{} · Month {} · Week {} — {}",
+                c.year,
+                c.quarter,
+                c.month,
+                c.week,
+                self.paint(
+                    &format!("year {} has no roadmap yet (no source document); progress counts the years that have one", c.year),
+                    YELLOW
+                )
+            )?,
+            "not_started" => writeln!(
+                out,
+                "The roadmap starts in January 2026 (month 1); today is month {}.",
+                c.month
+            )?,
+            _ => writeln!(
+                out,
+                "The roadmap ended with month 48 (December 2029); today is month {}.",
+                c.month
+            )?,
+        }
+
+        let p = &r.progress;
+        writeln!(out, "\n{}", self.paint("Progress", BOLD))?;
+        let mut rows: Vec<(String, Count)> = Vec::new();
+        if c.state == "planned" || c.state == "unplanned" {
+            rows.push((format!("Month {}", c.month), p.month));
+            rows.push((format!("Q{} of year {}", c.quarter, c.year), p.quarter));
+            rows.push((format!("Year {}", c.year), p.year));
+        }
+        rows.push(("Overall".to_string(), p.overall));
+        for (label, count) in rows {
+            let fraction = format!("{}/{}", count.completed, count.total);
+            let graph = if count.total == 0 {
+                self.paint("no planned tasks", DIM)
+            } else {
+                bar(count)
+            };
+            writeln!(
+                out,
+                "  {label:<15} {fraction:>7} {:>5}  {graph}",
+                percent(count)
+            )?;
+        }
+        let years: Vec<String> = r.roadmap.years.iter().map(u32::to_string).collect();
+        let mut note = format!(
+            "  roadmap years {} ({} tasks)",
+            years.join(", "),
+            r.roadmap.tasks
+        );
+        if !r.roadmap.missing_years.is_empty() {
+            let missing: Vec<String> = r.roadmap.missing_years.iter().map(u32::to_string).collect();
+            note.push_str(&format!("; year {} has no roadmap yet", missing.join(", ")));
+        }
+        writeln!(out, "{}", self.paint(&note, DIM))?;
+
+        if !r.month_tasks.is_empty() {
+            writeln!(
+                out,
+                "\n{}",
+                self.paint(&format!("Month {} tasks", c.month), BOLD)
+            )?;
+            let width = r
+                .month_tasks
+                .iter()
+                .map(|t| t.title.chars().count())
+                .max()
+                .unwrap_or(0);
+            for t in &r.month_tasks {
+                let mark = if t.done {
+                    self.paint("[x]", GREEN)
+                } else {
+                    "[ ]".to_string()
+                };
+                let mut line = format!(
+                    "  {mark} {:<width$}  {}",
+                    t.title,
+                    self.paint(&format!("weeks {}", t.weeks), DIM)
+                );
+                if let (Some(week), Some(timing)) = (t.week_done, t.timing) {
+                    let when = match timing {
+                        "early" => " (early)",
+                        "late" => " (late)",
+                        _ => "",
+                    };
+                    line.push_str(&format!(" · done week {week}{when}"));
+                }
+                writeln!(out, "{line}")?;
+            }
+        }
+
+        writeln!(
+            out,
+            "\n{}  {}",
+            self.paint("Metrics", BOLD),
+            self.paint(
+                "target = next checkpoint · paced = the linear path to it, today",
+                DIM
+            )
+        )?;
+        let mut table = self.table();
+        table.set_header(vec![
+            "Metric",
+            "Baseline",
+            "Latest (source)",
+            "Target",
+            "Paced",
+            "Verdict",
+            "Trend",
+        ]);
+        for m in &r.metrics {
+            let mut row: Vec<Cell> = metric_row(m).into_iter().map(Cell::new).collect();
+            row.push(self.verdict_cell(m.verdict));
+            row.push(Cell::new(sparkline(&m.trend)));
+            table.add_row(row);
+        }
+        for i in 1..5 {
+            if let Some(col) = table.column_mut(i) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        writeln!(out, "{table}")?;
+
+        writeln!(
+            out,
+            "\n{}  {}",
+            self.paint("Dog food", BOLD),
+            self.paint("share of work generated with BEAST MODE", DIM)
+        )?;
+        let mut table = self.table();
+        table.set_header(vec![
+            "Kind",
+            "Generated",
+            "Manual",
+            "Share",
+            "Target",
+            "Verdict",
+        ]);
+        for d in &r.dogfood {
+            table.add_row(vec![
+                Cell::new(d.kind),
+                Cell::new(d.generated).set_alignment(CellAlignment::Right),
+                Cell::new(d.manual).set_alignment(CellAlignment::Right),
+                Cell::new(d.share.map_or("—".to_string(), |s| {
+                    format!("{}%", fmt_number(super::round(s, 1)))
+                }))
+                .set_alignment(CellAlignment::Right),
+                Cell::new(
+                    d.target
+                        .map_or("—".to_string(), |t| format!("{}%", fmt_number(t))),
+                )
+                .set_alignment(CellAlignment::Right),
+                self.verdict_cell(d.verdict),
+            ]);
+        }
+        writeln!(out, "{table}")?;
+
+        writeln!(out, "\n{}", self.paint("Recent completions", BOLD))?;
+        if r.recent.is_empty() {
+            writeln!(
+                out,
+                "  none yet — record one with: beast complete <MONTH> <WEEK> \"<task>\""
+            )?;
+        }
+        for c in &r.recent {
+            let adhoc = if c.adhoc { " (ad hoc)" } else { "" };
+            writeln!(
+                out,
+                "  {}  M{} W{}  {}{adhoc}",
+                &c.completed_at[..10.min(c.completed_at.len())],
+                c.month,
+                c.week,
+                c.title
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparkline_scales_between_min_and_max() {
+        assert_eq!(sparkline(&[]), "");
+        assert_eq!(sparkline(&[5.0]), "▄");
+        assert_eq!(sparkline(&[0.0, 50.0, 100.0]), "▁▅█");
+    }
+
+    #[test]
+    fn bar_rounds_to_twenty_cells() {
+        let c = |completed, total| Count {
+            completed,
+            total,
+            percent: None,
+        };
+        assert_eq!(bar(c(0, 0)).chars().filter(|x| *x == '█').count(), 0);
+        assert_eq!(bar(c(1, 2)).chars().filter(|x| *x == '█').count(), 10);
+        assert_eq!(bar(c(3, 3)).chars().filter(|x| *x == '█').count(), 20);
+    }
+}
