@@ -21,11 +21,11 @@ use crate::store::NewReading;
   beast metric latency 200 --note \"after L2 cache\"
   beast metric selection_accuracy 95 --at 2026-03-01
   beast metric cacheHitRate                      the history of one metric")]
-#[command(allow_negative_numbers = true)]
 pub struct Args {
     /// Metric id from the catalog (cacheHitRate, cache_hit_rate and CacheHitRate all work)
     name: Option<String>,
     /// Value to record, in the metric's unit (40 or 40% for a percentage)
+    #[arg(allow_hyphen_values = true)]
     value: Option<String>,
     /// A note kept with the reading
     #[arg(long, value_name = "TEXT")]

@@ -175,7 +175,7 @@ fn one_line_usage_error(e: &clap::Error) -> String {
         _ => {}
     }
     if let Some(ContextValue::Strings(values)) = e.get(ContextKind::ValidValue) {
-        if suggestion.is_none() && !values.is_empty() {
+        if !values.is_empty() {
             msg.push_str(&format!("; possible values: {}", values.join(", ")));
         }
     }

@@ -22,6 +22,12 @@ pub struct Position {
 }
 
 impl Position {
+    /// ```
+    /// use beast::domain::Position;
+    /// use chrono::NaiveDate;
+    /// let p = Position::from_date(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+    /// assert_eq!((p.year(), p.quarter(), p.month, p.week), (1, 4, 11, 4));
+    /// ```
     pub fn from_date(date: NaiveDate) -> Position {
         let months = (date.year() - START_YEAR) * 12 + date.month() as i32 - START_MONTH as i32;
         let week = match date.day() {

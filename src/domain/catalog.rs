@@ -157,7 +157,14 @@ impl MetricDef {
     }
 }
 
-/// Formats a number without float noise: 40 → "40", 99.5 → "99.5", 0.0001 → "0.0001".
+/// Formats a number without float noise.
+///
+/// ```
+/// use beast::domain::catalog::fmt_number;
+/// assert_eq!(fmt_number(40.0), "40");
+/// assert_eq!(fmt_number(0.1 + 0.2), "0.3");
+/// assert_eq!(fmt_number(0.0001), "0.0001");
+/// ```
 pub fn fmt_number(value: f64) -> String {
     if value == value.trunc() && value.abs() < 1e15 {
         return format!("{}", value as i64);

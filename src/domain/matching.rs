@@ -6,6 +6,12 @@
 
 /// Lower-cases and keeps only letters and digits, so that case, spaces,
 /// underscores and punctuation never decide whether two names are the same.
+///
+/// ```
+/// use beast::domain::matching::normalize;
+/// assert_eq!(normalize("Fix failed-request Tracking!"), normalize("fix failed request tracking"));
+/// assert_eq!(normalize("cache_hit_rate"), "cachehitrate");
+/// ```
 pub fn normalize(text: &str) -> String {
     text.chars()
         .filter(|c| c.is_alphanumeric())

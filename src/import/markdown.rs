@@ -275,10 +275,17 @@ pub fn parse(file: &str, text: &str) -> Result<Year> {
     };
     let number = b.year.unwrap_or_else(|| year_of(first_month));
     b.quarters.retain(|q| !q.months.is_empty());
+    // The documents' headings repeat the year ("… - YEAR 3 ROADMAP"); their
+    // focus line says what the year is about, which makes the better title.
+    let (title, focus) = match (b.focus, b.title) {
+        (Some(focus), _) => (focus, None),
+        (None, Some(heading)) => (heading, None),
+        (None, None) => (format!("Year {number}"), None),
+    };
     Ok(Year {
         number,
-        title: b.title.unwrap_or_else(|| format!("Year {number}")),
-        focus: b.focus,
+        title,
+        focus,
         quarters: b.quarters,
     })
 }

@@ -137,7 +137,7 @@ impl Store {
             }
             Err(e) => {
                 return error::store(format!(
-                    "cannot open database {shown}: {e}; pass --db (or BEAST_DB) with a writable file path"
+                    "cannot open database {shown}: {e}; pass --db (or BEAST_DB) with a writable path"
                 ))
             }
         }

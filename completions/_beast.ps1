@@ -1,0 +1,206 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'beast'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'beast' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Where the team stands: position, progress, month tasks, metrics, dog food')
+            [CompletionResult]::new('complete', 'complete', [CompletionResultType]::ParameterValue, 'Mark a roadmap task done, record ad-hoc work, or undo a completion')
+            [CompletionResult]::new('metric', 'metric', [CompletionResultType]::ParameterValue, 'Record a metric reading, show a metric''s history, or list the catalog')
+            [CompletionResult]::new('dogfood', 'dogfood', [CompletionResultType]::ParameterValue, 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'The full report on stdout, for CI: `beast report > report.json`')
+            [CompletionResult]::new('roadmap', 'roadmap', [CompletionResultType]::ParameterValue, 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'beast;status' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the same document as `beast report` instead of the screen')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;complete' {
+            [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'A note kept with the completion')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--adhoc', '--adhoc', [CompletionResultType]::ParameterName, 'Record unplanned work; it is listed but never counted in roadmap progress')
+            [CompletionResult]::new('--undo', '--undo', [CompletionResultType]::ParameterName, 'Undo the task''s completion (it stays in the history as undone)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;metric' {
+            [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'A note kept with the reading')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'When the value was measured (YYYY-MM-DD or RFC 3339) [default: now]')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Where the value comes from, e.g. manual, grafana, ci')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'How many readings the history shows')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;dogfood' {
+            [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'A note kept with the event')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--manual', '--manual', [CompletionResultType]::ParameterName, 'The work was done without BEAST MODE (counts against the generated share)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;report' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'JSON on one line instead of indented')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;roadmap' {
+            [CompletionResult]::new('--year', '--year', [CompletionResultType]::ParameterName, 'Show one year (1, 3, 4 …)')
+            [CompletionResult]::new('--quarter', '--quarter', [CompletionResultType]::ParameterName, 'Show one quarter (1–4) of --year, or of the current year')
+            [CompletionResult]::new('--month', '--month', [CompletionResultType]::ParameterName, 'Show one month (1–48) in detail')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate the roadmap files in use and summarise them')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'beast;roadmap;import' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the TOML here instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the TOML here instead of stdout')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;roadmap;check' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;roadmap;help' {
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate the roadmap files in use and summarise them')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'beast;roadmap;help;import' {
+            break
+        }
+        'beast;roadmap;help;check' {
+            break
+        }
+        'beast;roadmap;help;help' {
+            break
+        }
+        'beast;completions' {
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write the scripts for every shell into this directory instead')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;help' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Where the team stands: position, progress, month tasks, metrics, dog food')
+            [CompletionResult]::new('complete', 'complete', [CompletionResultType]::ParameterValue, 'Mark a roadmap task done, record ad-hoc work, or undo a completion')
+            [CompletionResult]::new('metric', 'metric', [CompletionResultType]::ParameterValue, 'Record a metric reading, show a metric''s history, or list the catalog')
+            [CompletionResult]::new('dogfood', 'dogfood', [CompletionResultType]::ParameterValue, 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'The full report on stdout, for CI: `beast report > report.json`')
+            [CompletionResult]::new('roadmap', 'roadmap', [CompletionResultType]::ParameterValue, 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'beast;help;status' {
+            break
+        }
+        'beast;help;complete' {
+            break
+        }
+        'beast;help;metric' {
+            break
+        }
+        'beast;help;dogfood' {
+            break
+        }
+        'beast;help;report' {
+            break
+        }
+        'beast;help;roadmap' {
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate the roadmap files in use and summarise them')
+            break
+        }
+        'beast;help;roadmap;import' {
+            break
+        }
+        'beast;help;roadmap;check' {
+            break
+        }
+        'beast;help;completions' {
+            break
+        }
+        'beast;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

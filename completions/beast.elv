@@ -1,0 +1,176 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[beast] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'beast'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'beast'= {
+            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand status 'Where the team stands: position, progress, month tasks, metrics, dog food'
+            cand complete 'Mark a roadmap task done, record ad-hoc work, or undo a completion'
+            cand metric 'Record a metric reading, show a metric''s history, or list the catalog'
+            cand dogfood 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
+            cand report 'The full report on stdout, for CI: `beast report > report.json`'
+            cand roadmap 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
+            cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'beast;status'= {
+            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand --json 'Print the same document as `beast report` instead of the screen'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;complete'= {
+            cand --note 'A note kept with the completion'
+            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand --adhoc 'Record unplanned work; it is listed but never counted in roadmap progress'
+            cand --undo 'Undo the task''s completion (it stays in the history as undone)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;metric'= {
+            cand --note 'A note kept with the reading'
+            cand --at 'When the value was measured (YYYY-MM-DD or RFC 3339) [default: now]'
+            cand --source 'Where the value comes from, e.g. manual, grafana, ci'
+            cand --limit 'How many readings the history shows'
+            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;dogfood'= {
+            cand --note 'A note kept with the event'
+            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand --manual 'The work was done without BEAST MODE (counts against the generated share)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;report'= {
+            cand --format 'Output format'
+            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand --compact 'JSON on one line instead of indented'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;roadmap'= {
+            cand --year 'Show one year (1, 3, 4 …)'
+            cand --quarter 'Show one quarter (1–4) of --year, or of the current year'
+            cand --month 'Show one month (1–48) in detail'
+            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand import 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML'
+            cand check 'Validate the roadmap files in use and summarise them'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'beast;roadmap;import'= {
+            cand -o 'Write the TOML here instead of stdout'
+            cand --output 'Write the TOML here instead of stdout'
+            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;roadmap;check'= {
+            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;roadmap;help'= {
+            cand import 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML'
+            cand check 'Validate the roadmap files in use and summarise them'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'beast;roadmap;help;import'= {
+        }
+        &'beast;roadmap;help;check'= {
+        }
+        &'beast;roadmap;help;help'= {
+        }
+        &'beast;completions'= {
+            cand --out-dir 'Write the scripts for every shell into this directory instead'
+            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;help'= {
+            cand status 'Where the team stands: position, progress, month tasks, metrics, dog food'
+            cand complete 'Mark a roadmap task done, record ad-hoc work, or undo a completion'
+            cand metric 'Record a metric reading, show a metric''s history, or list the catalog'
+            cand dogfood 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
+            cand report 'The full report on stdout, for CI: `beast report > report.json`'
+            cand roadmap 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
+            cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'beast;help;status'= {
+        }
+        &'beast;help;complete'= {
+        }
+        &'beast;help;metric'= {
+        }
+        &'beast;help;dogfood'= {
+        }
+        &'beast;help;report'= {
+        }
+        &'beast;help;roadmap'= {
+            cand import 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML'
+            cand check 'Validate the roadmap files in use and summarise them'
+        }
+        &'beast;help;roadmap;import'= {
+        }
+        &'beast;help;roadmap;check'= {
+        }
+        &'beast;help;completions'= {
+        }
+        &'beast;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

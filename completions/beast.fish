@@ -1,0 +1,139 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_beast_global_optspecs
+    string join \n db= roadmap= today= color= h/help V/version
+end
+
+function __fish_beast_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_beast_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_beast_using_subcommand
+    set -l cmd (__fish_beast_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c beast -n "__fish_beast_needs_command" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_needs_command" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_needs_command" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_needs_command" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_needs_command" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_needs_command" -s V -l version -d 'Print version'
+complete -c beast -n "__fish_beast_needs_command" -f -a "status" -d 'Where the team stands: position, progress, month tasks, metrics, dog food'
+complete -c beast -n "__fish_beast_needs_command" -f -a "complete" -d 'Mark a roadmap task done, record ad-hoc work, or undo a completion'
+complete -c beast -n "__fish_beast_needs_command" -f -a "metric" -d 'Record a metric reading, show a metric\'s history, or list the catalog'
+complete -c beast -n "__fish_beast_needs_command" -f -a "dogfood" -d 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
+complete -c beast -n "__fish_beast_needs_command" -f -a "report" -d 'The full report on stdout, for CI: `beast report > report.json`'
+complete -c beast -n "__fish_beast_needs_command" -f -a "roadmap" -d 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
+complete -c beast -n "__fish_beast_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c beast -n "__fish_beast_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c beast -n "__fish_beast_using_subcommand status" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand status" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand status" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand status" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand status" -l json -d 'Print the same document as `beast report` instead of the screen'
+complete -c beast -n "__fish_beast_using_subcommand status" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand complete" -l note -d 'A note kept with the completion' -r
+complete -c beast -n "__fish_beast_using_subcommand complete" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand complete" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand complete" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand complete" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand complete" -l adhoc -d 'Record unplanned work; it is listed but never counted in roadmap progress'
+complete -c beast -n "__fish_beast_using_subcommand complete" -l undo -d 'Undo the task\'s completion (it stays in the history as undone)'
+complete -c beast -n "__fish_beast_using_subcommand complete" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand metric" -l note -d 'A note kept with the reading' -r
+complete -c beast -n "__fish_beast_using_subcommand metric" -l at -d 'When the value was measured (YYYY-MM-DD or RFC 3339) [default: now]' -r
+complete -c beast -n "__fish_beast_using_subcommand metric" -l source -d 'Where the value comes from, e.g. manual, grafana, ci' -r
+complete -c beast -n "__fish_beast_using_subcommand metric" -l limit -d 'How many readings the history shows' -r
+complete -c beast -n "__fish_beast_using_subcommand metric" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand metric" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand metric" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand metric" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand metric" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand dogfood" -l note -d 'A note kept with the event' -r
+complete -c beast -n "__fish_beast_using_subcommand dogfood" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand dogfood" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand dogfood" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand dogfood" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand dogfood" -l manual -d 'The work was done without BEAST MODE (counts against the generated share)'
+complete -c beast -n "__fish_beast_using_subcommand dogfood" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand report" -l format -d 'Output format' -r -f -a "json\t''
+markdown\t''"
+complete -c beast -n "__fish_beast_using_subcommand report" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand report" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand report" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand report" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand report" -l compact -d 'JSON on one line instead of indented'
+complete -c beast -n "__fish_beast_using_subcommand report" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l year -d 'Show one year (1, 3, 4 …)' -r
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l quarter -d 'Show one quarter (1–4) of --year, or of the current year' -r
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l month -d 'Show one month (1–48) in detail' -r
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -f -a "import" -d 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML'
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -f -a "check" -d 'Validate the roadmap files in use and summarise them'
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -s o -l output -d 'Write the TOML here instead of stdout' -r -F
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from check" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from check" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from check" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from check" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from help" -f -a "import" -d 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML'
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the roadmap files in use and summarise them'
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c beast -n "__fish_beast_using_subcommand completions" -l out-dir -d 'Write the scripts for every shell into this directory instead' -r -F
+complete -c beast -n "__fish_beast_using_subcommand completions" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand completions" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand completions" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand completions" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap completions help" -f -a "status" -d 'Where the team stands: position, progress, month tasks, metrics, dog food'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap completions help" -f -a "complete" -d 'Mark a roadmap task done, record ad-hoc work, or undo a completion'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap completions help" -f -a "metric" -d 'Record a metric reading, show a metric\'s history, or list the catalog'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap completions help" -f -a "dogfood" -d 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap completions help" -f -a "report" -d 'The full report on stdout, for CI: `beast report > report.json`'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap completions help" -f -a "roadmap" -d 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from roadmap" -f -a "import" -d 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML'
+complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from roadmap" -f -a "check" -d 'Validate the roadmap files in use and summarise them'

@@ -1,0 +1,192 @@
+//! The database: where it lives, files that are not beast's, and parallel writers.
+
+mod common;
+
+use std::process::{Command, Stdio};
+
+use common::Env;
+
+fn bytes(path: &std::path::Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn the_default_database_lives_in_the_data_directory() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .env_remove("BEAST_DB")
+        .args(["metric", "uptime", "99.9"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(env.dir.path().join("xdg/beast/beast.db").exists());
+}
+
+#[test]
+fn db_flag_overrides_the_environment() {
+    let env = Env::new();
+    let other = env.dir.path().join("other.db");
+    env.ok(&["--db", other.to_str().unwrap(), "metric", "uptime", "99.9"]);
+    assert!(other.exists());
+    assert_eq!(
+        env.report()["metrics"][7]["count"],
+        0,
+        "BEAST_DB's database is untouched"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_left_untouched() {
+    let env = Env::new();
+    let path = env.dir.path().join("notes.txt");
+    std::fs::write(&path, "my notes, not a database\n").unwrap();
+    let before = bytes(&path);
+    let out = env
+        .cmd()
+        .args(["--db", path.to_str().unwrap(), "metric", "uptime", "99"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("is not a beast database (not an SQLite file)"),
+        "{err}"
+    );
+    assert_eq!(bytes(&path), before);
+}
+
+#[test]
+fn another_programs_sqlite_database_is_left_untouched() {
+    let env = Env::new();
+    let path = env.dir.path().join("app.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+    }
+    let before = bytes(&path);
+    let out = env
+        .cmd()
+        .args(["--db", path.to_str().unwrap(), "status"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("an SQLite database of another program"),
+        "{err}"
+    );
+    assert_eq!(bytes(&path), before);
+    assert!(!env.dir.path().join("app.db-wal").exists());
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_left_untouched() {
+    let env = Env::new();
+    env.ok(&["metric", "uptime", "99.9"]);
+    {
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    }
+    let before = bytes(&env.db);
+    let out = env
+        .cmd()
+        .args(["metric", "uptime", "99.8"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("has schema version 99, newer than this beast understands"),
+        "{err}"
+    );
+    assert!(err.contains("upgrade beast"), "{err}");
+    assert_eq!(err.lines().count(), 1);
+    assert_eq!(bytes(&env.db), before);
+}
+
+#[test]
+fn an_unwritable_location_is_a_clear_error() {
+    let env = Env::new();
+    let file = env.dir.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    let db = file.join("beast.db");
+    let out = env
+        .cmd()
+        .args(["--db", db.to_str().unwrap(), "metric", "uptime", "99"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: cannot open database"), "{err}");
+    assert!(
+        err.contains("pass --db (or BEAST_DB) with a writable path"),
+        "{err}"
+    );
+    let dir_as_db = env.dir.path();
+    let out = env
+        .cmd()
+        .args(["--db", dir_as_db.to_str().unwrap(), "status"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+}
+
+#[test]
+fn parallel_invocations_never_lose_a_write() {
+    // Sixteen processes start at once on a database that does not exist yet:
+    // they race to create and migrate it, then to write.
+    let env = Env::new();
+    let bin = assert_cmd::cargo::cargo_bin!("beast");
+    let children: Vec<_> = (0..16)
+        .map(|i| {
+            let mut cmd = Command::new(bin);
+            cmd.env("BEAST_DB", &env.db)
+                .env("BEAST_TODAY", &env.today)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped());
+            match i % 3 {
+                0 => cmd.args(["metric", "throughput", &format!("{}", 100 + i)]),
+                1 => cmd.args(["dogfood", "test"]),
+                _ => cmd.args([
+                    "complete",
+                    "1",
+                    "1",
+                    &format!("parallel work {i}"),
+                    "--adhoc",
+                ]),
+            };
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let r = env.report();
+    let throughput = r["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "throughput")
+        .unwrap();
+    assert_eq!(throughput["count"], 6);
+    let test = r["dogfood"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "test")
+        .unwrap();
+    assert_eq!(test["generated"], 5);
+    assert_eq!(r["adhoc"][0]["count"], 5);
+}
