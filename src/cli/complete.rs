@@ -117,11 +117,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
         return error::input(no_roadmap_for(&roadmap, month_no));
     };
     let (block, task) = find_task(month, typed, week)?;
-    let task_ref = TaskRef {
-        month: month_no,
-        block_first_week: block.weeks.first,
-        key: normalize(&task.title),
-    };
+    let task_ref = TaskRef::of(month_no, block, task);
     let mut store = ctx.open_store()?;
     let title = task.title.as_str();
 

@@ -29,16 +29,8 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
-    let (catalog, roadmap) = ctx.load_roadmap()?;
     let Some(typed) = args.kind.as_deref() else {
-        let mut store = ctx.open_store()?;
-        let inputs = report::Inputs {
-            roadmap: &roadmap,
-            catalog: &catalog,
-            today: ctx.today,
-            now: ctx.now,
-        };
-        let r = store.read(|db| report::build(&inputs, db))?;
+        let r = ctx.build_report()?;
         for d in &r.dogfood {
             let share = d.share.map_or("no events".into(), |s| {
                 format!("{}%", fmt_number(report::round(s, 1)))
@@ -68,6 +60,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
             "unknown dog-food kind \"{typed}\"; {hint}use improvement, test, optimization or doc"
         ));
     };
+    let (catalog, _) = ctx.load_roadmap()?;
     let note = args
         .note
         .as_deref()

@@ -113,6 +113,20 @@ impl Context {
     pub fn open_store(&self) -> Result<Store> {
         Store::open(&self.db_path()?)
     }
+
+    /// Loads the roadmap, opens the store and builds the report in one read
+    /// transaction: what `status`, `report` and `dogfood` show.
+    pub fn build_report(&self) -> Result<crate::report::Report> {
+        let (catalog, roadmap) = self.load_roadmap()?;
+        let mut store = self.open_store()?;
+        let inputs = crate::report::Inputs {
+            roadmap: &roadmap,
+            catalog: &catalog,
+            today: self.today,
+            now: self.now,
+        };
+        store.read(|db| crate::report::build(&inputs, db))
+    }
 }
 
 fn parse_today(text: Option<&str>) -> Result<(NaiveDate, DateTime<Utc>)> {

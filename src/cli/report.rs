@@ -6,7 +6,7 @@ use anyhow::Result;
 use clap::ValueEnum;
 
 use super::Context;
-use crate::report::{self, json::Json, markdown::Markdown, Format};
+use crate::report::{json::Json, markdown::Markdown, Format};
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ReportFormat {
@@ -26,15 +26,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
-    let (catalog, roadmap) = ctx.load_roadmap()?;
-    let mut store = ctx.open_store()?;
-    let inputs = report::Inputs {
-        roadmap: &roadmap,
-        catalog: &catalog,
-        today: ctx.today,
-        now: ctx.now,
-    };
-    let r = store.read(|db| report::build(&inputs, db))?;
+    let r = ctx.build_report()?;
     let format: Box<dyn Format> = match args.format {
         ReportFormat::Json => Box::new(Json {
             pretty: !args.compact,

@@ -10,7 +10,7 @@ use clap::Subcommand;
 
 use super::Context;
 use crate::domain::progress::{tally, Scope};
-use crate::domain::roadmap::{year_of, Month, Roadmap, TaskRef, Year};
+use crate::domain::roadmap::{year_of, Block, Month, Roadmap, Task, TaskRef, Year};
 use crate::error;
 use crate::import::markdown;
 use crate::roadmap_files::{parse_year, year_to_toml};
@@ -35,7 +35,7 @@ pub struct Args {
     quarter: Option<u32>,
     /// Show one month (1–48) in detail
     #[arg(long, value_name = "M", conflicts_with_all = ["year", "quarter"])]
-    month: Option<u32>,
+    month: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -181,7 +181,7 @@ fn browse(
     ctx: &Context,
     year: Option<u32>,
     quarter: Option<u32>,
-    month: Option<u32>,
+    month: Option<String>,
     out: &mut dyn Write,
 ) -> Result<()> {
     let (_, roadmap) = ctx.load_roadmap()?;
@@ -191,12 +191,12 @@ fn browse(
         }
     }
     if let Some(m) = month {
-        let m = super::parse_month(&m.to_string())?;
+        let m = super::parse_month(&m)?;
         let Some(month) = roadmap.month(m) else {
             return error::input(super::no_roadmap_for(&roadmap, m));
         };
         let done = done_set(ctx)?;
-        return print_month(out, month, &done, true);
+        return print_month(out, month, &done);
     }
     let year = match (year, quarter) {
         (Some(y), _) => Some(y),
@@ -274,20 +274,13 @@ fn mark(done: bool) -> &'static str {
     }
 }
 
-fn is_done(done: &HashSet<TaskRef>, m: &Month, first_week: u8, title: &str) -> bool {
-    done.contains(&TaskRef {
-        month: m.number,
-        block_first_week: first_week,
-        key: crate::domain::matching::normalize(title),
-    })
+fn is_done(done: &HashSet<TaskRef>, m: &Month, block: &Block, task: &Task) -> bool {
+    done.contains(&TaskRef::of(m.number, block, task))
 }
 
 fn print_month_brief(out: &mut dyn Write, m: &Month, done: &HashSet<TaskRef>) -> Result<()> {
     let total = m.tasks().count();
-    let completed = m
-        .tasks()
-        .filter(|(b, t)| is_done(done, m, b.weeks.first, &t.title))
-        .count();
+    let completed = m.tasks().filter(|(b, t)| is_done(done, m, b, t)).count();
     writeln!(
         out,
         "    Month {}: {} ({completed}/{total})",
@@ -296,28 +289,15 @@ fn print_month_brief(out: &mut dyn Write, m: &Month, done: &HashSet<TaskRef>) ->
     for b in &m.blocks {
         writeln!(out, "      Weeks {}: {}", b.weeks, b.title)?;
         for t in &b.tasks {
-            writeln!(
-                out,
-                "        {} {}",
-                mark(is_done(done, m, b.weeks.first, &t.title)),
-                t.title
-            )?;
+            writeln!(out, "        {} {}", mark(is_done(done, m, b, t)), t.title)?;
         }
     }
     Ok(())
 }
 
-fn print_month(
-    out: &mut dyn Write,
-    m: &Month,
-    done: &HashSet<TaskRef>,
-    _detail: bool,
-) -> Result<()> {
+fn print_month(out: &mut dyn Write, m: &Month, done: &HashSet<TaskRef>) -> Result<()> {
     let total = m.tasks().count();
-    let completed = m
-        .tasks()
-        .filter(|(b, t)| is_done(done, m, b.weeks.first, &t.title))
-        .count();
+    let completed = m.tasks().filter(|(b, t)| is_done(done, m, b, t)).count();
     writeln!(
         out,
         "Month {}: {} ({completed}/{total} done)",
@@ -332,12 +312,7 @@ fn print_month(
             writeln!(out, "  Dog food: {d}")?;
         }
         for t in &b.tasks {
-            writeln!(
-                out,
-                "  {} {}",
-                mark(is_done(done, m, b.weeks.first, &t.title)),
-                t.title
-            )?;
+            writeln!(out, "  {} {}", mark(is_done(done, m, b, t)), t.title)?;
             if let Some(d) = &t.deliverable {
                 writeln!(out, "      deliverable: {d}")?;
             }

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::Context;
-use crate::report::{self, json::Json, terminal::Terminal, Format};
+use crate::report::{json::Json, terminal::Terminal, Format};
 
 /// Where the team stands: position, progress, month tasks, metrics, dog food
 #[derive(clap::Args)]
@@ -16,15 +16,7 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
-    let (catalog, roadmap) = ctx.load_roadmap()?;
-    let mut store = ctx.open_store()?;
-    let inputs = report::Inputs {
-        roadmap: &roadmap,
-        catalog: &catalog,
-        today: ctx.today,
-        now: ctx.now,
-    };
-    let r = store.read(|db| report::build(&inputs, db))?;
+    let r = ctx.build_report()?;
     if args.json {
         Json { pretty: true }.render(&r, out)
     } else {

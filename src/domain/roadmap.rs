@@ -139,6 +139,17 @@ pub struct TaskRef {
     pub key: String,
 }
 
+impl TaskRef {
+    /// The identity of `task` in `block` of month `month`.
+    pub fn of(month: u32, block: &Block, task: &Task) -> TaskRef {
+        TaskRef {
+            month,
+            block_first_week: block.weeks.first,
+            key: normalize(&task.title),
+        }
+    }
+}
+
 /// A task together with where it sits in the tree.
 #[derive(Debug, Clone, Copy)]
 pub struct Located<'a> {
@@ -151,11 +162,7 @@ pub struct Located<'a> {
 
 impl Located<'_> {
     pub fn task_ref(&self) -> TaskRef {
-        TaskRef {
-            month: self.month.number,
-            block_first_week: self.block.weeks.first,
-            key: normalize(&self.task.title),
-        }
+        TaskRef::of(self.month.number, self.block, self.task)
     }
 }
 

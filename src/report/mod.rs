@@ -262,12 +262,7 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
         .map(|m| {
             m.tasks()
                 .map(|(block, task)| {
-                    let r = TaskRef {
-                        month: m.number,
-                        block_first_week: block.weeks.first,
-                        key: crate::domain::matching::normalize(&task.title),
-                    };
-                    let c = by_ref.get(&r);
+                    let c = by_ref.get(&TaskRef::of(m.number, block, task));
                     TaskStatus {
                         weeks: block.weeks.to_string(),
                         block: block.title.clone(),
