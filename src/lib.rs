@@ -9,6 +9,7 @@
 //! - [`report`]: the report model and its renderers;
 //! - [`cli`]: argument parsing and one module per subcommand.
 
+pub mod bench;
 pub mod cli;
 pub mod domain;
 pub mod error;

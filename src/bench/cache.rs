@@ -1,0 +1,891 @@
+//! The multi-tier semantic cache of the seeds (month 1), modelled faithfully
+//! enough to measure, and its benchmark.
+//!
+//! - L1: in memory, LRU with a capacity, TTL 1 h.
+//! - L2: a shared network cache in production (Redis/Upstash), TTL 2 h. Here an
+//!   in-memory map; its network round trip is modelled (`data/models.toml`),
+//!   not measured.
+//! - L3: persistent, TTL 24 h — a real SQLite table in a temporary file, so its
+//!   latency is measured.
+//!
+//! Lookups go L1 → L2 → L3; a hit in a lower tier is promoted to the tiers
+//! above it; a miss is written to every tier. Exact matching uses the
+//! normalised prompt; semantic matching takes the most similar cached prompt
+//! whose cosine similarity reaches the threshold.
+
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+use rustc_hash::{FxHashMap, FxHasher};
+use serde::Serialize;
+
+use super::lru::Lru;
+use super::models::Fleet;
+use super::rng::Rng;
+use super::stats::{percentile, Percentiles, Samples};
+use super::text::{normalize_into, SemanticIndex, Vectorizer};
+use super::workload::{Request, Spec, Workload};
+use super::Progress;
+
+/// Time-to-live of each tier in seconds (seed 002).
+pub const TTL_SECONDS: [f64; 3] = [3600.0, 2.0 * 3600.0, 24.0 * 3600.0];
+
+/// The similarity threshold used unless `--threshold` says otherwise; chosen
+/// from the threshold sweep on the built-in workload (see the README).
+pub const DEFAULT_THRESHOLD: f32 = 0.85;
+
+/// How often (simulated seconds) entries expired in every tier are dropped.
+const SWEEP_EVERY: f64 = 600.0;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Config {
+    pub name: String,
+    pub tiers: u8,
+    pub l1_capacity: usize,
+    pub semantic: bool,
+    /// Similarity threshold; null for exact-only caches.
+    pub threshold: Option<f32>,
+    pub ttl: bool,
+    pub warm: bool,
+}
+
+impl Config {
+    /// The four configurations a default run compares.
+    pub fn defaults(l1_capacity: usize) -> Vec<Config> {
+        let base = Config {
+            name: String::new(),
+            tiers: 1,
+            l1_capacity,
+            semantic: false,
+            threshold: None,
+            ttl: true,
+            warm: false,
+        };
+        vec![
+            Config {
+                name: "exact, 1 tier".into(),
+                ..base.clone()
+            },
+            Config {
+                name: "semantic, 1 tier".into(),
+                semantic: true,
+                threshold: Some(DEFAULT_THRESHOLD),
+                ..base.clone()
+            },
+            Config {
+                name: "semantic, 3 tiers".into(),
+                tiers: 3,
+                semantic: true,
+                threshold: Some(DEFAULT_THRESHOLD),
+                ..base.clone()
+            },
+            Config {
+                name: "semantic, 3 tiers, warmed".into(),
+                tiers: 3,
+                semantic: true,
+                threshold: Some(DEFAULT_THRESHOLD),
+                warm: true,
+                ..base
+            },
+        ]
+    }
+}
+
+/// Where a lookup was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Miss,
+    Hit {
+        tier: u8,
+        semantic: bool,
+        entry: u32,
+    },
+}
+
+struct Entry {
+    key: String,
+    hash: u64,
+    intent: Option<u32>,
+    l2_at: Option<f64>,
+    l3_at: Option<f64>,
+    live: bool,
+}
+
+/// L3: a SQLite table in a temporary directory.
+struct L3 {
+    conn: Connection,
+    _dir: tempfile::TempDir,
+}
+
+impl L3 {
+    fn open() -> Result<L3> {
+        let dir = tempfile::tempdir().context("creating a temporary directory for the L3 cache")?;
+        let conn = Connection::open(dir.path().join("l3.db"))?;
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
+        // A cache may lose its tail on a crash; durability is not what L3 is measured for.
+        conn.pragma_update(None, "synchronous", "OFF")?;
+        conn.execute_batch(
+            "CREATE TABLE l3 (key TEXT PRIMARY KEY, written_at REAL NOT NULL) WITHOUT ROWID",
+        )?;
+        Ok(L3 { conn, _dir: dir })
+    }
+
+    fn get(&self, key: &str) -> Result<Option<f64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT written_at FROM l3 WHERE key = ?1")?;
+        Ok(stmt.query_row([key], |r| r.get(0)).optional()?)
+    }
+
+    fn put(&self, key: &str, at: f64) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO l3 (key, written_at) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET written_at = excluded.written_at",
+        )?;
+        stmt.execute(params![key, at])?;
+        Ok(())
+    }
+
+    fn delete(&self, key: &str) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached("DELETE FROM l3 WHERE key = ?1")?;
+        stmt.execute([key])?;
+        Ok(())
+    }
+}
+
+fn key_hash(key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = FxHasher::default();
+    key.hash(&mut h);
+    h.finish()
+}
+
+/// The cache. Entries get increasing ids and are never reused, so the L1 LRU,
+/// the semantic index and the exact map can all refer to them by id.
+pub struct MultiTierCache {
+    config: Config,
+    ttl: [f64; 3],
+    entries: Vec<Entry>,
+    by_hash: FxHashMap<u64, u32>,
+    l1: Lru<f64>,
+    l3: Option<L3>,
+    index: SemanticIndex,
+    vectorizer: Vectorizer,
+    scratch: String,
+}
+
+impl MultiTierCache {
+    pub fn new(config: Config, vectorizer: Vectorizer) -> Result<MultiTierCache> {
+        let ttl = if config.ttl {
+            TTL_SECONDS
+        } else {
+            [f64::INFINITY; 3]
+        };
+        let l3 = if config.tiers >= 3 {
+            Some(L3::open()?)
+        } else {
+            None
+        };
+        Ok(MultiTierCache {
+            l1: Lru::new(config.l1_capacity),
+            config,
+            ttl,
+            entries: Vec::new(),
+            by_hash: FxHashMap::default(),
+            l3,
+            index: SemanticIndex::default(),
+            vectorizer,
+            scratch: String::new(),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Entries present in at least one tier.
+    pub fn len(&self) -> usize {
+        self.by_hash.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_hash.is_empty()
+    }
+
+    pub fn intent_of(&self, entry: u32) -> Option<u32> {
+        self.entries[entry as usize].intent
+    }
+
+    fn fresh(&self, tier: usize, written: f64, now: f64) -> bool {
+        now - written <= self.ttl[tier]
+    }
+
+    /// Drops an entry from every tier and index.
+    fn forget(&mut self, id: u32) -> Result<()> {
+        let e = &mut self.entries[id as usize];
+        if !e.live {
+            return Ok(());
+        }
+        e.live = false;
+        e.l2_at = None;
+        if self.by_hash.get(&e.hash) == Some(&id) {
+            self.by_hash.remove(&e.hash);
+        }
+        if e.l3_at.take().is_some() {
+            if let Some(l3) = &self.l3 {
+                l3.delete(&e.key)?;
+            }
+        }
+        self.l1.remove(id);
+        self.index.remove(id);
+        Ok(())
+    }
+
+    /// Puts an entry in L1; an entry evicted from L1 that lives in no other
+    /// tier leaves the cache.
+    fn put_l1(&mut self, id: u32, now: f64) -> Result<()> {
+        if let Some((evicted, _)) = self.l1.insert(id, now) {
+            let e = &self.entries[evicted as usize];
+            if e.l2_at.is_none() && e.l3_at.is_none() {
+                self.forget(evicted)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Serves an entry from the first tier that holds it fresh, promoting it
+    /// upwards; forgets it when no tier does.
+    fn serve(&mut self, id: u32, now: f64) -> Result<Option<u8>> {
+        if let Some(at) = self.l1.get(id).copied() {
+            if self.fresh(0, at, now) {
+                return Ok(Some(1));
+            }
+            self.l1.remove(id);
+        }
+        let tiers = self.config.tiers;
+        if tiers >= 2 {
+            if let Some(at) = self.entries[id as usize].l2_at {
+                if self.fresh(1, at, now) {
+                    self.put_l1(id, now)?;
+                    return Ok(Some(2));
+                }
+                self.entries[id as usize].l2_at = None;
+            }
+        }
+        if let Some(l3) = &self.l3 {
+            let key = &self.entries[id as usize].key;
+            if let Some(at) = l3.get(key)? {
+                if self.fresh(2, at, now) {
+                    self.entries[id as usize].l2_at = (tiers >= 2).then_some(now);
+                    self.put_l1(id, now)?;
+                    return Ok(Some(3));
+                }
+            }
+        }
+        self.forget(id)?;
+        Ok(None)
+    }
+
+    /// Looks a prompt up: exact match first, then the most similar entry.
+    pub fn lookup(&mut self, prompt: &str, now: f64) -> Result<Outcome> {
+        let mut key = std::mem::take(&mut self.scratch);
+        normalize_into(prompt, &mut key);
+        let outcome = self.lookup_normalized(&key, now);
+        self.scratch = key;
+        outcome
+    }
+
+    fn lookup_normalized(&mut self, key: &str, now: f64) -> Result<Outcome> {
+        let hash = key_hash(key);
+        if let Some(&id) = self.by_hash.get(&hash) {
+            if self.entries[id as usize].key == key {
+                if let Some(tier) = self.serve(id, now)? {
+                    return Ok(Outcome::Hit {
+                        tier,
+                        semantic: false,
+                        entry: id,
+                    });
+                }
+            }
+        }
+        if let Some(threshold) = self.config.threshold.filter(|_| self.config.semantic) {
+            let query = self.vectorizer.vector(key);
+            // A candidate may turn out expired everywhere; it is then dropped
+            // and the next best one is tried.
+            for _ in 0..4 {
+                let Some((id, _)) = self.index.best_match(&query, threshold) else {
+                    break;
+                };
+                if let Some(tier) = self.serve(id, now)? {
+                    return Ok(Outcome::Hit {
+                        tier,
+                        semantic: true,
+                        entry: id,
+                    });
+                }
+            }
+        }
+        Ok(Outcome::Miss)
+    }
+
+    /// Writes a prompt's answer to every tier (after a miss, or when warming).
+    pub fn insert(&mut self, prompt: &str, intent: Option<u32>, now: f64) -> Result<()> {
+        let mut key = std::mem::take(&mut self.scratch);
+        normalize_into(prompt, &mut key);
+        let hash = key_hash(&key);
+        let existing = self
+            .by_hash
+            .get(&hash)
+            .copied()
+            .filter(|id| self.entries[*id as usize].key == key);
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                if let Some(other) = self.by_hash.get(&hash).copied() {
+                    // A 64-bit hash collision: the older entry gives way.
+                    self.forget(other)?;
+                }
+                let id = self.entries.len() as u32;
+                self.entries.push(Entry {
+                    key: key.clone(),
+                    hash,
+                    intent,
+                    l2_at: None,
+                    l3_at: None,
+                    live: true,
+                });
+                self.by_hash.insert(hash, id);
+                if self.config.semantic {
+                    self.index.insert(id, self.vectorizer.vector(&key));
+                }
+                id
+            }
+        };
+        let tiers = self.config.tiers;
+        let e = &mut self.entries[id as usize];
+        e.l2_at = (tiers >= 2).then_some(now);
+        if let Some(l3) = &self.l3 {
+            l3.put(&key, now)?;
+            e.l3_at = Some(now);
+        }
+        self.put_l1(id, now)?;
+        self.scratch = key;
+        Ok(())
+    }
+
+    /// Drops entries that have expired in every tier they were in.
+    pub fn sweep(&mut self, now: f64) -> Result<()> {
+        if !self.config.ttl {
+            return Ok(());
+        }
+        let mut stale = Vec::new();
+        for (id, e) in self.entries.iter().enumerate() {
+            if !e.live {
+                continue;
+            }
+            let in_l1 = self
+                .l1
+                .peek(id as u32)
+                .is_some_and(|at| self.fresh(0, *at, now));
+            let in_l2 = e.l2_at.is_some_and(|at| self.fresh(1, at, now));
+            let in_l3 = e.l3_at.is_some_and(|at| self.fresh(2, at, now));
+            if !(in_l1 || in_l2 || in_l3) {
+                stale.push(id as u32);
+            }
+        }
+        for id in stale {
+            self.forget(id)?;
+        }
+        Ok(())
+    }
+}
+
+/// The figures of one configuration's run.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunResult {
+    pub config: Config,
+    pub requests: u64,
+    pub hits: u64,
+    pub exact_hits: u64,
+    pub semantic_hits: u64,
+    /// Semantic hits whose cached intent differs from the request's; null
+    /// when the workload has no intents.
+    pub false_hits: Option<u64>,
+    pub hits_l1: u64,
+    pub hits_l2: u64,
+    pub hits_l3: u64,
+    /// 0–100.
+    pub hit_rate: f64,
+    /// Semantic hits as a share of requests, 0–100.
+    pub semantic_hit_rate: f64,
+    /// Measured lookup latency, microseconds.
+    pub lookup_p50_us: f64,
+    pub lookup_p95_us: f64,
+    pub lookup_p99_us: f64,
+    pub lookups_per_sec: f64,
+    /// Modelled: measured lookup + modelled L2 round trips + modelled model
+    /// latency on misses (data/models.toml).
+    pub e2e_p95_ms_modelled: f64,
+    /// Model calls made to warm the cache.
+    pub warm_calls: u64,
+    /// Dollars saved: hits × the fronted model's cost, minus warming calls.
+    pub cost_saved_usd: f64,
+    /// Share of the no-cache model cost saved, 0–100.
+    pub cost_saved_pct: f64,
+}
+
+/// Requests of one intent in the history, and how often each prompt was used.
+#[derive(Default)]
+struct Group {
+    requests: u64,
+    prompts: FxHashMap<String, (u64, Option<u32>)>,
+}
+
+/// The prompts warming preloads: for each of the `top` most frequent intents
+/// of the history (or prompts, without intents), its most frequent prompt.
+pub fn warm_set(history: &[Request], top: usize) -> Vec<(String, Option<u32>)> {
+    let mut groups: FxHashMap<String, Group> = FxHashMap::default();
+    let mut key = String::new();
+    for r in history {
+        normalize_into(&r.prompt, &mut key);
+        let name = match r.intent {
+            Some(i) => format!("#{i}"),
+            None => key.clone(),
+        };
+        let g = groups.entry(name).or_default();
+        g.requests += 1;
+        g.prompts.entry(key.clone()).or_insert((0, r.intent)).0 += 1;
+    }
+    let mut groups: Vec<(String, Group)> = groups.into_iter().collect();
+    groups.sort_by(|a, b| b.1.requests.cmp(&a.1.requests).then(a.0.cmp(&b.0)));
+    groups
+        .into_iter()
+        .take(top)
+        .filter_map(|(_, g)| {
+            g.prompts
+                .into_iter()
+                .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.0.cmp(&a.0)))
+                .map(|(p, (_, intent))| (p, intent))
+        })
+        .collect()
+}
+
+/// Runs one configuration over a workload's window.
+pub fn run(
+    config: &Config,
+    workload: &Workload,
+    spec: &Spec,
+    fleet: &Fleet,
+    seed: u64,
+    progress: &dyn Progress,
+) -> Result<RunResult> {
+    let mut key = String::new();
+    let history_keys: Vec<String> = workload
+        .history
+        .iter()
+        .map(|r| {
+            normalize_into(&r.prompt, &mut key);
+            key.clone()
+        })
+        .collect();
+    let vectorizer = Vectorizer::fit(history_keys.iter().map(String::as_str));
+    let mut cache = MultiTierCache::new(config.clone(), vectorizer)?;
+    let warm = if config.warm {
+        warm_set(&workload.history, spec.warm_top)
+    } else {
+        Vec::new()
+    };
+    let fronted = fleet.fronted();
+    let mut model_latency = Rng::derive(seed, 0x1A7E);
+    let start_t = workload.window.first().map_or(0.0, |r| r.t);
+    let mut next_warm = start_t;
+    let mut next_sweep = start_t + SWEEP_EVERY;
+    let mut samples = Samples::with_capacity(workload.window.len());
+    let mut e2e_ms = Vec::with_capacity(workload.window.len());
+    let (mut hits, mut exact, mut semantic, mut false_hits, mut warm_calls) =
+        (0u64, 0u64, 0u64, 0u64, 0u64);
+    let mut per_tier = [0u64; 3];
+    let (mut saved, mut total_cost) = (0.0f64, 0.0f64);
+    progress.start(&config.name, workload.window.len() as u64);
+    for (i, r) in workload.window.iter().enumerate() {
+        if config.warm && r.t >= next_warm {
+            for (prompt, intent) in &warm {
+                cache.insert(prompt, *intent, r.t)?;
+                warm_calls += 1;
+                saved -= fronted.cost(spec.mean_tokens());
+            }
+            next_warm = r.t + spec.warm_every_hours * 3600.0;
+        }
+        if r.t >= next_sweep {
+            cache.sweep(r.t)?;
+            next_sweep = r.t + SWEEP_EVERY;
+        }
+        let began = Instant::now();
+        let outcome = cache.lookup(&r.prompt, r.t)?;
+        let ns = began.elapsed().as_nanos() as u64;
+        samples.push(ns);
+        let cost = fronted.cost(r.tokens);
+        total_cost += cost;
+        let mut e2e = ns as f64 / 1e6;
+        if config.tiers >= 2 && !matches!(outcome, Outcome::Hit { tier: 1, .. }) {
+            e2e += fleet.cache.l2_latency_ms;
+        }
+        match outcome {
+            Outcome::Miss => {
+                // Log-normal spread around the model's mean latency.
+                e2e += fronted.latency_ms * (0.35 * model_latency.normal() - 0.06125).exp();
+                cache.insert(&r.prompt, r.intent, r.t)?;
+            }
+            Outcome::Hit {
+                tier,
+                semantic: sem,
+                entry,
+            } => {
+                hits += 1;
+                per_tier[usize::from(tier) - 1] += 1;
+                saved += cost;
+                if sem {
+                    semantic += 1;
+                    if let (Some(want), Some(got)) = (r.intent, cache.intent_of(entry)) {
+                        if want != got {
+                            false_hits += 1;
+                        }
+                    }
+                } else {
+                    exact += 1;
+                }
+            }
+        }
+        e2e_ms.push(e2e);
+        if i % 1024 == 1023 {
+            progress.advance(1024);
+        }
+    }
+    progress.finish();
+    let requests = workload.window.len() as u64;
+    let pct = |n: u64| {
+        if requests == 0 {
+            0.0
+        } else {
+            n as f64 * 100.0 / requests as f64
+        }
+    };
+    let lat: Percentiles = samples.percentiles();
+    let total_s = samples.total_ns() as f64 / 1e9;
+    Ok(RunResult {
+        config: config.clone(),
+        requests,
+        hits,
+        exact_hits: exact,
+        semantic_hits: semantic,
+        false_hits: workload.intents_known.then_some(false_hits),
+        hits_l1: per_tier[0],
+        hits_l2: per_tier[1],
+        hits_l3: per_tier[2],
+        hit_rate: pct(hits),
+        semantic_hit_rate: pct(semantic),
+        lookup_p50_us: lat.p50,
+        lookup_p95_us: lat.p95,
+        lookup_p99_us: lat.p99,
+        lookups_per_sec: if total_s > 0.0 {
+            requests as f64 / total_s
+        } else {
+            0.0
+        },
+        e2e_p95_ms_modelled: percentile(&mut e2e_ms, 95.0),
+        warm_calls,
+        cost_saved_usd: saved,
+        cost_saved_pct: if total_cost > 0.0 {
+            saved * 100.0 / total_cost
+        } else {
+            0.0
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+
+    use super::*;
+    use crate::bench::workload::generate;
+    use crate::bench::Quiet;
+
+    fn config(tiers: u8, semantic: bool, ttl: bool) -> Config {
+        Config {
+            name: "test".into(),
+            tiers,
+            l1_capacity: 100,
+            semantic,
+            threshold: semantic.then_some(0.5),
+            ttl,
+            warm: false,
+        }
+    }
+
+    fn hit_tier(o: Outcome) -> Option<u8> {
+        match o {
+            Outcome::Hit { tier, .. } => Some(tier),
+            Outcome::Miss => None,
+        }
+    }
+
+    #[test]
+    fn ttls_expire_tier_by_tier_and_hits_promote() {
+        let mut c = MultiTierCache::new(config(3, false, true), Vectorizer::default()).unwrap();
+        let q = "How do I sort a list in Go";
+        assert_eq!(c.lookup(q, 0.0).unwrap(), Outcome::Miss);
+        c.insert(q, None, 0.0).unwrap();
+        // Within L1's hour; case and spacing do not matter.
+        assert_eq!(
+            hit_tier(c.lookup("how do i  sort a list in go", 1800.0).unwrap()),
+            Some(1)
+        );
+        // L1 expired (written at 0), L2 (2 h) still fresh: served by L2, promoted to L1.
+        assert_eq!(hit_tier(c.lookup(q, 5400.0).unwrap()), Some(2));
+        assert_eq!(hit_tier(c.lookup(q, 6000.0).unwrap()), Some(1));
+        // L1 (promoted at 5400) and L2 (written at 0) expired; L3's 24 h holds.
+        assert_eq!(hit_tier(c.lookup(q, 9001.0).unwrap()), Some(3));
+        // The L3 hit promoted it to L2 and L1 again.
+        assert_eq!(hit_tier(c.lookup(q, 9100.0).unwrap()), Some(1));
+        assert_eq!(hit_tier(c.lookup(q, 9001.0 + 3601.0).unwrap()), Some(2));
+        // Past 24 h of the only L3 write: gone from every tier.
+        assert_eq!(c.lookup(q, 86_401.0).unwrap(), Outcome::Miss);
+        assert!(c.is_empty());
+    }
+
+    #[test]
+    fn without_ttl_entries_stay_until_evicted() {
+        let mut c = MultiTierCache::new(config(1, false, false), Vectorizer::default()).unwrap();
+        c.insert("a", None, 0.0).unwrap();
+        assert_eq!(hit_tier(c.lookup("a", 1e9).unwrap()), Some(1));
+        let mut c = MultiTierCache::new(config(1, false, true), Vectorizer::default()).unwrap();
+        c.insert("a", None, 0.0).unwrap();
+        assert_eq!(hit_tier(c.lookup("a", 3599.0).unwrap()), Some(1));
+        assert_eq!(c.lookup("a", 3601.0).unwrap(), Outcome::Miss);
+    }
+
+    #[test]
+    fn l1_eviction_keeps_entries_in_lower_tiers() {
+        let mut cfg = config(2, false, true);
+        cfg.l1_capacity = 1;
+        let mut c = MultiTierCache::new(cfg, Vectorizer::default()).unwrap();
+        c.insert("a", None, 0.0).unwrap();
+        c.insert("b", None, 1.0).unwrap();
+        assert_eq!(
+            hit_tier(c.lookup("a", 2.0).unwrap()),
+            Some(2),
+            "evicted from L1, still in L2"
+        );
+        assert_eq!(
+            hit_tier(c.lookup("a", 3.0).unwrap()),
+            Some(1),
+            "promoted back"
+        );
+        let mut cfg = config(1, false, true);
+        cfg.l1_capacity = 1;
+        let mut c = MultiTierCache::new(cfg, Vectorizer::default()).unwrap();
+        c.insert("a", None, 0.0).unwrap();
+        c.insert("b", None, 1.0).unwrap();
+        assert_eq!(c.lookup("a", 2.0).unwrap(), Outcome::Miss);
+        assert_eq!(c.len(), 1);
+    }
+
+    fn trace(requests: &[(f64, &str, u32)]) -> Workload {
+        let history = [
+            "how do i sort a list in python",
+            "summarize src/main.rs",
+            "write tests for lib/a.py",
+            "how do i parse a date in go",
+        ]
+        .iter()
+        .map(|p| Request {
+            t: 0.0,
+            prompt: p.to_string(),
+            intent: Some(99),
+            tokens: 500,
+        })
+        .collect();
+        Workload {
+            description: "hand-made".into(),
+            history,
+            window: requests
+                .iter()
+                .map(|(t, p, i)| Request {
+                    t: *t,
+                    prompt: p.to_string(),
+                    intent: Some(*i),
+                    tokens: 500,
+                })
+                .collect(),
+            intents_known: true,
+        }
+    }
+
+    #[test]
+    fn semantic_hits_for_another_intent_are_false_hits() {
+        let w = trace(&[
+            (0.0, "how do i sort a list in python", 1),
+            (10.0, "please how do i sort a list in python", 1),
+            (20.0, "how do i sort a list in ruby", 2),
+            (30.0, "how do i sort a list in python", 1),
+        ]);
+        let spec = Spec::built_in();
+        let r = run(
+            &config(1, true, true),
+            &w,
+            &spec,
+            &Fleet::built_in(),
+            7,
+            &Quiet,
+        )
+        .unwrap();
+        assert_eq!(r.requests, 4);
+        assert_eq!(r.exact_hits, 1);
+        assert_eq!(r.semantic_hits, 2);
+        assert_eq!(
+            r.false_hits,
+            Some(1),
+            "the ruby prompt got the python answer"
+        );
+        // With a strict threshold the near miss is a miss, not a false hit.
+        let mut strict = config(1, true, true);
+        strict.threshold = Some(0.99);
+        let r = run(&strict, &w, &spec, &Fleet::built_in(), 7, &Quiet).unwrap();
+        assert_eq!(r.false_hits, Some(0));
+        let mut unknown = w.clone();
+        unknown.intents_known = false;
+        let r = run(
+            &config(1, true, true),
+            &unknown,
+            &spec,
+            &Fleet::built_in(),
+            7,
+            &Quiet,
+        )
+        .unwrap();
+        assert_eq!(r.false_hits, None);
+    }
+
+    /// A deliberately naive LRU, to check the cache against.
+    fn plain_lru_hits(prompts: &[String], capacity: usize) -> u64 {
+        let mut order: VecDeque<String> = VecDeque::new();
+        let mut hits = 0;
+        for p in prompts {
+            let key = p
+                .to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            if let Some(pos) = order.iter().position(|k| *k == key) {
+                hits += 1;
+                let k = order.remove(pos).unwrap();
+                order.push_back(k);
+            } else {
+                order.push_back(key);
+                if order.len() > capacity {
+                    order.pop_front();
+                }
+            }
+        }
+        hits
+    }
+
+    #[test]
+    fn exact_single_tier_without_ttl_is_a_plain_lru() {
+        let mut spec = Spec::built_in();
+        spec.requests = 6000;
+        let w = generate(&spec, 11);
+        for capacity in [1, 50, 300] {
+            let cfg = Config {
+                name: "lru".into(),
+                tiers: 1,
+                l1_capacity: capacity,
+                semantic: false,
+                threshold: None,
+                ttl: false,
+                warm: false,
+            };
+            let r = run(&cfg, &w, &spec, &Fleet::built_in(), 11, &Quiet).unwrap();
+            let prompts: Vec<String> = w.window.iter().map(|r| r.prompt.clone()).collect();
+            assert_eq!(
+                r.hits,
+                plain_lru_hits(&prompts, capacity),
+                "capacity {capacity}"
+            );
+            assert!(
+                capacity == 1 || r.hits > 100,
+                "a meaningful number of hits: {}",
+                r.hits
+            );
+        }
+    }
+
+    fn counts(r: &RunResult) -> (u64, u64, u64, Option<u64>, u64, u64, u64, u64) {
+        (
+            r.hits,
+            r.exact_hits,
+            r.semantic_hits,
+            r.false_hits,
+            r.hits_l1,
+            r.hits_l2,
+            r.hits_l3,
+            r.warm_calls,
+        )
+    }
+
+    #[test]
+    fn runs_are_deterministic_per_seed() {
+        let mut spec = Spec::built_in();
+        spec.requests = 4000;
+        let fleet = Fleet::built_in();
+        let configs = Config::defaults(200);
+        let once = |seed| -> Vec<_> {
+            let w = generate(&spec, seed);
+            configs
+                .iter()
+                .map(|c| counts(&run(c, &w, &spec, &fleet, seed, &Quiet).unwrap()))
+                .collect()
+        };
+        let a = once(3);
+        assert_eq!(a, once(3));
+        assert_ne!(a, once(4));
+        // Warming costs model calls and buys hits.
+        assert!(a[3].7 > 0);
+        assert!(a[3].0 > a[2].0, "warmed {:?} vs cold {:?}", a[3], a[2]);
+        // Semantic matching finds more than exact matching alone.
+        assert!(a[1].0 > a[0].0);
+        assert!(a[2].0 >= a[1].0);
+    }
+
+    #[test]
+    fn warm_set_takes_each_top_intents_most_frequent_prompt() {
+        let w = trace(&[]);
+        let mut history = w.history.clone();
+        for (p, i) in [
+            ("a", 1),
+            ("a", 1),
+            ("A ", 1),
+            ("b", 1),
+            ("c", 2),
+            ("d", 3),
+            ("d", 3),
+        ] {
+            history.push(Request {
+                t: 0.0,
+                prompt: p.into(),
+                intent: Some(i),
+                tokens: 1,
+            });
+        }
+        let set = warm_set(&history, 2);
+        assert_eq!(
+            set,
+            vec![
+                ("a".to_string(), Some(1)),
+                ("how do i parse a date in go".to_string(), Some(99))
+            ]
+        );
+    }
+}

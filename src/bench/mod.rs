@@ -1,0 +1,39 @@
+//! Built-in benchmarks that measure the roadmap's metrics instead of taking
+//! them on faith: a model of the multi-tier semantic cache the seeds describe,
+//! and the model-routing selectors, each run on a reproducible workload.
+//!
+//! - [`workload`]: the cache's request stream (generated, or a user's trace);
+//! - [`text`]: prompt normalisation, TF-IDF vectors and the semantic index;
+//! - [`cache`]: the L1/L2/L3 cache and its benchmark;
+//! - [`models`]: the modelled model fleet of `data/models.toml`;
+//! - [`routing`]: the labelled request set, the selectors and their benchmark;
+//! - [`rng`], [`stats`]: seeded randomness and latency percentiles.
+
+pub mod cache;
+pub mod lru;
+pub mod models;
+pub mod rng;
+pub mod routing;
+pub mod stats;
+pub mod text;
+pub mod workload;
+
+/// The default seed of every benchmark: runs are reproducible without flags.
+pub const DEFAULT_SEED: u64 = 7;
+
+/// Reports how far a long-running benchmark has got (a progress bar on a
+/// terminal, nothing otherwise). Called outside the timed sections.
+pub trait Progress {
+    fn start(&self, label: &str, total: u64);
+    fn advance(&self, by: u64);
+    fn finish(&self);
+}
+
+/// A progress sink that shows nothing, for tests and non-terminals.
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn start(&self, _: &str, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+}

@@ -1,0 +1,379 @@
+//! Prompt text: the exact-match key, TF-IDF vectors over hashed word n-grams,
+//! and the semantic index that finds the most similar cached prompt.
+//!
+//! The index is exact, not approximate. It uses prefix filtering: sort the
+//! query's terms by weight and probe the postings of the heaviest ones until
+//! the norm of the terms left over drops below the threshold. A cached vector
+//! that shares none of the probed terms has a cosine with the query of at most
+//! that left-over norm (Cauchy–Schwarz on the remaining coordinates, all
+//! weights being non-negative), so it cannot reach the threshold. The probed
+//! terms are the rare, heavily weighted ones, whose postings are short — which
+//! is why a lookup touches a few dozen candidates instead of every entry.
+
+use rustc_hash::FxHashMap;
+
+/// The exact-match key: lower-case, whitespace collapsed, trimmed.
+pub fn normalize_into(prompt: &str, out: &mut String) {
+    out.clear();
+    let mut pending_space = false;
+    for c in prompt.chars() {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
+pub fn normalize(prompt: &str) -> String {
+    let mut s = String::with_capacity(prompt.len());
+    normalize_into(prompt, &mut s);
+    s
+}
+
+/// FNV-1a, 64 bit: a stable hash for feature ids and exact keys.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The hashed features of a normalised prompt: its words, its word bigrams,
+/// and whole tokens that carry punctuation (file paths like `src/api/users.ts`
+/// are one decisive token, not four common words).
+pub fn features(normalized: &str, out: &mut Vec<u32>) {
+    out.clear();
+    let mut previous: Option<u64> = None;
+    for word in normalized
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let h = fnv1a(word.as_bytes());
+        out.push(h as u32);
+        if let Some(p) = previous {
+            out.push((p.rotate_left(17) ^ h).wrapping_mul(0x9E37_79B9) as u32 | 1);
+        }
+        previous = Some(h);
+    }
+    for token in normalized.split(' ') {
+        let token = token.trim_matches(|c: char| !c.is_alphanumeric());
+        if token.len() > 3 && token.chars().any(|c| !c.is_alphanumeric()) {
+            out.push((fnv1a(token.as_bytes()) >> 32) as u32 ^ 0x5A5A_5A5A);
+        }
+    }
+}
+
+/// A unit-length sparse vector, sorted by feature id.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SparseVec {
+    pub terms: Vec<(u32, f32)>,
+}
+
+impl SparseVec {
+    pub fn dot(&self, other: &SparseVec) -> f32 {
+        let (a, b) = (&self.terms, &other.terms);
+        let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    sum += a[i].1 * b[j].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        sum
+    }
+}
+
+/// TF-IDF weights fitted on a history of prompts.
+#[derive(Debug, Clone, Default)]
+pub struct Vectorizer {
+    idf: FxHashMap<u32, f32>,
+    /// The weight of a term never seen in the history: the rarest possible.
+    unseen_idf: f32,
+}
+
+impl Vectorizer {
+    /// Fits inverse document frequencies on normalised prompts.
+    pub fn fit<'a>(history: impl IntoIterator<Item = &'a str>) -> Vectorizer {
+        let mut df: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut docs = 0u32;
+        let mut feats = Vec::new();
+        for doc in history {
+            docs += 1;
+            features(doc, &mut feats);
+            feats.sort_unstable();
+            feats.dedup();
+            for f in &feats {
+                *df.entry(*f).or_default() += 1;
+            }
+        }
+        let n = f64::from(docs);
+        let idf = df
+            .into_iter()
+            .map(|(f, d)| (f, (((n + 1.0) / (f64::from(d) + 1.0)).ln() + 1.0) as f32))
+            .collect();
+        Vectorizer {
+            idf,
+            unseen_idf: ((n + 1.0).ln() + 1.0) as f32,
+        }
+    }
+
+    /// The unit TF-IDF vector of a normalised prompt.
+    pub fn vector(&self, normalized: &str) -> SparseVec {
+        let mut feats = Vec::with_capacity(32);
+        features(normalized, &mut feats);
+        feats.sort_unstable();
+        let mut terms: Vec<(u32, f32)> = Vec::with_capacity(feats.len());
+        for f in feats {
+            match terms.last_mut() {
+                Some((last, tf)) if *last == f => *tf += 1.0,
+                _ => terms.push((f, 1.0)),
+            }
+        }
+        for (f, w) in &mut terms {
+            *w *= *self.idf.get(f).unwrap_or(&self.unseen_idf);
+        }
+        let norm = terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for (_, w) in &mut terms {
+                *w /= norm;
+            }
+        }
+        SparseVec { terms }
+    }
+}
+
+/// Cached vectors by entry id, with postings lists for prefix filtering.
+#[derive(Debug, Default)]
+pub struct SemanticIndex {
+    vectors: Vec<Option<SparseVec>>,
+    postings: FxHashMap<u32, Vec<u32>>,
+    live: usize,
+    live_postings: usize,
+    dead_postings: usize,
+    /// Per-entry query stamp, to visit each candidate once per query.
+    seen: Vec<u32>,
+    epoch: u32,
+    /// Candidates scored by the last query (for measuring selectivity).
+    pub last_candidates: usize,
+}
+
+impl SemanticIndex {
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    pub fn insert(&mut self, id: u32, vector: SparseVec) {
+        let i = id as usize;
+        if self.vectors.len() <= i {
+            self.vectors.resize(i + 1, None);
+            self.seen.resize(i + 1, 0);
+        }
+        if self.vectors[i].is_some() {
+            self.remove(id);
+        }
+        for (f, _) in &vector.terms {
+            self.postings.entry(*f).or_default().push(id);
+        }
+        self.live_postings += vector.terms.len();
+        self.vectors[i] = Some(vector);
+        self.live += 1;
+    }
+
+    pub fn remove(&mut self, id: u32) {
+        let Some(slot) = self.vectors.get_mut(id as usize) else {
+            return;
+        };
+        if let Some(v) = slot.take() {
+            self.live -= 1;
+            self.live_postings -= v.terms.len();
+            self.dead_postings += v.terms.len();
+            if self.dead_postings > 1024 && self.dead_postings > self.live_postings {
+                self.compact();
+            }
+        }
+    }
+
+    /// Drops postings of removed entries once they outnumber the live ones.
+    fn compact(&mut self) {
+        let vectors = &self.vectors;
+        self.postings.retain(|_, ids| {
+            ids.retain(|id| vectors[*id as usize].is_some());
+            !ids.is_empty()
+        });
+        self.dead_postings = 0;
+    }
+
+    /// The most similar entry with cosine ≥ `threshold`.
+    pub fn best_match(&mut self, query: &SparseVec, threshold: f32) -> Option<(u32, f32)> {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.seen.iter_mut().for_each(|s| *s = 0);
+            self.epoch = 1;
+        }
+        let mut by_weight: Vec<(u32, f32)> = query.terms.clone();
+        by_weight.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
+        let limit = threshold * threshold;
+        let mut remaining = by_weight.iter().map(|(_, w)| w * w).sum::<f32>();
+        let mut best: Option<(u32, f32)> = None;
+        let mut scored = 0;
+        for (f, w) in by_weight {
+            // Stop once the unprobed terms cannot reach the threshold alone.
+            if remaining < limit * (1.0 - 1e-6) {
+                break;
+            }
+            remaining -= w * w;
+            let Some(ids) = self.postings.get(&f) else {
+                continue;
+            };
+            for &id in ids {
+                let i = id as usize;
+                if self.seen[i] == self.epoch {
+                    continue;
+                }
+                self.seen[i] = self.epoch;
+                let Some(v) = &self.vectors[i] else {
+                    continue;
+                };
+                scored += 1;
+                let sim = query.dot(v);
+                if sim >= threshold && best.is_none_or(|(b, s)| sim > s || (sim == s && id < b)) {
+                    best = Some((id, sim));
+                }
+            }
+        }
+        self.last_candidates = scored;
+        best
+    }
+
+    /// The same question answered by comparing with every entry: the
+    /// reference the index is measured against.
+    pub fn best_match_scan(&self, query: &SparseVec, threshold: f32) -> Option<(u32, f32)> {
+        let mut best: Option<(u32, f32)> = None;
+        for (i, v) in self.vectors.iter().enumerate() {
+            if let Some(v) = v {
+                let sim = query.dot(v);
+                if sim >= threshold && best.is_none_or(|(_, s)| sim > s) {
+                    best = Some((i as u32, sim));
+                }
+            }
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench::rng::Rng;
+
+    #[test]
+    fn normalization_lowercases_and_collapses_space() {
+        assert_eq!(
+            normalize("  How DO I\tsort  a List? "),
+            "how do i sort a list?"
+        );
+        assert_eq!(normalize("ÉCOLE  Ünïcode"), "école ünïcode");
+        assert_eq!(normalize(""), "");
+    }
+
+    fn corpus() -> Vec<String> {
+        let langs = ["python", "go", "rust", "java", "ruby", "kotlin"];
+        let verbs = ["sort", "reverse", "merge", "parse", "filter"];
+        let nouns = ["list", "string", "map", "tree", "file"];
+        let mut out = Vec::new();
+        for l in langs {
+            for v in verbs {
+                for n in nouns {
+                    out.push(format!("how do i {v} a {n} in {l}"));
+                    out.push(format!("{l}: {v} a {n}"));
+                    if n == "list" {
+                        // Polite forms occur in real histories too.
+                        out.push(format!("please {v} a {n} in {l}"));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn vectors_are_unit_length_and_similar_prompts_score_higher() {
+        let docs = corpus();
+        let v = Vectorizer::fit(docs.iter().map(String::as_str));
+        let a = v.vector("how do i sort a list in python");
+        let norm: f32 = a.terms.iter().map(|(_, w)| w * w).sum();
+        assert!((norm - 1.0).abs() < 1e-5);
+        assert!((a.dot(&a) - 1.0).abs() < 1e-5);
+        // Punctuation is not a feature: a trailing "?" changes nothing.
+        assert!((a.dot(&v.vector("how do i sort a list in python?")) - 1.0).abs() < 1e-5);
+        let paraphrase = v.vector("python: sort a list");
+        let unrelated = v.vector("how do i parse a tree in go");
+        assert!(a.dot(&paraphrase) > a.dot(&unrelated) + 0.2);
+        // A near miss shares everything but one decisive word; lexical
+        // similarity cannot tell it from a paraphrase, which is why the
+        // threshold trades hit rate against false hits.
+        let near_miss = v.vector("how do i sort a list in ruby");
+        assert!(
+            a.dot(&near_miss) > 0.5 && a.dot(&near_miss) < 0.9,
+            "{}",
+            a.dot(&near_miss)
+        );
+        let path_a = v.vector("explain src/api/users.ts");
+        let path_b = v.vector("explain src/api/orders.ts");
+        // Well below any threshold worth using (the sweep starts at 0.75).
+        assert!(
+            path_a.dot(&path_b) < 0.7,
+            "whole paths are decisive: {}",
+            path_a.dot(&path_b)
+        );
+    }
+
+    #[test]
+    fn the_index_finds_exactly_what_a_scan_finds() {
+        let docs = corpus();
+        let v = Vectorizer::fit(docs.iter().map(String::as_str));
+        let mut index = SemanticIndex::default();
+        for (i, d) in docs.iter().enumerate() {
+            index.insert(i as u32, v.vector(d));
+        }
+        // Remove a third to exercise dead postings.
+        for i in (0..docs.len()).step_by(3) {
+            index.remove(i as u32);
+        }
+        let mut rng = Rng::new(5);
+        let words = [
+            "how", "do", "i", "sort", "a", "list", "in", "python", "go", "tree", "please", "merge",
+            "file",
+        ];
+        for _ in 0..500 {
+            let n = 2 + rng.below(7);
+            let q: Vec<&str> = (0..n).map(|_| *rng.pick(&words)).collect();
+            let q = v.vector(&q.join(" "));
+            for t in [0.5f32, 0.7, 0.8, 0.9, 0.95] {
+                let a = index.best_match(&q, t).map(|(id, _)| id);
+                let b = index.best_match_scan(&q, t).map(|(id, _)| id);
+                assert_eq!(a, b, "threshold {t}");
+            }
+        }
+    }
+}
