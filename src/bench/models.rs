@@ -200,12 +200,8 @@ mod tests {
     #[test]
     fn the_built_in_fleet_has_the_roadmaps_models() {
         let f = Fleet::built_in();
-        for c in 0..CATEGORIES.len() {
-            assert!(
-                f.task_model(c).is_some(),
-                "task model for {}",
-                CATEGORIES[c]
-            );
+        for (c, name) in CATEGORIES.iter().enumerate() {
+            assert!(f.task_model(c).is_some(), "task model for {name}");
         }
         for l in ["typescript", "javascript", "python", "java", "go", "rust"] {
             assert!(f.language_model(l).is_some(), "language model for {l}");
