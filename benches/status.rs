@@ -107,6 +107,7 @@ fn fill(path: &Path, sizes: &Sizes) {
                     source: if i % 5 == 0 { "ci" } else { "manual" },
                     note: None,
                     recorded_at: now,
+                    run_id: None,
                 })?;
             }
             for _ in 0..sizes.dogfood {

@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('dogfood', 'dogfood', [CompletionResultType]::ParameterValue, 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'The full report on stdout, for CI: `beast report > report.json`')
             [CompletionResult]::new('roadmap', 'roadmap', [CompletionResultType]::ParameterValue, 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure cache and routing metrics on a reproducible workload and record them')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -146,6 +147,102 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         'beast;roadmap;help;help' {
             break
         }
+        'beast;bench' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'The multi-tier semantic cache: hit rates, false hits, lookup latency')
+            [CompletionResult]::new('routing', 'routing', [CompletionResultType]::ParameterValue, 'Model routing: selection accuracy, cost savings, error rate, latency')
+            [CompletionResult]::new('all', 'all', [CompletionResultType]::ParameterValue, 'Both benchmarks on their defaults')
+            [CompletionResult]::new('runs', 'runs', [CompletionResultType]::ParameterValue, 'List stored benchmark runs')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'beast;bench;cache' {
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the workload and simulations; same seed, same counts and rates')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Replay a JSON-lines trace: {"t": <seconds>, "prompt": "…", "intent": "…"}')
+            [CompletionResult]::new('--requests', '--requests', [CompletionResultType]::ParameterName, 'Size of the built-in workload (requests, history included)')
+            [CompletionResult]::new('--tiers', '--tiers', [CompletionResultType]::ParameterName, 'Custom configuration: number of tiers')
+            [CompletionResult]::new('--l1-capacity', '--l1-capacity', [CompletionResultType]::ParameterName, 'Custom configuration: L1 capacity in entries')
+            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Custom configuration: semantic similarity threshold, 0–1')
+            [CompletionResult]::new('--thresholds', '--thresholds', [CompletionResultType]::ParameterName, 'Compare these thresholds side by side (records nothing)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the results as JSON: {"runs": [...], "recorded": ...}')
+            [CompletionResult]::new('--no-record', '--no-record', [CompletionResultType]::ParameterName, 'Do not write the results as metric readings')
+            [CompletionResult]::new('--exact-only', '--exact-only', [CompletionResultType]::ParameterName, 'Custom configuration: exact matching only')
+            [CompletionResult]::new('--no-ttl', '--no-ttl', [CompletionResultType]::ParameterName, 'Custom configuration: entries never expire')
+            [CompletionResult]::new('--no-warm', '--no-warm', [CompletionResultType]::ParameterName, 'Custom configuration: no cache warming')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;bench;routing' {
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the workload and simulations; same seed, same counts and rates')
+            [CompletionResult]::new('--dataset', '--dataset', [CompletionResultType]::ParameterName, 'A JSON-lines request set of the same shape as data/routing.jsonl')
+            [CompletionResult]::new('--record-selector', '--record-selector', [CompletionResultType]::ParameterName, 'The selector whose figures become readings')
+            [CompletionResult]::new('--write-dataset', '--write-dataset', [CompletionResultType]::ParameterName, 'Generate the labelled request set from --seed into FILE and exit')
+            [CompletionResult]::new('--rows', '--rows', [CompletionResultType]::ParameterName, 'Rows to generate with --write-dataset')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the results as JSON: {"runs": [...], "recorded": ...}')
+            [CompletionResult]::new('--no-record', '--no-record', [CompletionResultType]::ParameterName, 'Do not write the results as metric readings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;bench;all' {
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the workload and simulations; same seed, same counts and rates')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the results as JSON: {"runs": [...], "recorded": ...}')
+            [CompletionResult]::new('--no-record', '--no-record', [CompletionResultType]::ParameterName, 'Do not write the results as metric readings')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;bench;runs' {
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'How many runs to list')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;bench;help' {
+            [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'The multi-tier semantic cache: hit rates, false hits, lookup latency')
+            [CompletionResult]::new('routing', 'routing', [CompletionResultType]::ParameterValue, 'Model routing: selection accuracy, cost savings, error rate, latency')
+            [CompletionResult]::new('all', 'all', [CompletionResultType]::ParameterValue, 'Both benchmarks on their defaults')
+            [CompletionResult]::new('runs', 'runs', [CompletionResultType]::ParameterValue, 'List stored benchmark runs')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'beast;bench;help;cache' {
+            break
+        }
+        'beast;bench;help;routing' {
+            break
+        }
+        'beast;bench;help;all' {
+            break
+        }
+        'beast;bench;help;runs' {
+            break
+        }
+        'beast;bench;help;help' {
+            break
+        }
         'beast;completions' {
             [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write the scripts for every shell into this directory instead')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
@@ -163,6 +260,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('dogfood', 'dogfood', [CompletionResultType]::ParameterValue, 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'The full report on stdout, for CI: `beast report > report.json`')
             [CompletionResult]::new('roadmap', 'roadmap', [CompletionResultType]::ParameterValue, 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure cache and routing metrics on a reproducible workload and record them')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -191,6 +289,25 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             break
         }
         'beast;help;roadmap;check' {
+            break
+        }
+        'beast;help;bench' {
+            [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'The multi-tier semantic cache: hit rates, false hits, lookup latency')
+            [CompletionResult]::new('routing', 'routing', [CompletionResultType]::ParameterValue, 'Model routing: selection accuracy, cost savings, error rate, latency')
+            [CompletionResult]::new('all', 'all', [CompletionResultType]::ParameterValue, 'Both benchmarks on their defaults')
+            [CompletionResult]::new('runs', 'runs', [CompletionResultType]::ParameterValue, 'List stored benchmark runs')
+            break
+        }
+        'beast;help;bench;cache' {
+            break
+        }
+        'beast;help;bench;routing' {
+            break
+        }
+        'beast;help;bench;all' {
+            break
+        }
+        'beast;help;bench;runs' {
             break
         }
         'beast;help;completions' {

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand dogfood 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
             cand report 'The full report on stdout, for CI: `beast report > report.json`'
             cand roadmap 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
+            cand bench 'Measure cache and routing metrics on a reproducible workload and record them'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -130,6 +131,91 @@ set edit:completion:arg-completer[beast] = {|@words|
         }
         &'beast;roadmap;help;help'= {
         }
+        &'beast;bench'= {
+            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand cache 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
+            cand routing 'Model routing: selection accuracy, cost savings, error rate, latency'
+            cand all 'Both benchmarks on their defaults'
+            cand runs 'List stored benchmark runs'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'beast;bench;cache'= {
+            cand --seed 'Seed of the workload and simulations; same seed, same counts and rates'
+            cand --trace 'Replay a JSON-lines trace: {"t": <seconds>, "prompt": "…", "intent": "…"}'
+            cand --requests 'Size of the built-in workload (requests, history included)'
+            cand --tiers 'Custom configuration: number of tiers'
+            cand --l1-capacity 'Custom configuration: L1 capacity in entries'
+            cand --threshold 'Custom configuration: semantic similarity threshold, 0–1'
+            cand --thresholds 'Compare these thresholds side by side (records nothing)'
+            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand --json 'Print the results as JSON: {"runs": [...], "recorded": ...}'
+            cand --no-record 'Do not write the results as metric readings'
+            cand --exact-only 'Custom configuration: exact matching only'
+            cand --no-ttl 'Custom configuration: entries never expire'
+            cand --no-warm 'Custom configuration: no cache warming'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;bench;routing'= {
+            cand --seed 'Seed of the workload and simulations; same seed, same counts and rates'
+            cand --dataset 'A JSON-lines request set of the same shape as data/routing.jsonl'
+            cand --record-selector 'The selector whose figures become readings'
+            cand --write-dataset 'Generate the labelled request set from --seed into FILE and exit'
+            cand --rows 'Rows to generate with --write-dataset'
+            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand --json 'Print the results as JSON: {"runs": [...], "recorded": ...}'
+            cand --no-record 'Do not write the results as metric readings'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;bench;all'= {
+            cand --seed 'Seed of the workload and simulations; same seed, same counts and rates'
+            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand --json 'Print the results as JSON: {"runs": [...], "recorded": ...}'
+            cand --no-record 'Do not write the results as metric readings'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;bench;runs'= {
+            cand --limit 'How many runs to list'
+            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;bench;help'= {
+            cand cache 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
+            cand routing 'Model routing: selection accuracy, cost savings, error rate, latency'
+            cand all 'Both benchmarks on their defaults'
+            cand runs 'List stored benchmark runs'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'beast;bench;help;cache'= {
+        }
+        &'beast;bench;help;routing'= {
+        }
+        &'beast;bench;help;all'= {
+        }
+        &'beast;bench;help;runs'= {
+        }
+        &'beast;bench;help;help'= {
+        }
         &'beast;completions'= {
             cand --out-dir 'Write the scripts for every shell into this directory instead'
             cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
@@ -146,6 +232,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand dogfood 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
             cand report 'The full report on stdout, for CI: `beast report > report.json`'
             cand roadmap 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
+            cand bench 'Measure cache and routing metrics on a reproducible workload and record them'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -166,6 +253,20 @@ set edit:completion:arg-completer[beast] = {|@words|
         &'beast;help;roadmap;import'= {
         }
         &'beast;help;roadmap;check'= {
+        }
+        &'beast;help;bench'= {
+            cand cache 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
+            cand routing 'Model routing: selection accuracy, cost savings, error rate, latency'
+            cand all 'Both benchmarks on their defaults'
+            cand runs 'List stored benchmark runs'
+        }
+        &'beast;help;bench;cache'= {
+        }
+        &'beast;help;bench;routing'= {
+        }
+        &'beast;help;bench;all'= {
+        }
+        &'beast;help;bench;runs'= {
         }
         &'beast;help;completions'= {
         }

@@ -38,6 +38,7 @@ complete -c beast -n "__fish_beast_needs_command" -f -a "metric" -d 'Record a me
 complete -c beast -n "__fish_beast_needs_command" -f -a "dogfood" -d 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
 complete -c beast -n "__fish_beast_needs_command" -f -a "report" -d 'The full report on stdout, for CI: `beast report > report.json`'
 complete -c beast -n "__fish_beast_needs_command" -f -a "roadmap" -d 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
+complete -c beast -n "__fish_beast_needs_command" -f -a "bench" -d 'Measure cache and routing metrics on a reproducible workload and record them'
 complete -c beast -n "__fish_beast_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c beast -n "__fish_beast_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c beast -n "__fish_beast_using_subcommand status" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
@@ -119,6 +120,76 @@ complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_sub
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from help" -f -a "import" -d 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the roadmap files in use and summarise them'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -f -a "cache" -d 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -f -a "routing" -d 'Model routing: selection accuracy, cost savings, error rate, latency'
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -f -a "all" -d 'Both benchmarks on their defaults'
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -f -a "runs" -d 'List stored benchmark runs'
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l seed -d 'Seed of the workload and simulations; same seed, same counts and rates' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l trace -d 'Replay a JSON-lines trace: {"t": <seconds>, "prompt": "…", "intent": "…"}' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l requests -d 'Size of the built-in workload (requests, history included)' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l tiers -d 'Custom configuration: number of tiers' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l l1-capacity -d 'Custom configuration: L1 capacity in entries' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l threshold -d 'Custom configuration: semantic similarity threshold, 0–1' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l thresholds -d 'Compare these thresholds side by side (records nothing)' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l json -d 'Print the results as JSON: {"runs": [...], "recorded": ...}'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l no-record -d 'Do not write the results as metric readings'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l exact-only -d 'Custom configuration: exact matching only'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l no-ttl -d 'Custom configuration: entries never expire'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l no-warm -d 'Custom configuration: no cache warming'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l seed -d 'Seed of the workload and simulations; same seed, same counts and rates' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l dataset -d 'A JSON-lines request set of the same shape as data/routing.jsonl' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l record-selector -d 'The selector whose figures become readings' -r -f -a "rule-based\t''
+learned\t''
+provider-only\t''"
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l write-dataset -d 'Generate the labelled request set from --seed into FILE and exit' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l rows -d 'Rows to generate with --write-dataset' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l json -d 'Print the results as JSON: {"runs": [...], "recorded": ...}'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l no-record -d 'Do not write the results as metric readings'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l seed -d 'Seed of the workload and simulations; same seed, same counts and rates' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l json -d 'Print the results as JSON: {"runs": [...], "recorded": ...}'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l no-record -d 'Do not write the results as metric readings'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -l limit -d 'How many runs to list' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "cache" -d 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "routing" -d 'Model routing: selection accuracy, cost savings, error rate, latency'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "all" -d 'Both benchmarks on their defaults'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "runs" -d 'List stored benchmark runs'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c beast -n "__fish_beast_using_subcommand completions" -l out-dir -d 'Write the scripts for every shell into this directory instead' -r -F
 complete -c beast -n "__fish_beast_using_subcommand completions" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand completions" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
@@ -127,13 +198,18 @@ complete -c beast -n "__fish_beast_using_subcommand completions" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap completions help" -f -a "status" -d 'Where the team stands: position, progress, month tasks, metrics, dog food'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap completions help" -f -a "complete" -d 'Mark a roadmap task done, record ad-hoc work, or undo a completion'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap completions help" -f -a "metric" -d 'Record a metric reading, show a metric\'s history, or list the catalog'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap completions help" -f -a "dogfood" -d 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap completions help" -f -a "report" -d 'The full report on stdout, for CI: `beast report > report.json`'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap completions help" -f -a "roadmap" -d 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench completions help" -f -a "status" -d 'Where the team stands: position, progress, month tasks, metrics, dog food'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench completions help" -f -a "complete" -d 'Mark a roadmap task done, record ad-hoc work, or undo a completion'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench completions help" -f -a "metric" -d 'Record a metric reading, show a metric\'s history, or list the catalog'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench completions help" -f -a "dogfood" -d 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench completions help" -f -a "report" -d 'The full report on stdout, for CI: `beast report > report.json`'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench completions help" -f -a "roadmap" -d 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench completions help" -f -a "bench" -d 'Measure cache and routing metrics on a reproducible workload and record them'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from roadmap" -f -a "import" -d 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from roadmap" -f -a "check" -d 'Validate the roadmap files in use and summarise them'
+complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "cache" -d 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
+complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "routing" -d 'Model routing: selection accuracy, cost savings, error rate, latency'
+complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "all" -d 'Both benchmarks on their defaults'
+complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "runs" -d 'List stored benchmark runs'

@@ -33,7 +33,7 @@ pub const TTL_SECONDS: [f64; 3] = [3600.0, 2.0 * 3600.0, 24.0 * 3600.0];
 
 /// The similarity threshold used unless `--threshold` says otherwise; chosen
 /// from the threshold sweep on the built-in workload (see the README).
-pub const DEFAULT_THRESHOLD: f32 = 0.85;
+pub const DEFAULT_THRESHOLD: f32 = 0.95;
 
 /// How often (simulated seconds) entries expired in every tier are dropped.
 const SWEEP_EVERY: f64 = 600.0;

@@ -20,6 +20,7 @@ pub struct Spec {
     pub zipf_exponent: f64,
     pub hours: f64,
     pub near_miss_share: f64,
+    pub unique_share: f64,
     pub noise_share: f64,
     pub history_share: f64,
     pub warm_top: usize,
@@ -28,7 +29,23 @@ pub struct Spec {
     pub tokens_mean_extra: f64,
     pub l1_capacity: usize,
     pub slots: BTreeMap<String, Vec<String>>,
+    pub files: Files,
     pub family: Vec<Family>,
+    pub unique: Vec<Unique>,
+}
+
+/// File paths are generated as every directory × name combination.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Files {
+    pub dirs: Vec<String>,
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unique {
+    pub template: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -41,7 +58,16 @@ pub struct Family {
 
 impl Spec {
     pub fn built_in() -> Spec {
-        toml::from_str(BUILT_IN).expect("data/workload.toml is valid (checked by a test)")
+        let mut spec: Spec =
+            toml::from_str(BUILT_IN).expect("data/workload.toml is valid (checked by a test)");
+        let files = spec
+            .files
+            .dirs
+            .iter()
+            .flat_map(|d| spec.files.names.iter().map(move |n| format!("{d}/{n}")));
+        let list = spec.slots.entry("file".into()).or_default();
+        list.extend(files);
+        spec
     }
 
     /// Mean tokens per request, used for traces that do not give them.
@@ -124,6 +150,22 @@ fn add_noise(prompt: &str, rng: &mut Rng) -> String {
     }
 }
 
+/// A time in the stream; fewer requests at night (a night-time draw is
+/// accepted a third of the time).
+fn draw_time(rng: &mut Rng, span: f64) -> f64 {
+    loop {
+        let t = rng.unit() * span;
+        let hour = (t / 3600.0) % 24.0;
+        if (8.0..20.0).contains(&hour) || rng.chance(0.35) {
+            return t;
+        }
+    }
+}
+
+fn draw_tokens(rng: &mut Rng, spec: &Spec) -> u32 {
+    (spec.tokens_min + rng.exponential(spec.tokens_mean_extra)).min(8000.0) as u32
+}
+
 /// Generates the built-in stream. Same spec and seed, same stream.
 pub fn generate(spec: &Spec, seed: u64) -> Workload {
     let mut rng = Rng::derive(seed, 0xCAC4E);
@@ -166,7 +208,28 @@ pub fn generate(spec: &Spec, seed: u64) -> Workload {
     let popular = Weighted::zipf(intents.len().min(50), spec.zipf_exponent);
     let span = spec.hours * 3600.0;
     let mut requests = Vec::with_capacity(spec.requests);
+    let mut unique_count = 0u32;
     for _ in 0..spec.requests {
+        if !spec.unique.is_empty() && rng.chance(spec.unique_share) {
+            // A one-off: its own intent, never asked again.
+            let template = &rng.pick(&spec.unique).template;
+            let n = 1000 + rng.below(90_000);
+            let hex = format!("{:07x}", rng.next_u64() & 0xFFF_FFFF);
+            let file = rng.pick(&spec.slots["file"]).clone();
+            let prompt = template
+                .replace("{n}", &n.to_string())
+                .replace("{hex}", &hex)
+                .replace("{file}", &file);
+            unique_count += 1;
+            let id = intern(format!("unique|{unique_count}"));
+            requests.push(Request {
+                t: draw_time(&mut rng, span),
+                prompt,
+                intent: Some(id),
+                tokens: draw_tokens(&mut rng, spec),
+            });
+            continue;
+        }
         let near_miss = rng.chance(spec.near_miss_share);
         let base = &intents[if near_miss {
             popular.draw(&mut rng)
@@ -203,20 +266,11 @@ pub fn generate(spec: &Spec, seed: u64) -> Workload {
         if rng.chance(spec.noise_share) {
             prompt = add_noise(&prompt, &mut rng);
         }
-        // Fewer requests at night: accept a night-time draw a third of the time.
-        let t = loop {
-            let t = rng.unit() * span;
-            let hour = (t / 3600.0) % 24.0;
-            if (8.0..20.0).contains(&hour) || rng.chance(0.35) {
-                break t;
-            }
-        };
-        let tokens = (spec.tokens_min + rng.exponential(spec.tokens_mean_extra)).min(8000.0) as u32;
         requests.push(Request {
-            t,
+            t: draw_time(&mut rng, span),
             prompt,
             intent: Some(id),
-            tokens,
+            tokens: draw_tokens(&mut rng, spec),
         });
     }
     requests.sort_by(|a, b| a.t.total_cmp(&b.t));

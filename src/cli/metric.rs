@@ -120,6 +120,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
             source,
             note,
             recorded_at: ctx.now,
+            run_id: None,
         })?;
         w.reader().reading_count(&def.id)
     })?;

@@ -1,6 +1,7 @@
 //! Command-line parsing and dispatch. Each subcommand lives in its own file and
 //! gets a [`Context`] with the options every command shares.
 
+mod bench;
 mod complete;
 mod completions;
 mod dogfood;
@@ -74,6 +75,7 @@ enum Command {
     Dogfood(dogfood::Args),
     Report(report::Args),
     Roadmap(roadmap::Args),
+    Bench(bench::Args),
     Completions(completions::Args),
 }
 
@@ -263,6 +265,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Dogfood(args) => dogfood::run(&ctx, args, &mut out),
         Command::Report(args) => report::run(&ctx, args, &mut out),
         Command::Roadmap(args) => roadmap::run(&ctx, args, &mut out),
+        Command::Bench(args) => bench::run(&ctx, args, &mut out),
         Command::Completions(args) => completions::run(args, &mut out),
     }?;
     out.flush()?;

@@ -126,6 +126,21 @@ pub struct LatestReading {
     pub at: String,
     pub source: String,
     pub note: Option<String>,
+    /// The benchmark run that measured the value, for `bench:*` sources.
+    pub run: Option<RunRef>,
+}
+
+/// Where a measured number came from: a stored `beast bench` run.
+#[derive(Debug, Serialize)]
+pub struct RunRef {
+    pub id: i64,
+    pub kind: String,
+    pub workload: String,
+    pub seed: Option<i64>,
+    /// The configuration (cache) or selector (routing) the reading comes from.
+    pub recorded: String,
+    pub started_at: String,
+    pub duration_ms: f64,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -200,6 +215,19 @@ pub struct Inputs<'a> {
     pub catalog: &'a Catalog,
     pub today: NaiveDate,
     pub now: DateTime<Utc>,
+}
+
+fn run_ref(db: &Reader, id: Option<i64>) -> Result<Option<RunRef>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(db.bench_run(id)?.map(|r| RunRef {
+        id: r.id,
+        kind: r.kind,
+        workload: r.workload,
+        seed: r.seed,
+        recorded: r.recorded,
+        started_at: r.started_at,
+        duration_ms: r.duration_ms,
+    }))
 }
 
 pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
@@ -289,12 +317,16 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
             direction: def.direction.as_str(),
             baseline: def.baseline,
             count: db.reading_count(&def.id)?,
-            latest: latest.map(|r| LatestReading {
-                value: r.value,
-                at: r.at.clone(),
-                source: r.source.clone(),
-                note: r.note.clone(),
-            }),
+            latest: match latest {
+                Some(r) => Some(LatestReading {
+                    value: r.value,
+                    at: r.at.clone(),
+                    source: r.source.clone(),
+                    note: r.note.clone(),
+                    run: run_ref(db, r.run_id)?,
+                }),
+                None => None,
+            },
             target: def.target_in_force(pos).map(|t| TargetOut {
                 month: t.month,
                 value: t.value,

@@ -28,7 +28,10 @@ use crate::error;
 pub const APPLICATION_ID: i32 = 0x4245_4153;
 
 /// The migrations, in order; the schema version is how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_bench_runs.sql"),
+];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 
@@ -88,6 +91,8 @@ pub struct Reading {
     pub at: String,
     pub source: String,
     pub note: Option<String>,
+    /// The benchmark run that measured it, if a benchmark did.
+    pub run_id: Option<i64>,
 }
 
 pub struct NewReading<'a> {
@@ -98,6 +103,33 @@ pub struct NewReading<'a> {
     pub recorded_at: DateTime<Utc>,
     pub source: &'a str,
     pub note: Option<&'a str>,
+    pub run_id: Option<i64>,
+}
+
+/// A stored benchmark run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchRun {
+    pub id: i64,
+    pub kind: String,
+    pub seed: Option<i64>,
+    pub workload: String,
+    pub params: String,
+    pub results: String,
+    pub recorded: String,
+    pub started_at: String,
+    pub duration_ms: f64,
+}
+
+/// A benchmark run to store.
+pub struct NewBenchRun<'a> {
+    pub kind: &'a str,
+    pub seed: Option<u64>,
+    pub workload: &'a str,
+    pub params: &'a serde_json::Value,
+    pub results: &'a serde_json::Value,
+    pub recorded: &'a str,
+    pub started_at: DateTime<Utc>,
+    pub duration_ms: f64,
 }
 
 /// Generated and manual event counts of one dog-food kind.
@@ -318,8 +350,26 @@ fn reading_from_row(r: &rusqlite::Row) -> rusqlite::Result<Reading> {
         at: r.get(3)?,
         source: r.get(4)?,
         note: r.get(5)?,
+        run_id: r.get(6)?,
     })
 }
+
+fn bench_run_from_row(r: &rusqlite::Row) -> rusqlite::Result<BenchRun> {
+    Ok(BenchRun {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        seed: r.get(2)?,
+        workload: r.get(3)?,
+        params: r.get(4)?,
+        results: r.get(5)?,
+        recorded: r.get(6)?,
+        started_at: r.get(7)?,
+        duration_ms: r.get(8)?,
+    })
+}
+
+const BENCH_RUN_COLUMNS: &str =
+    "id, kind, seed, workload, params, results, recorded, started_at, duration_ms";
 
 impl Reader<'_> {
     /// Live completions of planned tasks (at most one per task).
@@ -378,10 +428,27 @@ impl Reader<'_> {
     /// The newest `limit` readings of a metric, newest first.
     pub fn latest_readings(&self, metric: &str, limit: usize) -> Result<Vec<Reading>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, metric, value, at, source, note FROM reading WHERE metric = ?1
+            "SELECT id, metric, value, at, source, note, run_id FROM reading WHERE metric = ?1
              ORDER BY at DESC, id DESC LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![metric, limit as i64], reading_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One stored benchmark run.
+    pub fn bench_run(&self, id: i64) -> Result<Option<BenchRun>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {BENCH_RUN_COLUMNS} FROM bench_run WHERE id = ?1"
+        ))?;
+        Ok(stmt.query_row([id], bench_run_from_row).optional()?)
+    }
+
+    /// The newest stored benchmark runs, newest first.
+    pub fn bench_runs(&self, limit: usize) -> Result<Vec<BenchRun>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {BENCH_RUN_COLUMNS} FROM bench_run ORDER BY id DESC LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([limit as i64], bench_run_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -463,6 +530,24 @@ impl Writer<'_> {
             r.note,
             timestamp(r.recorded_at)
         ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn add_bench_run(&self, run: &NewBenchRun) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO bench_run (kind, seed, workload, params, results, recorded, started_at, duration_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                run.kind,
+                run.seed.map(|s| s as i64),
+                run.workload,
+                run.params.to_string(),
+                run.results.to_string(),
+                run.recorded,
+                timestamp(run.started_at),
+                run.duration_ms
+            ],
+        )?;
         Ok(self.tx.last_insert_rowid())
     }
 
