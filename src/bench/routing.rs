@@ -707,3 +707,168 @@ pub fn run(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn built_in() -> (Fleet, Vec<Request>) {
+        let fleet = Fleet::built_in();
+        let requests = parse_dataset("data/routing.jsonl", BUILT_IN, &fleet).unwrap();
+        (fleet, requests)
+    }
+
+    #[test]
+    fn the_checked_in_dataset_is_what_the_documented_seed_generates() {
+        let fleet = Fleet::built_in();
+        let generated = to_jsonl(&generate(&fleet, DATASET_SEED, DATASET_ROWS));
+        assert!(
+            generated == BUILT_IN,
+            "data/routing.jsonl is stale; regenerate with: cargo run -- bench routing --write-dataset data/routing.jsonl"
+        );
+    }
+
+    #[test]
+    fn declared_tasks_are_sometimes_missing_or_wrong() {
+        let (_, requests) = built_in();
+        let missing = requests
+            .iter()
+            .filter(|r| r.row.declared_task.is_none())
+            .count();
+        let wrong = requests
+            .iter()
+            .filter(|r| r.row.declared_task.is_some() && r.row.declared_task != r.row.category)
+            .count();
+        assert!(missing > 300 && missing < 700, "{missing}");
+        assert!(wrong > 100 && wrong < 350, "{wrong}");
+        // Every label is the cheapest model clearing the bar.
+        let fleet = Fleet::built_in();
+        assert!(requests.iter().all(|r| fleet.label(&r.quality) == r.label));
+    }
+
+    #[test]
+    fn the_split_is_disjoint_and_the_learned_selector_never_sees_test_rows() {
+        let (_, requests) = built_in();
+        let (train, test): (Vec<&Request>, Vec<&Request>) = requests
+            .iter()
+            .partition(|r| is_training_row(DATASET_SEED, r.row.id));
+        assert!(
+            train.len() > 1300 && test.len() > 500,
+            "{} / {}",
+            train.len(),
+            test.len()
+        );
+        let learned = Learned::train(&train);
+        assert_eq!(learned.trained_on.len(), train.len());
+        assert!(test.iter().all(|r| !learned.trained_on.contains(&r.row.id)));
+        // Scored on its own training rows it would look better than it is.
+        let fleet = Fleet::built_in();
+        let on_train = evaluate(&fleet, 7, &train, &learned).0 as f64 / train.len() as f64;
+        let on_test = evaluate(&fleet, 7, &test, &learned).0 as f64 / test.len() as f64;
+        assert!(on_train > on_test, "train {on_train} vs held-out {on_test}");
+    }
+
+    #[test]
+    fn languages_come_from_the_path_then_the_code() {
+        assert_eq!(detect_language(Some("src/a.ts"), None), Some("typescript"));
+        assert_eq!(
+            detect_language(Some("pkg/a/a.go"), Some("def x():")),
+            Some("go")
+        );
+        assert_eq!(
+            detect_language(Some("README.md"), Some("def x(self):\n    pass")),
+            Some("python")
+        );
+        assert_eq!(
+            detect_language(None, Some("pub fn x(input: &str) -> usize")),
+            Some("rust")
+        );
+        assert_eq!(
+            detect_language(None, Some("public class A {}")),
+            Some("java")
+        );
+        assert_eq!(detect_language(None, None), None);
+    }
+
+    #[test]
+    fn the_rule_based_selector_follows_the_seed_design() {
+        let fleet = Fleet::built_in();
+        let rb = RuleBased::new(&fleet);
+        let f = |task: Option<&'static str>, path: Option<&'static str>| Features {
+            prompt: "x",
+            path,
+            code: None,
+            declared_task: task,
+            tokens: 100,
+        };
+        let id = |i: usize| fleet.models[i].id.as_str();
+        assert_eq!(id(rb.select(f(Some("test"), Some("a.py")))), "test-model");
+        assert_eq!(id(rb.select(f(None, Some("a.py")))), "python-model");
+        assert_eq!(
+            id(rb.select(f(None, Some("README.md")))),
+            "provider-standard"
+        );
+    }
+
+    #[test]
+    fn runs_are_deterministic_and_compare_against_provider_only() {
+        let (fleet, requests) = built_in();
+        let a = run(&fleet, &requests, "d", 7).unwrap();
+        let b = run(&fleet, &requests, "d", 7).unwrap();
+        let key = |r: &RunResult| {
+            (
+                r.selector.clone(),
+                r.correct,
+                r.cost_per_request.to_bits(),
+                r.error_rate.to_bits(),
+            )
+        };
+        assert_eq!(
+            a.iter().map(key).collect::<Vec<_>>(),
+            b.iter().map(key).collect::<Vec<_>>()
+        );
+        assert_eq!(a[0].selector, "provider-only");
+        assert_eq!(a[0].cost_savings, 0.0);
+        assert!(a[1].cost_savings > 50.0 && a[2].cost_savings > 50.0);
+        assert!(
+            a[2].accuracy > a[1].accuracy,
+            "learned beats the rules on held-out rows"
+        );
+        let c = run(&fleet, &requests, "d", 8).unwrap();
+        assert_ne!(a[2].correct, c[2].correct, "another seed, another split");
+    }
+
+    #[test]
+    fn bad_dataset_lines_are_named() {
+        let fleet = Fleet::built_in();
+        let first = BUILT_IN.lines().next().unwrap();
+        let mut text: String = BUILT_IN.lines().take(20).collect::<Vec<_>>().join("\n");
+        text.push_str("\n{\"id\": 99, \"prompt\": \"x\"}\n");
+        let e = parse_dataset("d.jsonl", &text, &fleet)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("d.jsonl:21: missing field `tokens`"), "{e}");
+        let dup = format!("{first}\n{first}\n");
+        let e = parse_dataset("d.jsonl", &dup, &fleet)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("d.jsonl:2: id 1 appears twice"), "{e}");
+        let wrong_label = first.replace("\"label\":\"java-model\"", "\"label\":\"go-model\"");
+        let e = parse_dataset("d.jsonl", &wrong_label, &fleet)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("d.jsonl:1: label \"go-model\" disagrees"), "{e}");
+        let missing = first.replace("\"code-model\":0.838,", "");
+        let e = parse_dataset("d.jsonl", &missing, &fleet)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("d.jsonl:1: quality has no value for model code-model"),
+            "{e}"
+        );
+        let e = parse_dataset("d.jsonl", first, &fleet)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("at least 10 rows"), "{e}");
+    }
+}

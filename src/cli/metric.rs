@@ -7,7 +7,7 @@ use anyhow::Result;
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 
 use super::{parse_time, Context};
-use crate::domain::catalog::{fmt_number, Lookup, MetricDef};
+use crate::domain::catalog::{fmt_number, significant, Lookup, MetricDef};
 use crate::domain::matching::quote_list;
 use crate::domain::{Catalog, Position};
 use crate::error;
@@ -170,7 +170,11 @@ fn list(ctx: &Context, catalog: &Catalog, out: &mut dyn Write) -> Result<()> {
                 def.direction.as_str().to_string(),
                 def.baseline.map_or("—".into(), |b| def.format_value(b)),
                 latest.first().map_or("—".into(), |l| {
-                    format!("{} ({})", def.format_value(l.value), l.source)
+                    format!(
+                        "{} ({})",
+                        def.format_value(significant(l.value, 4)),
+                        l.source
+                    )
                 }),
                 r.reading_count(&def.id)?.to_string(),
                 def.target_in_force(pos).map_or("—".into(), |t| {

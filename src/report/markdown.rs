@@ -64,7 +64,9 @@ impl Format for Markdown {
                 "| {} | {} | {} | {} | {} | {} | {} |",
                 m.id,
                 m.baseline.map_or("—".into(), f),
-                m.latest.as_ref().map_or("—".into(), |l| f(l.value)),
+                m.latest
+                    .as_ref()
+                    .map_or("—".into(), |l| f(significant(l.value, 4))),
                 m.latest.as_ref().map_or("—".into(), |l| cell(&l.source)),
                 m.target
                     .map_or("—".into(), |t| format!("{} by M{}", f(t.value), t.month)),

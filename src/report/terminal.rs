@@ -95,7 +95,11 @@ pub fn sparkline(values: &[f64]) -> String {
 fn metric_row(m: &MetricReport) -> Vec<String> {
     let fmt = |v: f64| format_with_unit(v, &m.unit);
     let latest = m.latest.as_ref().map_or("—".to_string(), |r| {
-        format!("{} ({})", fmt(r.value), r.source)
+        let value = fmt(significant(r.value, 4));
+        match &r.run {
+            Some(run) => format!("{value} ({} #{})", r.source, run.id),
+            None => format!("{value} ({})", r.source),
+        }
     });
     let target = m.target.map_or("—".to_string(), |t| {
         format!("{} by M{}", fmt(t.value), t.month)

@@ -519,7 +519,8 @@ impl Writer<'_> {
 
     pub fn add_reading(&self, r: &NewReading) -> Result<i64> {
         let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO reading (metric, value, at, source, note, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO reading (metric, value, at, source, note, recorded_at, run_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         let at = timestamp(r.at);
         stmt.execute(params![
@@ -528,7 +529,8 @@ impl Writer<'_> {
             at,
             r.source,
             r.note,
-            timestamp(r.recorded_at)
+            timestamp(r.recorded_at),
+            r.run_id
         ])?;
         Ok(self.tx.last_insert_rowid())
     }

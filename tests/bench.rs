@@ -1,0 +1,448 @@
+//! `beast bench`: results, determinism, recorded readings and bad input.
+
+mod common;
+
+use common::{repo_path, Env};
+use serde_json::Value;
+
+fn json(env: &Env, args: &[&str]) -> Value {
+    serde_json::from_str(&env.ok(args)).expect("bench --json prints JSON")
+}
+
+fn metric(report: &Value, id: &str) -> Value {
+    report["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == id)
+        .unwrap()
+        .clone()
+}
+
+/// The seed-determined part of a run: counts and rates, not timings.
+fn counts(run: &Value) -> Vec<Value> {
+    [
+        "requests",
+        "hits",
+        "exact_hits",
+        "semantic_hits",
+        "false_hits",
+        "hits_l1",
+        "hits_l2",
+        "hits_l3",
+        "hit_rate",
+        "warm_calls",
+        "correct",
+        "accuracy",
+        "cost_savings",
+        "error_rate",
+    ]
+    .iter()
+    .map(|k| run[*k].clone())
+    .collect()
+}
+
+#[test]
+fn cache_json_has_the_documented_fields_and_is_reproducible() {
+    let env = Env::new();
+    let args = [
+        "bench",
+        "cache",
+        "--requests",
+        "3000",
+        "--json",
+        "--no-record",
+    ];
+    let a = json(&env, &args);
+    let runs = a["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 4);
+    let names: Vec<&str> = runs
+        .iter()
+        .map(|r| r["config"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "exact, 1 tier",
+            "semantic, 1 tier",
+            "semantic, 3 tiers",
+            "semantic, 3 tiers, warmed"
+        ]
+    );
+    for r in runs {
+        for k in [
+            "requests",
+            "hits",
+            "exact_hits",
+            "semantic_hits",
+            "false_hits",
+            "hit_rate",
+            "lookup_p95_us",
+            "lookups_per_sec",
+            "e2e_p95_ms_modelled",
+            "cost_saved_usd",
+        ] {
+            assert!(r.get(k).is_some(), "cache run lacks {k}");
+        }
+        assert_eq!(r["benchmark"], "cache");
+        let hits = r["hits"].as_u64().unwrap();
+        assert_eq!(
+            hits,
+            r["exact_hits"].as_u64().unwrap() + r["semantic_hits"].as_u64().unwrap()
+        );
+        let rate = r["hit_rate"].as_f64().unwrap();
+        assert!((rate - hits as f64 * 100.0 / r["requests"].as_f64().unwrap()).abs() < 1e-9);
+    }
+    assert_eq!(runs[0]["semantic_hits"], 0);
+    assert!(runs[0]["config"]["threshold"].is_null());
+    assert_eq!(
+        runs[1]["config"]["threshold"]
+            .as_f64()
+            .map(|t| (t * 100.0).round()),
+        Some(95.0)
+    );
+    let b = json(&env, &args);
+    let c = json(
+        &env,
+        &[
+            "bench",
+            "cache",
+            "--requests",
+            "3000",
+            "--json",
+            "--no-record",
+            "--seed",
+            "8",
+        ],
+    );
+    let all = |v: &Value| {
+        v["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(counts)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(all(&a), all(&b), "same seed, same counts and rates");
+    assert_ne!(all(&a), all(&c), "another seed, another workload");
+    assert_eq!(a["recorded"], serde_json::json!([]));
+}
+
+#[test]
+fn routing_json_has_the_documented_fields() {
+    let env = Env::new();
+    let v = json(&env, &["bench", "routing", "--json", "--no-record"]);
+    let runs = v["runs"].as_array().unwrap();
+    let selectors: Vec<&str> = runs
+        .iter()
+        .map(|r| r["selector"].as_str().unwrap())
+        .collect();
+    assert_eq!(selectors, ["provider-only", "rule-based", "learned"]);
+    for r in runs {
+        for k in [
+            "selector",
+            "requests",
+            "correct",
+            "accuracy",
+            "cost_savings",
+            "cost_per_request",
+            "error_rate",
+            "latency_p95_us",
+            "decisions_per_sec",
+        ] {
+            assert!(r.get(k).is_some(), "routing run lacks {k}");
+        }
+        assert_eq!(r["benchmark"], "routing");
+        assert_eq!(
+            r["requests"], runs[0]["requests"],
+            "all selectors on the same rows"
+        );
+    }
+    let again = json(&env, &["bench", "routing", "--json", "--no-record"]);
+    let c = |v: &Value| {
+        v["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(counts)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(c(&v), c(&again));
+}
+
+#[test]
+fn recorded_readings_point_to_their_run() {
+    let env = Env::new();
+    let v = json(&env, &["bench", "cache", "--requests", "3000", "--json"]);
+    let warmed = &v["runs"][3];
+    assert_eq!(v["recorded"][0]["run_id"], 1);
+    assert_eq!(v["recorded"][0]["config"], "semantic, 3 tiers, warmed");
+    let r = env.report();
+    let chr = metric(&r, "cacheHitRate");
+    assert_eq!(chr["latest"]["source"], "bench:cache");
+    assert_eq!(chr["latest"]["value"], warmed["hit_rate"]);
+    assert_eq!(chr["latest"]["run"]["id"], 1);
+    assert_eq!(chr["latest"]["run"]["kind"], "cache");
+    assert_eq!(chr["latest"]["run"]["seed"], 7);
+    assert_eq!(chr["latest"]["run"]["workload"], "built-in (seed 7)");
+    assert_eq!(
+        chr["latest"]["run"]["recorded"],
+        "semantic, 3 tiers, warmed"
+    );
+    assert_eq!(chr["latest"]["note"], "run #1: semantic, 3 tiers, warmed");
+    assert_eq!(
+        metric(&r, "semanticHitRate")["latest"]["value"],
+        warmed["semantic_hit_rate"]
+    );
+    let access = metric(&r, "cacheAccessLatency")["latest"]["value"]
+        .as_f64()
+        .unwrap();
+    assert!((access - warmed["lookup_p95_us"].as_f64().unwrap() / 1000.0).abs() < 1e-12);
+    assert!(env.ok(&["status"]).contains("(bench:cache #1)"));
+
+    let v = json(
+        &env,
+        &["bench", "routing", "--json", "--record-selector", "learned"],
+    );
+    let learned = v["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["selector"] == "learned")
+        .unwrap()
+        .clone();
+    let r = env.report();
+    let acc = metric(&r, "selectionAccuracy");
+    assert_eq!(acc["latest"]["source"], "bench:routing");
+    assert_eq!(acc["latest"]["value"], learned["accuracy"]);
+    assert_eq!(acc["latest"]["run"]["id"], 2);
+    for id in [
+        "costSavings",
+        "costPerRequest",
+        "errorRate",
+        "selectionLatency",
+    ] {
+        assert_eq!(metric(&r, id)["latest"]["source"], "bench:routing", "{id}");
+    }
+    let runs = env.ok(&["bench", "runs"]);
+    assert!(
+        runs.contains("#1") && runs.contains("#2") && runs.contains("learned"),
+        "{runs}"
+    );
+}
+
+#[test]
+fn no_record_writes_nothing() {
+    let env = Env::new();
+    let before = env.report();
+    let out = env.ok(&["bench", "routing", "--no-record"]);
+    assert!(out.contains("Nothing recorded (--no-record)."), "{out}");
+    assert!(
+        out.contains("rule-based") && out.contains("accuracy"),
+        "{out}"
+    );
+    assert_eq!(env.report(), before);
+    assert!(env.ok(&["bench", "runs"]).contains("no benchmark runs yet"));
+}
+
+#[test]
+fn bench_all_runs_both() {
+    let env = Env::new();
+    let v = json(&env, &["bench", "all", "--json"]);
+    let kinds: Vec<&str> = v["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["benchmark"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["cache", "cache", "cache", "cache", "routing", "routing", "routing"]
+    );
+    assert_eq!(v["recorded"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_custom_configuration_runs_alone() {
+    let env = Env::new();
+    let v = json(
+        &env,
+        &[
+            "bench",
+            "cache",
+            "--requests",
+            "2000",
+            "--tiers",
+            "1",
+            "--exact-only",
+            "--no-ttl",
+            "--no-warm",
+            "--l1-capacity",
+            "64",
+            "--json",
+            "--no-record",
+        ],
+    );
+    let runs = v["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let c = &runs[0]["config"];
+    assert_eq!(
+        (
+            c["tiers"].clone(),
+            c["semantic"].clone(),
+            c["ttl"].clone(),
+            c["warm"].clone()
+        ),
+        (1.into(), false.into(), false.into(), false.into())
+    );
+    assert_eq!(c["l1_capacity"], 64);
+    assert_eq!(runs[0]["semantic_hits"], 0);
+    let v = json(
+        &env,
+        &[
+            "bench",
+            "cache",
+            "--requests",
+            "2000",
+            "--thresholds",
+            "0.8,0.95",
+            "--json",
+        ],
+    );
+    assert_eq!(v["runs"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        v["recorded"],
+        serde_json::json!([]),
+        "a threshold sweep records nothing"
+    );
+}
+
+#[test]
+fn a_trace_replaces_the_workload() {
+    let env = Env::new();
+    let trace = env.dir.path().join("trace.jsonl");
+    let mut lines = Vec::new();
+    for i in 0..60 {
+        let (p, intent) = if i % 3 == 0 {
+            ("how do I sort a list in python", "sort-py")
+        } else if i % 3 == 1 {
+            ("How do I sort a list in Python?", "sort-py")
+        } else {
+            ("summarize src/main.rs", "sum")
+        };
+        lines.push(format!(
+            "{{\"t\": {}, \"prompt\": \"{p}\", \"intent\": \"{intent}\"}}",
+            i * 60
+        ));
+    }
+    std::fs::write(&trace, lines.join("\n")).unwrap();
+    let v = json(
+        &env,
+        &[
+            "bench",
+            "cache",
+            "--trace",
+            trace.to_str().unwrap(),
+            "--json",
+            "--no-record",
+        ],
+    );
+    let r = &v["runs"][3];
+    assert_eq!(r["requests"], 54);
+    assert!(r["hits"].as_u64().unwrap() >= 50, "{r}");
+    assert_eq!(r["false_hits"], 0);
+    assert!(r["workload"].as_str().unwrap().starts_with("trace "));
+    let no_intent = env.dir.path().join("plain.jsonl");
+    std::fs::write(&no_intent, "{\"t\": 0, \"prompt\": \"a\"}\n{\"t\": 1, \"prompt\": \"a\"}\n{\"t\": 2, \"prompt\": \"b\"}\n").unwrap();
+    let v = json(
+        &env,
+        &[
+            "bench",
+            "cache",
+            "--trace",
+            no_intent.to_str().unwrap(),
+            "--json",
+            "--no-record",
+        ],
+    );
+    assert!(
+        v["runs"][0]["false_hits"].is_null(),
+        "unknown without intents"
+    );
+}
+
+#[test]
+fn a_user_dataset_replaces_the_built_in_one() {
+    let env = Env::new();
+    let data = std::fs::read_to_string(repo_path("data/routing.jsonl")).unwrap();
+    let path = env.dir.path().join("mine.jsonl");
+    std::fs::write(&path, data.lines().take(60).collect::<Vec<_>>().join("\n")).unwrap();
+    let v = json(
+        &env,
+        &[
+            "bench",
+            "routing",
+            "--dataset",
+            path.to_str().unwrap(),
+            "--json",
+            "--no-record",
+        ],
+    );
+    let test_rows = v["runs"][0]["requests"].as_u64().unwrap();
+    assert!(test_rows > 5 && test_rows < 40, "{test_rows}");
+}
+
+#[test]
+fn bad_bench_input_is_rejected_without_changes() {
+    let env = Env::new();
+    env.ok(&["metric", "cacheHitRate", "20"]);
+    let e = env.fails(&["bench", "cache", "--tiers", "4"], 2);
+    assert!(e.contains("--tiers"), "{e}");
+    let e = env.fails(&["bench", "cache", "--threshold", "1.5"], 1);
+    assert!(
+        e.contains("threshold 1.5 must be a number above 0 and at most 1"),
+        "{e}"
+    );
+    env.fails(&["bench", "cache", "--threshold", "0"], 1);
+    env.fails(&["bench", "cache", "--thresholds", "0.9,abc"], 2);
+    env.fails(&["bench", "cache", "--l1-capacity", "0"], 1);
+    env.fails(&["bench", "cache", "--requests", "10"], 1);
+    env.fails(&["bench", "cache", "--exact-only", "--threshold", "0.9"], 2);
+    env.fails(&["bench", "cahce"], 2);
+    let e = env.fails(&["bench", "cache", "--trace", "/no/such/trace.jsonl"], 1);
+    assert!(e.contains("cannot read trace /no/such/trace.jsonl"), "{e}");
+    let trace = env.dir.path().join("bad.jsonl");
+    std::fs::write(
+        &trace,
+        "{\"t\": 0, \"prompt\": \"a\"}\n{\"t\": 1, \"promt\": \"b\"}\n",
+    )
+    .unwrap();
+    let e = env.fails(&["bench", "cache", "--trace", trace.to_str().unwrap()], 1);
+    assert!(e.contains("bad.jsonl:2: unknown field `promt`"), "{e}");
+    let data = env.dir.path().join("bad-data.jsonl");
+    let good = std::fs::read_to_string(repo_path("data/routing.jsonl")).unwrap();
+    let mut lines: Vec<String> = good.lines().take(30).map(String::from).collect();
+    lines[6] = lines[6].replace("\"tokens\":", "\"tokenz\":");
+    std::fs::write(&data, lines.join("\n")).unwrap();
+    let e = env.fails(
+        &["bench", "routing", "--dataset", data.to_str().unwrap()],
+        1,
+    );
+    assert!(
+        e.contains("bad-data.jsonl:7: unknown field `tokenz`"),
+        "{e}"
+    );
+    env.fails(&["bench", "routing", "--record-selector", "oracle"], 2);
+}
+
+#[test]
+fn write_dataset_reproduces_the_checked_in_file() {
+    let env = Env::new();
+    let out = env.dir.path().join("routing.jsonl");
+    let msg = env.ok(&["bench", "routing", "--write-dataset", out.to_str().unwrap()]);
+    assert!(msg.contains("wrote 2000 labelled requests"), "{msg}");
+    assert_eq!(
+        std::fs::read_to_string(out).unwrap(),
+        std::fs::read_to_string(repo_path("data/routing.jsonl")).unwrap()
+    );
+}
