@@ -13,8 +13,28 @@
 use rustc_hash::FxHashMap;
 
 /// The exact-match key: lower-case, whitespace collapsed, trimmed.
+///
+/// This runs on every lookup, so ASCII prompts (nearly all of them) take a
+/// byte-wise path; other text goes through Unicode lower-casing.
 pub fn normalize_into(prompt: &str, out: &mut String) {
     out.clear();
+    if prompt.is_ascii() {
+        let mut bytes = std::mem::take(out).into_bytes();
+        let mut pending_space = false;
+        for &b in prompt.as_bytes() {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) {
+                pending_space = !bytes.is_empty();
+                continue;
+            }
+            if pending_space {
+                bytes.push(b' ');
+                pending_space = false;
+            }
+            bytes.push(b.to_ascii_lowercase());
+        }
+        *out = String::from_utf8(bytes).expect("ASCII in, ASCII out");
+        return;
+    }
     let mut pending_space = false;
     for c in prompt.chars() {
         if c.is_whitespace() {
@@ -25,12 +45,21 @@ pub fn normalize_into(prompt: &str, out: &mut String) {
             out.push(' ');
             pending_space = false;
         }
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.extend(c.to_lowercase());
-        }
+        out.extend(c.to_lowercase());
     }
+}
+
+/// Whether a prompt already is its own exact-match key: printable ASCII with
+/// no capitals, single spaces, nothing to trim. Most prompts are, and then a
+/// lookup needs no copy at all. Written as whole-slice checks the compiler can
+/// vectorise.
+pub fn is_normalized(prompt: &str) -> bool {
+    let b = prompt.as_bytes();
+    b.iter()
+        .all(|&c| (b' '..0x7F).contains(&c) && !c.is_ascii_uppercase())
+        && b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && !prompt.contains("  ")
 }
 
 pub fn normalize(prompt: &str) -> String {
@@ -294,6 +323,28 @@ mod tests {
         );
         assert_eq!(normalize("ÉCOLE  Ünïcode"), "école ünïcode");
         assert_eq!(normalize(""), "");
+        assert_eq!(
+            normalize("\x0Ba\x0Cb \r\n"),
+            "a b",
+            "ASCII whitespace of every kind"
+        );
+        assert_eq!(normalize("a\u{2003}B"), "a b", "Unicode whitespace too");
+        for p in [
+            "how do i sort",
+            "How do i",
+            " a",
+            "a ",
+            "a  b",
+            "a\tb",
+            "é",
+            "",
+            "src/api/users.ts?",
+        ] {
+            // Sufficient always; exact for ASCII (other text takes the full path).
+            if is_normalized(p) || p.is_ascii() {
+                assert_eq!(is_normalized(p), normalize(p) == p, "{p:?}");
+            }
+        }
     }
 
     fn corpus() -> Vec<String> {
