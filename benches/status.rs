@@ -6,7 +6,8 @@
 //! included — against the same commands on an empty database.
 //!
 //! Run with `cargo bench --bench status`. Options after `--`:
-//! `--runs N` (default 41), `--readings N`, `--completions N`, `--dogfood N`.
+//! `--runs N` (default 41), `--readings N`, `--completions N`, `--dogfood N`,
+//! `--keep DIR` (leave the filled database there for inspection).
 //! Targets: median under 20 ms each, and under 2× the empty-database median.
 
 use std::path::{Path, PathBuf};
@@ -44,6 +45,7 @@ struct Sizes {
     completions: usize,
     dogfood: usize,
     runs: usize,
+    keep: Option<PathBuf>,
 }
 
 fn parse_args() -> Sizes {
@@ -52,6 +54,7 @@ fn parse_args() -> Sizes {
         completions: 10_000,
         dogfood: 100_000,
         runs: 41,
+        keep: None,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -62,6 +65,7 @@ fn parse_args() -> Sizes {
             "--readings" => s.readings = value().expect("--readings N"),
             "--completions" => s.completions = value().expect("--completions N"),
             "--dogfood" => s.dogfood = value().expect("--dogfood N"),
+            "--keep" => s.keep = Some(PathBuf::from(args.get(i + 1).expect("--keep DIR"))),
             _ => {
                 i += 1;
                 continue;
@@ -220,6 +224,14 @@ fn main() {
             } else {
                 "MISSED (target <20 ms and <2× empty)"
             }
+        );
+    }
+    if let Some(keep) = &sizes.keep {
+        std::fs::create_dir_all(keep).unwrap();
+        std::fs::copy(&full, keep.join("full.db")).unwrap();
+        println!(
+            "\nfilled database kept at {}",
+            keep.join("full.db").display()
         );
     }
     if !all_ok {

@@ -256,8 +256,10 @@ fn run(cli: Cli) -> Result<()> {
         now,
         color,
     };
+    // Buffered: a pretty JSON report is hundreds of lines, and a line-buffered
+    // stdout would make one system call for each.
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = std::io::BufWriter::new(stdout.lock());
     match cli.command {
         Command::Status(args) => status::run(&ctx, args, &mut out),
         Command::Complete(args) => complete::run(&ctx, args, &mut out),

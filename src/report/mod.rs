@@ -307,8 +307,8 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
 
     let mut metrics = Vec::with_capacity(catalog.metrics.len());
     for def in &catalog.metrics {
-        let readings = db.latest_readings(&def.id, TREND_LEN)?;
-        let latest = readings.first();
+        let latest = db.latest_reading(&def.id)?;
+        let latest = latest.as_ref();
         let paced = def.paced_target(pos);
         metrics.push(MetricReport {
             id: def.id.clone(),
@@ -333,7 +333,7 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
             }),
             paced_target: paced.map(|p| round(p, 6)),
             verdict: def.verdict(latest.map(|r| r.value), pos).as_str(),
-            trend: readings.iter().rev().map(|r| r.value).collect(),
+            trend: db.trend(&def.id, TREND_LEN)?,
         });
     }
 

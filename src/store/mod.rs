@@ -31,6 +31,7 @@ pub const APPLICATION_ID: i32 = 0x4245_4153;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_bench_runs.sql"),
+    include_str!("migrations/0003_covering_trend_index.sql"),
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -433,6 +434,23 @@ impl Reader<'_> {
         )?;
         let rows = stmt.query_map(params![metric, limit as i64], reading_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The newest reading of a metric.
+    pub fn latest_reading(&self, metric: &str) -> Result<Option<Reading>> {
+        Ok(self.latest_readings(metric, 1)?.pop())
+    }
+
+    /// The values of the newest `limit` readings, oldest first; answered from
+    /// the covering index alone.
+    pub fn trend(&self, metric: &str, limit: usize) -> Result<Vec<f64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT value FROM reading WHERE metric = ?1 ORDER BY at DESC, id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![metric, limit as i64], |r| r.get(0))?;
+        let mut values: Vec<f64> = rows.collect::<rusqlite::Result<_>>()?;
+        values.reverse();
+        Ok(values)
     }
 
     /// One stored benchmark run.
