@@ -2,21 +2,11 @@
 
 mod common;
 
-use common::{repo_path, Env};
+use common::{metric, repo_path, Env};
 use serde_json::Value;
 
 fn json(env: &Env, args: &[&str]) -> Value {
     serde_json::from_str(&env.ok(args)).expect("bench --json prints JSON")
-}
-
-fn metric(report: &Value, id: &str) -> Value {
-    report["metrics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == id)
-        .unwrap()
-        .clone()
 }
 
 /// The seed-determined part of a run: counts and rates, not timings.

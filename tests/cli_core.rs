@@ -2,17 +2,8 @@
 
 mod common;
 
-use common::Env;
+use common::{metric, Env};
 use serde_json::Value;
-
-fn metric<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["metrics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == id)
-        .unwrap_or_else(|| panic!("metric {id} in report"))
-}
 
 #[test]
 fn status_on_a_fresh_database_shows_real_denominators() {

@@ -2,18 +2,7 @@
 
 mod common;
 
-use common::Env;
-use serde_json::Value;
-
-fn metric(report: &Value, id: &str) -> Value {
-    report["metrics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == id)
-        .unwrap()
-        .clone()
-}
+use common::{metric, Env};
 
 #[test]
 fn a_reading_shows_with_its_source_and_verdict() {

@@ -198,9 +198,12 @@ fn an_older_database_is_migrated_and_keeps_its_data() {
     std::fs::create_dir_all(env.db.parent().unwrap()).unwrap();
     {
         let conn = rusqlite::Connection::open(&env.db).unwrap();
-        let v1 = std::fs::read_to_string(common::repo_path("src/store/migrations/0001_initial.sql")).unwrap();
+        let v1 =
+            std::fs::read_to_string(common::repo_path("src/store/migrations/0001_initial.sql"))
+                .unwrap();
         conn.execute_batch(&v1).unwrap();
-        conn.pragma_update(None, "application_id", beast::store::APPLICATION_ID).unwrap();
+        conn.pragma_update(None, "application_id", beast::store::APPLICATION_ID)
+            .unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
         conn.execute(
             "INSERT INTO reading (metric, value, at, source, note, recorded_at)
@@ -211,14 +214,24 @@ fn an_older_database_is_migrated_and_keeps_its_data() {
     }
     env.ok(&["metric", "cacheHitRate", "35"]);
     let r = env.report();
-    let m = r["metrics"].as_array().unwrap().iter().find(|m| m["id"] == "cacheHitRate").unwrap().clone();
+    let m = r["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "cacheHitRate")
+        .unwrap()
+        .clone();
     assert_eq!(m["count"], 2);
     assert_eq!(m["trend"], serde_json::json!([33.0, 35.0]));
     let conn = rusqlite::Connection::open(&env.db).unwrap();
-    let version: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    let version: i32 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
     assert_eq!(version, beast::store::SCHEMA_VERSION);
     let note: String = conn
-        .query_row("SELECT note FROM reading WHERE value = 33", [], |r| r.get(0))
+        .query_row("SELECT note FROM reading WHERE value = 33", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(note, "before the upgrade");
 }

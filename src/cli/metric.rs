@@ -112,7 +112,9 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
         .map(str::trim)
         .filter(|n| !n.is_empty());
     let mut store = ctx.open_store()?;
-    let count = store.write(|w| {
+    // The count and the latest value come from the same transaction as the
+    // write, so the message describes exactly the state this command left.
+    let (count, latest) = store.write(|w| {
         w.add_reading(&NewReading {
             metric: &def.id,
             value,
@@ -122,10 +124,13 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
             recorded_at: ctx.now,
             run_id: None,
         })?;
-        w.reader().reading_count(&def.id)
+        let r = w.reader();
+        Ok((
+            r.reading_count(&def.id)?,
+            r.latest_reading(&def.id)?.map(|l| l.value),
+        ))
     })?;
     let pos = Position::from_date(ctx.today);
-    let latest = store.read(|r| Ok(r.latest_readings(&def.id, 1)?.first().map(|r| r.value)))?;
     let verdict = def.verdict(latest, pos);
     let target = def
         .target_in_force(pos)
@@ -163,13 +168,13 @@ fn list(ctx: &Context, catalog: &Catalog, out: &mut dyn Write) -> Result<()> {
     ]);
     store.read(|r| {
         for def in &catalog.metrics {
-            let latest = r.latest_readings(&def.id, 1)?;
+            let latest = r.latest_reading(&def.id)?;
             t.add_row(vec![
                 def.id.clone(),
                 def.name.clone(),
                 def.direction.as_str().to_string(),
                 def.baseline.map_or("—".into(), |b| def.format_value(b)),
-                latest.first().map_or("—".into(), |l| {
+                latest.as_ref().map_or("—".into(), |l| {
                     format!(
                         "{} ({})",
                         def.format_value(significant(l.value, 4)),

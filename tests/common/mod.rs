@@ -81,6 +81,17 @@ impl Env {
     }
 }
 
+/// One metric of a JSON report.
+pub fn metric(report: &Value, id: &str) -> Value {
+    report["metrics"]
+        .as_array()
+        .expect("metrics array")
+        .iter()
+        .find(|m| m["id"] == id)
+        .unwrap_or_else(|| panic!("metric {id} in report"))
+        .clone()
+}
+
 pub fn repo_path(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
