@@ -122,25 +122,26 @@ struct RoutingArgs {
     rows: usize,
 }
 
-/// An indicatif bar on stderr when it is a terminal; nothing otherwise.
+/// An indicatif bar on stderr when it is a terminal; nothing otherwise. It is
+/// attached to the terminal only while a configuration runs, so nothing is
+/// drawn before the first one starts or between them.
 struct Bar {
     bar: ProgressBar,
+    terminal: bool,
 }
 
 impl Bar {
     fn new() -> Bar {
-        let bar = if std::io::stderr().is_terminal() {
-            let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-            b.set_style(
-                ProgressStyle::with_template("{prefix:>28} [{bar:30}] {pos}/{len} requests")
-                    .expect("valid template")
-                    .progress_chars("=> "),
-            );
-            b
-        } else {
-            ProgressBar::hidden()
-        };
-        Bar { bar }
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template("{prefix:>28} [{bar:30}] {pos}/{len} requests")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        Bar {
+            bar,
+            terminal: std::io::stderr().is_terminal(),
+        }
     }
 }
 
@@ -148,14 +149,17 @@ impl Progress for Bar {
     fn start(&self, label: &str, total: u64) {
         self.bar.reset();
         self.bar.set_length(total);
-        self.bar.set_position(0);
         self.bar.set_prefix(label.to_string());
+        if self.terminal {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
     }
     fn advance(&self, by: u64) {
         self.bar.inc(by);
     }
     fn finish(&self) {
         self.bar.finish_and_clear();
+        self.bar.set_draw_target(ProgressDrawTarget::hidden());
     }
 }
 
