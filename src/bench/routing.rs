@@ -673,10 +673,14 @@ pub fn run(
         Box::new(RuleBased::new(fleet)),
         Box::new(learned),
     ];
-    let baseline_cost = evaluate(fleet, seed, &test, selectors[0].as_ref()).1;
+    let evaluations: Vec<_> = selectors
+        .iter()
+        .map(|s| evaluate(fleet, seed, &test, s.as_ref()))
+        .collect();
+    // Provider-only, evaluated above on the same rows, is the cost baseline.
+    let baseline_cost = evaluations[0].1;
     let mut out = Vec::new();
-    for s in &selectors {
-        let (correct, cost, errors, misses, samples) = evaluate(fleet, seed, &test, s.as_ref());
+    for (s, (correct, cost, errors, misses, samples)) in selectors.iter().zip(evaluations) {
         let n = test.len() as f64;
         let lat = samples.percentiles();
         out.push(RunResult {

@@ -6,7 +6,7 @@ use anyhow::Result;
 
 use super::Context;
 use crate::domain::catalog::fmt_number;
-use crate::domain::dogfood::{generated_share, DogfoodKind};
+use crate::domain::dogfood::{self, generated_share, DogfoodKind};
 use crate::error;
 use crate::report;
 
@@ -81,15 +81,16 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     } else {
         "with BEAST MODE"
     };
-    let share = generated_share(c.generated, c.manual).unwrap_or(0.0);
+    let share = generated_share(c.generated, c.manual);
     let target = catalog
         .dogfood_targets
         .get(&kind)
         .map(|t| {
-            let verdict = if share + 1e-9 >= *t { "met" } else { "behind" };
+            let verdict = dogfood::verdict(share, Some(*t)).label();
             format!(", target {}% — {verdict}", fmt_number(*t))
         })
         .unwrap_or_default();
+    let share = share.unwrap_or(0.0);
     let article = if kind.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"
     } else {

@@ -303,12 +303,17 @@ pub fn parse_week(text: &str) -> Result<u8> {
     }
 }
 
+/// The years the loaded roadmap covers, for messages: "1, 3, 4".
+pub fn loaded_years(roadmap: &Roadmap) -> String {
+    let years: Vec<String> = roadmap.years.iter().map(|y| y.number.to_string()).collect();
+    years.join(", ")
+}
+
 /// Says plainly that a month's year has no roadmap, naming the years that do.
 pub fn no_roadmap_for(roadmap: &Roadmap, month: u32) -> String {
     let year = crate::domain::roadmap::year_of(month);
-    let loaded: Vec<String> = roadmap.years.iter().map(|y| y.number.to_string()).collect();
     format!(
         "month {month} is in year {year}, which has no roadmap yet (no source document; loaded years: {}); record unplanned work with --adhoc",
-        loaded.join(", ")
+        loaded_years(roadmap)
     )
 }

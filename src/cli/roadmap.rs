@@ -139,12 +139,11 @@ fn import(
 fn check(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let (catalog, roadmap) = ctx.load_roadmap()?;
     let targets: usize = catalog.metrics.iter().map(|m| m.targets.len()).sum();
-    let years: Vec<String> = roadmap.years.iter().map(|y| y.number.to_string()).collect();
     let blocks: usize = roadmap.months().map(|m| m.blocks.len()).sum();
     writeln!(
         out,
         "ok: years {} · {} months · {blocks} week blocks · {} tasks · {} metrics · {targets} targets",
-        years.join(", "),
+        super::loaded_years(&roadmap),
         roadmap.months().count(),
         roadmap.task_count(),
         catalog.metrics.len()
@@ -166,15 +165,6 @@ fn done_set(ctx: &Context) -> Result<HashSet<TaskRef>> {
             .filter_map(|c| c.task_ref())
             .collect())
     })
-}
-
-fn loaded_years(roadmap: &Roadmap) -> String {
-    roadmap
-        .years
-        .iter()
-        .map(|y| y.number.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn browse(
@@ -215,7 +205,7 @@ fn browse(
                 } else {
                     ""
                 },
-                loaded_years(&roadmap)
+                super::loaded_years(&roadmap)
             ));
         }
     }

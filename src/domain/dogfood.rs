@@ -57,6 +57,17 @@ pub fn generated_share(generated: u64, manual: u64) -> Option<f64> {
     (total > 0).then(|| generated as f64 * 100.0 / total as f64)
 }
 
+/// met when the generated share reaches its target (with the same tolerance
+/// as metric targets), behind when it does not, no data without events or target.
+pub fn verdict(share: Option<f64>, target: Option<f64>) -> super::Verdict {
+    use super::{Direction, Verdict};
+    match (share, target) {
+        (Some(s), Some(t)) if Direction::Higher.meets(s, t) => Verdict::Met,
+        (Some(_), Some(_)) => Verdict::Behind,
+        _ => Verdict::NoData,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +81,15 @@ mod tests {
         assert_eq!(DogfoodKind::parse("tests"), Some(DogfoodKind::Test));
         assert_eq!(DogfoodKind::parse("docs"), Some(DogfoodKind::Doc));
         assert_eq!(DogfoodKind::parse("refactor"), None);
+    }
+
+    #[test]
+    fn verdict_compares_share_with_target() {
+        use crate::domain::Verdict;
+        assert_eq!(verdict(Some(90.0), Some(90.0)), Verdict::Met);
+        assert_eq!(verdict(Some(89.9), Some(90.0)), Verdict::Behind);
+        assert_eq!(verdict(None, Some(90.0)), Verdict::NoData);
+        assert_eq!(verdict(Some(50.0), None), Verdict::NoData);
     }
 
     #[test]

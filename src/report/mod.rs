@@ -20,7 +20,7 @@ use crate::domain::catalog::Catalog;
 use crate::domain::dogfood::generated_share;
 use crate::domain::progress::{tally, Scope, Tally};
 use crate::domain::roadmap::{Roadmap, TaskRef};
-use crate::domain::{Position, Verdict};
+use crate::domain::Position;
 use crate::store::{Completion, Reader};
 
 /// Version of the report's JSON shape; bumped on incompatible changes.
@@ -343,11 +343,7 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
         .map(|(kind, c)| {
             let share = generated_share(c.generated, c.manual);
             let target = catalog.dogfood_targets.get(&kind).copied();
-            let verdict = match (share, target) {
-                (Some(s), Some(t)) if s + 1e-9 >= t => Verdict::Met,
-                (Some(_), Some(_)) => Verdict::Behind,
-                _ => Verdict::NoData,
-            };
+            let verdict = crate::domain::dogfood::verdict(share, target);
             DogfoodReport {
                 kind: kind.as_str(),
                 generated: c.generated,
