@@ -138,13 +138,13 @@ fn an_unwritable_location_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(4));
 }
 
-#[test]
-fn parallel_invocations_never_lose_a_write() {
-    // Sixteen processes start at once on a database that does not exist yet:
-    // they race to create and migrate it, then to write.
+/// Starts `n` processes at once on a database that does not exist yet: they
+/// race to create and migrate it, then to write. Every one must succeed and
+/// every write must be counted.
+fn race_to_create_and_write(n: usize) {
     let env = Env::new();
     let bin = assert_cmd::cargo::cargo_bin!("beast");
-    let children: Vec<_> = (0..16)
+    let children: Vec<_> = (0..n)
         .map(|i| {
             let mut cmd = Command::new(bin);
             cmd.env("BEAST_DB", &env.db)
@@ -173,6 +173,7 @@ fn parallel_invocations_never_lose_a_write() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    let of_kind = |i: usize| (0..n).filter(|j| j % 3 == i).count();
     let r = env.report();
     let throughput = r["metrics"]
         .as_array()
@@ -180,15 +181,33 @@ fn parallel_invocations_never_lose_a_write() {
         .iter()
         .find(|m| m["id"] == "throughput")
         .unwrap();
-    assert_eq!(throughput["count"], 6);
+    assert_eq!(throughput["count"], of_kind(0));
     let test = r["dogfood"]
         .as_array()
         .unwrap()
         .iter()
         .find(|d| d["kind"] == "test")
         .unwrap();
-    assert_eq!(test["generated"], 5);
-    assert_eq!(r["adhoc"][0]["count"], 5);
+    assert_eq!(test["generated"], of_kind(1));
+    assert_eq!(r["adhoc"][0]["count"], of_kind(2));
+}
+
+#[test]
+fn parallel_invocations_never_lose_a_write() {
+    race_to_create_and_write(16);
+}
+
+/// The same race repeated, for when the open path changes: one round rarely
+/// hits the bad interleavings (before the header was read as one snapshot and
+/// the WAL switch retried, 9 of 150 single rounds of 16 failed; this test
+/// failed in under a second). Run with
+/// `cargo test --release --test store -- --ignored`.
+#[test]
+#[ignore = "stress test, about 10 s in release"]
+fn parallel_creation_stress() {
+    for _ in 0..100 {
+        race_to_create_and_write(32);
+    }
 }
 
 #[test]

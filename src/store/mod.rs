@@ -7,18 +7,23 @@
 //!   is written to it.
 //! - WAL and a generous busy timeout let parallel invocations (CI jobs, shell
 //!   loops) wait for each other instead of failing with "database is locked".
+//!   Two setup steps need more than the timeout when processes race to create
+//!   the same file: the header is read in one statement (one snapshot, so a
+//!   migration committing in between cannot make the file look foreign), and
+//!   the switch to WAL is retried, because SQLite returns SQLITE_BUSY there
+//!   without waiting when waiting could deadlock.
 //! - Every command writes inside one `BEGIN IMMEDIATE` transaction: it takes the
 //!   write lock up front, so two writers never deadlock upgrading a read lock,
 //!   and a failed command leaves nothing half-written.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{
-    params, Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior,
+    params, Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, TransactionBehavior,
 };
 
 use crate::domain::{DogfoodKind, TaskRef};
@@ -241,15 +246,15 @@ impl Store {
     fn prepare(&mut self) -> Result<()> {
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
         // Read-only checks first: nothing below may write to a foreign file.
-        let app_id: i32 = self
-            .conn
-            .pragma_query_value(None, "application_id", |r| r.get(0))?;
-        let version: i32 = self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?;
-        let objects: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+        // One statement, so all three values come from the same snapshot: read
+        // separately, another process's migration could commit in between and
+        // leave us with its tables but the old application_id.
+        let (app_id, version, objects): (i32, i32, i64) = self.conn.query_row(
+            "SELECT a.application_id, v.user_version, (SELECT count(*) FROM sqlite_master)
+             FROM pragma_application_id() AS a, pragma_user_version() AS v",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
         let shown = self.path.display();
         if app_id != APPLICATION_ID && (app_id != 0 || objects > 0) {
             return error::store(format!(
@@ -262,14 +267,31 @@ impl Store {
             ));
         }
         if self.path != Path::new(":memory:") {
-            self.conn
-                .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
+            self.enable_wal()?;
         }
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         if version < SCHEMA_VERSION {
             self.migrate()?;
         }
+        Ok(())
+    }
+
+    /// Switches the file to WAL unless it already is. The switch needs an
+    /// exclusive lock; when several processes open a new file at once SQLite
+    /// may refuse it with SQLITE_BUSY straight away instead of calling the busy
+    /// handler, so it is retried within the same time budget.
+    fn enable_wal(&self) -> Result<()> {
+        let mode: String = self
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+        if mode.eq_ignore_ascii_case("wal") {
+            return Ok(());
+        }
+        retry_while_busy(BUSY_TIMEOUT, || {
+            self.conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
+        })?;
         Ok(())
     }
 
@@ -334,6 +356,29 @@ fn completion_from_row(r: &rusqlite::Row) -> rusqlite::Result<Completion> {
         note: r.get(7)?,
         completed_at: r.get(8)?,
     })
+}
+
+/// Runs `op` until it returns something other than SQLITE_BUSY or `budget` is
+/// spent, backing off from 1 ms to 32 ms between attempts. For the few steps
+/// where SQLite gives up without consulting the busy handler.
+fn retry_while_busy<T>(
+    budget: Duration,
+    mut op: impl FnMut() -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match op() {
+            Err(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) => {
+                if started.elapsed() + pause > budget {
+                    return Err(e);
+                }
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(32));
+            }
+            done => return done,
+        }
+    }
 }
 
 const COMPLETION_COLUMNS: &str =
@@ -579,5 +624,66 @@ impl Writer<'_> {
         )?;
         stmt.execute(params![kind.as_str(), generated, timestamp(at), note])?;
         Ok(self.tx.last_insert_rowid())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn busy() -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(5), None)
+    }
+
+    #[test]
+    fn busy_steps_are_retried_until_they_succeed() {
+        let mut attempts = 0;
+        let out = retry_while_busy(Duration::from_secs(5), || {
+            attempts += 1;
+            if attempts < 4 {
+                Err(busy())
+            } else {
+                Ok(attempts)
+            }
+        });
+        assert_eq!(out.unwrap(), 4);
+    }
+
+    #[test]
+    fn other_errors_are_not_retried() {
+        let mut attempts = 0;
+        let out: rusqlite::Result<()> = retry_while_busy(Duration::from_secs(5), || {
+            attempts += 1;
+            Err(rusqlite::Error::QueryReturnedNoRows)
+        });
+        assert!(matches!(out, Err(rusqlite::Error::QueryReturnedNoRows)));
+        assert_eq!(attempts, 1);
+    }
+
+    #[test]
+    fn busy_is_returned_once_the_budget_is_spent() {
+        let mut attempts = 0;
+        let out: rusqlite::Result<()> = retry_while_busy(Duration::ZERO, || {
+            attempts += 1;
+            Err(busy())
+        });
+        assert_eq!(
+            out.unwrap_err().sqlite_error_code(),
+            Some(ErrorCode::DatabaseBusy)
+        );
+        assert_eq!(attempts, 1);
+    }
+
+    #[test]
+    fn a_database_is_in_wal_mode_when_reopened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("beast.db");
+        drop(Store::open(&path).unwrap());
+        let again = Store::open(&path).unwrap();
+        let mode: String = again
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
     }
 }
