@@ -139,8 +139,8 @@ fn an_unwritable_location_is_a_clear_error() {
 }
 
 /// Starts `n` processes at once on a database that does not exist yet: they
-/// race to create and migrate it, then to write. Every one must succeed and
-/// every write must be counted.
+/// race to create and migrate it, then to write or read. Every one must
+/// succeed and every write must be counted.
 fn race_to_create_and_write(n: usize) {
     let env = Env::new();
     let bin = assert_cmd::cargo::cargo_bin!("beast");
@@ -151,16 +151,18 @@ fn race_to_create_and_write(n: usize) {
                 .env("BEAST_TODAY", &env.today)
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped());
-            match i % 3 {
+            match i % 5 {
                 0 => cmd.args(["metric", "throughput", &format!("{}", 100 + i)]),
                 1 => cmd.args(["dogfood", "test"]),
-                _ => cmd.args([
+                2 => cmd.args([
                     "complete",
                     "1",
                     "1",
                     &format!("parallel work {i}"),
                     "--adhoc",
                 ]),
+                3 => cmd.args(["report"]),
+                _ => cmd.args(["status"]),
             };
             cmd.spawn().unwrap()
         })
@@ -173,7 +175,7 @@ fn race_to_create_and_write(n: usize) {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let of_kind = |i: usize| (0..n).filter(|j| j % 3 == i).count();
+    let of_kind = |i: usize| (0..n).filter(|j| j % 5 == i).count();
     let r = env.report();
     let throughput = r["metrics"]
         .as_array()
