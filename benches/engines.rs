@@ -6,7 +6,9 @@
 //! - rule-based routing: at least 1 M decisions/s;
 //! - `beast bench all` on defaults: at most 15 s.
 //!
-//! Run with `cargo bench --bench engines`. Everything runs on one thread.
+//! Run with `cargo bench --bench engines`, or name some of `exact`,
+//! `semantic`, `routing`, `bench-all` after `--` to run only those. Everything
+//! runs on one thread.
 
 use std::hint::black_box;
 use std::process::{Command, Stdio};
@@ -173,14 +175,39 @@ fn bench_all_wall_time() -> bool {
     median <= 15.0
 }
 
+/// A benchmark's name and its run, which says whether the target was met.
+type Bench = (&'static str, fn() -> bool);
+
 fn main() {
-    let results = [
-        exact_lookups(),
-        semantic_index(),
-        rule_based_routing(),
-        bench_all_wall_time(),
+    let benches: [Bench; 4] = [
+        ("exact", exact_lookups),
+        ("semantic", semantic_index),
+        ("routing", rule_based_routing),
+        ("bench-all", bench_all_wall_time),
     ];
-    if results.iter().any(|ok| !ok) {
+    // cargo passes `--bench`; anything else not starting with `-` picks benches.
+    let wanted: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    if let Some(unknown) = wanted
+        .iter()
+        .find(|w| !benches.iter().any(|(name, _)| name == w))
+    {
+        let names: Vec<&str> = benches.iter().map(|(name, _)| *name).collect();
+        eprintln!(
+            "error: no benchmark named {unknown:?}; choose from {}",
+            names.join(", ")
+        );
+        std::process::exit(2);
+    }
+    let mut all_ok = true;
+    for (name, run) in benches {
+        if wanted.is_empty() || wanted.iter().any(|w| w == name) {
+            all_ok &= run();
+        }
+    }
+    if !all_ok {
         std::process::exit(1);
     }
 }
