@@ -24,7 +24,7 @@ use super::lru::Lru;
 use super::models::Fleet;
 use super::rng::Rng;
 use super::stats::{percentile, Percentiles, Samples};
-use super::text::{is_normalized, normalize_into, SemanticIndex, Vectorizer};
+use super::text::{exact_key, normalize_into, SemanticIndex, Vectorizer};
 use super::workload::{Request, Spec, Workload};
 use super::Progress;
 
@@ -289,13 +289,9 @@ impl MultiTierCache {
 
     /// Looks a prompt up: exact match first, then the most similar entry.
     pub fn lookup(&mut self, prompt: &str, now: f64) -> Result<Outcome> {
-        if is_normalized(prompt) {
-            return self.lookup_normalized(prompt, now);
-        }
-        let mut key = std::mem::take(&mut self.scratch);
-        normalize_into(prompt, &mut key);
-        let outcome = self.lookup_normalized(&key, now);
-        self.scratch = key;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let outcome = self.lookup_normalized(exact_key(prompt, &mut scratch), now);
+        self.scratch = scratch;
         outcome
     }
 

@@ -1,67 +1,76 @@
 //! A least-recently-used map with O(1) get, insert and eviction: the L1 tier.
 //!
-//! Nodes live in a vector and link to each other by index, so a lookup is one
-//! hash probe and a few index writes — no allocation on the hot path.
+//! Keys are the cache's entry ids: small integers handed out in order. So a
+//! vector indexed by key finds a node without hashing, and nodes live in a
+//! second vector linked by index — a lookup is two array reads and a few index
+//! writes, with no allocation. Memory grows with the largest key seen (4 bytes
+//! per id), which for a benchmark run is the number of distinct prompts.
 
-use rustc_hash::FxHashMap;
-
-const NIL: usize = usize::MAX;
+const NIL: u32 = u32::MAX;
 
 struct Node<V> {
     key: u32,
+    prev: u32,
+    next: u32,
     value: V,
-    prev: usize,
-    next: usize,
 }
 
 pub struct Lru<V> {
-    map: FxHashMap<u32, usize>,
+    /// Node index of each key, or NIL.
+    slots: Vec<u32>,
     nodes: Vec<Node<V>>,
-    free: Vec<usize>,
-    head: usize,
-    tail: usize,
+    free: Vec<u32>,
+    head: u32,
+    tail: u32,
+    len: usize,
     capacity: usize,
 }
 
 impl<V> Lru<V> {
     pub fn new(capacity: usize) -> Lru<V> {
         Lru {
-            map: FxHashMap::with_capacity_and_hasher(capacity.min(1 << 20), Default::default()),
+            slots: Vec::new(),
             nodes: Vec::with_capacity(capacity.min(1 << 20)),
             free: Vec::new(),
             head: NIL,
             tail: NIL,
-            capacity: capacity.max(1),
+            len: 0,
+            capacity: capacity.clamp(1, NIL as usize - 1),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.len == 0
     }
 
-    fn unlink(&mut self, i: usize) {
-        let (prev, next) = (self.nodes[i].prev, self.nodes[i].next);
+    fn slot(&self, key: u32) -> Option<u32> {
+        self.slots.get(key as usize).copied().filter(|&i| i != NIL)
+    }
+
+    fn unlink(&mut self, i: u32) {
+        let Node { prev, next, .. } = self.nodes[i as usize];
         if prev == NIL {
             self.head = next;
         } else {
-            self.nodes[prev].next = next;
+            self.nodes[prev as usize].next = next;
         }
         if next == NIL {
             self.tail = prev;
         } else {
-            self.nodes[next].prev = prev;
+            self.nodes[next as usize].prev = prev;
         }
     }
 
-    fn push_front(&mut self, i: usize) {
-        self.nodes[i].prev = NIL;
-        self.nodes[i].next = self.head;
+    fn push_front(&mut self, i: u32) {
+        let node = &mut self.nodes[i as usize];
+        node.prev = NIL;
+        node.next = self.head;
         if self.head != NIL {
-            self.nodes[self.head].prev = i;
+            self.nodes[self.head as usize].prev = i;
         }
         self.head = i;
         if self.tail == NIL {
@@ -69,55 +78,64 @@ impl<V> Lru<V> {
         }
     }
 
-    /// The value for `key`, marking it most recently used.
-    pub fn get(&mut self, key: u32) -> Option<&mut V> {
-        let i = *self.map.get(&key)?;
+    fn touch(&mut self, i: u32) {
         if self.head != i {
             self.unlink(i);
             self.push_front(i);
         }
-        Some(&mut self.nodes[i].value)
+    }
+
+    /// The value for `key`, marking it most recently used.
+    pub fn get(&mut self, key: u32) -> Option<&mut V> {
+        let i = self.slot(key)?;
+        self.touch(i);
+        Some(&mut self.nodes[i as usize].value)
     }
 
     /// The value for `key` without changing the order.
     pub fn peek(&self, key: u32) -> Option<&V> {
-        self.map.get(&key).map(|i| &self.nodes[*i].value)
+        self.slot(key).map(|i| &self.nodes[i as usize].value)
     }
 
     /// Inserts or replaces; returns the entry evicted to make room, if any.
     pub fn insert(&mut self, key: u32, value: V) -> Option<(u32, V)> {
-        if let Some(&i) = self.map.get(&key) {
-            self.nodes[i].value = value;
-            if self.head != i {
-                self.unlink(i);
-                self.push_front(i);
-            }
+        if let Some(i) = self.slot(key) {
+            self.nodes[i as usize].value = value;
+            self.touch(i);
             return None;
         }
-        let evicted = if self.map.len() >= self.capacity {
+        let evicted = if self.len >= self.capacity {
             let t = self.tail;
             self.unlink(t);
-            let k = self.nodes[t].key;
-            self.map.remove(&k);
+            let k = self.nodes[t as usize].key;
+            self.slots[k as usize] = NIL;
             self.free.push(t);
+            self.len -= 1;
             Some(k)
         } else {
             None
         };
         let node = Node {
             key,
-            value,
             prev: NIL,
             next: NIL,
+            value,
         };
         let (i, old) = match self.free.pop() {
-            Some(i) => (i, Some(std::mem::replace(&mut self.nodes[i], node))),
+            Some(i) => (
+                i,
+                Some(std::mem::replace(&mut self.nodes[i as usize], node)),
+            ),
             None => {
                 self.nodes.push(node);
-                (self.nodes.len() - 1, None)
+                ((self.nodes.len() - 1) as u32, None)
             }
         };
-        self.map.insert(key, i);
+        if self.slots.len() <= key as usize {
+            self.slots.resize(key as usize + 1, NIL);
+        }
+        self.slots[key as usize] = i;
+        self.len += 1;
         self.push_front(i);
         match (evicted, old) {
             (Some(k), Some(old)) => Some((k, old.value)),
@@ -126,11 +144,13 @@ impl<V> Lru<V> {
     }
 
     pub fn remove(&mut self, key: u32) -> bool {
-        let Some(i) = self.map.remove(&key) else {
+        let Some(i) = self.slot(key) else {
             return false;
         };
         self.unlink(i);
+        self.slots[key as usize] = NIL;
         self.free.push(i);
+        self.len -= 1;
         true
     }
 }

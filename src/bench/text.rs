@@ -49,17 +49,35 @@ pub fn normalize_into(prompt: &str, out: &mut String) {
     }
 }
 
-/// Whether a prompt already is its own exact-match key: printable ASCII with
-/// no capitals, single spaces, nothing to trim. Most prompts are, and then a
-/// lookup needs no copy at all. Written as whole-slice checks the compiler can
-/// vectorise.
-pub fn is_normalized(prompt: &str) -> bool {
+/// The exact-match key of `prompt`: the prompt itself when it already is one,
+/// otherwise `normalize_into(prompt, scratch)`.
+///
+/// This is the exact path's hot spot, so it takes one pass over the bytes to
+/// sort prompts into three kinds: already a key (most prompts: no copy);
+/// printable ASCII with single spaces that only needs lower-casing (most of
+/// the rest: a copy lowered in place); anything else (the general path). The
+/// pass folds flags over the whole slice instead of stopping early, which
+/// lets the compiler vectorise it.
+pub fn exact_key<'a>(prompt: &'a str, scratch: &'a mut String) -> &'a str {
+    const NOT_PRINTABLE: u8 = 1;
+    const UPPER: u8 = 2;
     let b = prompt.as_bytes();
-    b.iter()
-        .all(|&c| (b' '..0x7F).contains(&c) && !c.is_ascii_uppercase())
-        && b.first() != Some(&b' ')
-        && b.last() != Some(&b' ')
-        && !prompt.contains("  ")
+    let flags = b.iter().fold(0u8, |acc, &c| {
+        acc | (u8::from(!(b' '..0x7F).contains(&c)) * NOT_PRINTABLE)
+            | (u8::from(c.is_ascii_uppercase()) * UPPER)
+    });
+    let spaced_once = b.first() != Some(&b' ') && b.last() != Some(&b' ') && !prompt.contains("  ");
+    if flags & NOT_PRINTABLE == 0 && spaced_once {
+        if flags & UPPER == 0 {
+            return prompt;
+        }
+        scratch.clear();
+        scratch.push_str(prompt);
+        scratch.make_ascii_lowercase();
+        return scratch;
+    }
+    normalize_into(prompt, scratch);
+    scratch
 }
 
 pub fn normalize(prompt: &str) -> String {
@@ -329,22 +347,39 @@ mod tests {
             "ASCII whitespace of every kind"
         );
         assert_eq!(normalize("a\u{2003}B"), "a b", "Unicode whitespace too");
+        let mut scratch = String::new();
         for p in [
             "how do i sort",
             "How do i",
+            "HOW  do I",
             " a",
             "a ",
             "a  b",
             "a\tb",
+            "A\tB",
+            "Été",
             "é",
             "",
             "src/api/users.ts?",
+            "Src/Api/Users.ts?",
         ] {
-            // Sufficient always; exact for ASCII (other text takes the full path).
-            if is_normalized(p) || p.is_ascii() {
-                assert_eq!(is_normalized(p), normalize(p) == p, "{p:?}");
-            }
+            // Every shortcut gives the key the general path gives.
+            assert_eq!(exact_key(p, &mut scratch), normalize(p), "{p:?}");
         }
+    }
+
+    #[test]
+    fn exact_keys_of_a_whole_workload_match_the_general_path() {
+        let w = crate::bench::workload::generate(&crate::bench::workload::Spec::built_in(), 7);
+        let mut scratch = String::new();
+        let mut shortcuts = 0;
+        for r in &w.window {
+            let key = exact_key(&r.prompt, &mut scratch);
+            assert_eq!(key, normalize(&r.prompt), "{:?}", r.prompt);
+            shortcuts += usize::from(key == r.prompt);
+        }
+        // The workload holds prompts that are their own key and prompts that are not.
+        assert!(shortcuts > 0 && shortcuts < w.window.len());
     }
 
     fn corpus() -> Vec<String> {
