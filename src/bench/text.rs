@@ -14,8 +14,9 @@ use rustc_hash::FxHashMap;
 
 /// The exact-match key: lower-case, whitespace collapsed, trimmed.
 ///
-/// This runs on every lookup, so ASCII prompts (nearly all of them) take a
-/// byte-wise path; other text goes through Unicode lower-casing.
+/// The general path: every insert, and the lookups `exact_key` cannot short-cut.
+/// ASCII prompts take a byte-wise path; other text goes through Unicode
+/// lower-casing.
 pub fn normalize_into(prompt: &str, out: &mut String) {
     out.clear();
     if prompt.is_ascii() {
