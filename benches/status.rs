@@ -1,26 +1,40 @@
-//! How `beast status` and `beast report` scale with stored data.
+//! How beast scales with a project's history, measured on whole processes.
 //!
-//! Fills a database with 1,000,000 metric readings, 10,000 completions and
-//! 100,000 dog-food events (fixed seed), then times both commands as whole
-//! processes — start-up, roadmap parsing, database open and rendering
-//! included — against the same commands on an empty database.
+//! Builds a project whose event log (`.beast/events/`, four authors) holds one
+//! of two history shapes (fixed seed), then times, as whole processes:
+//! - `status` and `report` with nothing new in the log, against an empty
+//!   project (target: ≤ 1.5× the empty time);
+//! - the first `status` after 10,000 events arrive, as after a pull: once as
+//!   a new author's file, once appended to an existing author's file
+//!   (target: ≤ 150 ms);
+//! - rebuilding the index from the whole log (target: ≤ 5 s);
+//! - `beast metric latency VALUE`, a durable write (target: median ≤ 10 ms).
 //!
-//! Run with `cargo bench --bench status`. Options after `--`:
-//! `--runs N` (default 41), `--readings N`, `--completions N`, `--dogfood N`,
-//! `--keep DIR` (leave the filled database there for inspection).
-//! Targets: median under 20 ms each, and under 2× the empty-database median.
+//! Shapes: `mixed` — 1,000,000 readings, 10,000 completions, 100,000 dog-food
+//! events; `completions` — 1,000,000 completions, a fifth of them ad hoc, each
+//! repeat of a planned task undoing the previous one.
+//!
+//! Run with `cargo bench --bench status`. Options after `--`: `--runs N`
+//! (default 41), `--shape mixed|completions` (default both), `--scale F`
+//! (multiply the sizes, e.g. 0.01 for a quick look), `--keep DIR`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use beast::domain::matching::normalize;
+use beast::domain::event::{self, Body, Event, EventId};
 use beast::domain::{DogfoodKind, TaskRef};
 use beast::roadmap_files;
-use beast::store::{NewCompletion, NewReading, Store};
 use chrono::{DateTime, TimeZone, Utc};
 
 const TODAY: &str = "2026-11-22";
+const AUTHORS: [&str; 4] = [
+    "alice@example.com",
+    "bob@example.com",
+    "carol@example.com",
+    "ci@example.com",
+];
 
 /// xorshift64*: small, fast, and the same sequence on every machine.
 struct Rng(u64);
@@ -40,32 +54,29 @@ impl Rng {
     }
 }
 
-struct Sizes {
-    readings: usize,
-    completions: usize,
-    dogfood: usize,
+struct Options {
     runs: usize,
+    shapes: Vec<String>,
+    scale: f64,
     keep: Option<PathBuf>,
 }
 
-fn parse_args() -> Sizes {
-    let mut s = Sizes {
-        readings: 1_000_000,
-        completions: 10_000,
-        dogfood: 100_000,
+fn parse_args() -> Options {
+    let mut o = Options {
         runs: 41,
+        shapes: vec!["mixed".into(), "completions".into()],
+        scale: 1.0,
         keep: None,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
-        let value = || args.get(i + 1).and_then(|v| v.parse().ok());
+        let value = args.get(i + 1).cloned().unwrap_or_default();
         match args[i].as_str() {
-            "--runs" => s.runs = value().expect("--runs N"),
-            "--readings" => s.readings = value().expect("--readings N"),
-            "--completions" => s.completions = value().expect("--completions N"),
-            "--dogfood" => s.dogfood = value().expect("--dogfood N"),
-            "--keep" => s.keep = Some(PathBuf::from(args.get(i + 1).expect("--keep DIR"))),
+            "--runs" => o.runs = value.parse().expect("--runs N"),
+            "--shape" => o.shapes = vec![value],
+            "--scale" => o.scale = value.parse().expect("--scale F"),
+            "--keep" => o.keep = Some(PathBuf::from(value)),
             _ => {
                 i += 1;
                 continue;
@@ -73,7 +84,7 @@ fn parse_args() -> Sizes {
         }
         i += 2;
     }
-    s
+    o
 }
 
 /// A time between 2026-01-01 and TODAY.
@@ -90,88 +101,198 @@ fn random_time(rng: &mut Rng) -> DateTime<Utc> {
         .unwrap()
 }
 
-fn fill(path: &Path, sizes: &Sizes) {
-    let (catalog, roadmap) = roadmap_files::load(&roadmap_files::embedded()).unwrap();
-    let tasks: Vec<(TaskRef, String)> = roadmap
-        .tasks()
-        .map(|t| (t.task_ref(), t.task.title.clone()))
-        .collect();
-    let mut rng = Rng(0x5EED_BEA5);
-    let mut store = Store::open(path).unwrap();
-    let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
-    store
-        .write(|w| {
-            for i in 0..sizes.readings {
-                let m = &catalog.metrics[i % catalog.metrics.len()];
-                let value = m.min + (m.max.min(1000.0) - m.min) * rng.unit();
-                w.add_reading(&NewReading {
-                    metric: &m.id,
-                    value,
-                    at: random_time(&mut rng),
-                    source: if i % 5 == 0 { "ci" } else { "manual" },
-                    note: None,
-                    recorded_at: now,
-                    run_id: None,
-                })?;
-            }
-            for _ in 0..sizes.dogfood {
-                let kind = DogfoodKind::ALL[rng.below(4) as usize];
-                w.add_dogfood(kind, rng.below(10) < 8, random_time(&mut rng), None)?;
-            }
-            // Completions: every planned task at most once live; repeats become
-            // undone history, and a fifth of all rows are ad-hoc work.
-            for i in 0..sizes.completions {
-                let at = random_time(&mut rng);
-                if i % 5 == 0 {
-                    let title = format!("ad-hoc work item {i}");
-                    w.add_completion(&NewCompletion {
-                        month: 1 + rng.below(11) as u32,
-                        week: 1 + rng.below(4) as u8,
-                        task: None,
-                        title: &title,
-                        note: None,
-                        at,
-                    })?;
-                    continue;
-                }
-                let (task, title) = &tasks[rng.below(tasks.len() as u64) as usize];
-                if let Some(live) = w.reader().completion_of(task)? {
-                    w.undo_completion(live.id, at)?;
-                }
-                w.add_completion(&NewCompletion {
-                    month: task.month,
-                    week: 1 + rng.below(4) as u8,
-                    task: Some(task),
-                    title,
-                    note: None,
-                    at,
-                })?;
-                debug_assert_eq!(task.key, normalize(title));
-            }
-            Ok(())
-        })
-        .unwrap();
+struct Writer {
+    files: Vec<std::io::BufWriter<std::fs::File>>,
+    rng: Rng,
+    n: u64,
 }
 
-fn time_command(bin: &Path, db: &Path, args: &[&str], runs: usize) -> Vec<Duration> {
-    let run = || {
-        let start = Instant::now();
-        let status = Command::new(bin)
-            .args(args)
-            .env("BEAST_DB", db)
-            .env("BEAST_TODAY", TODAY)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .status()
-            .expect("run beast");
-        assert!(status.success(), "beast {args:?} failed");
-        start.elapsed()
-    };
-    for _ in 0..3 {
-        run(); // warm the page cache and the binary
+impl Writer {
+    fn new(dir: &Path, seed: u64) -> Writer {
+        std::fs::create_dir_all(dir).unwrap();
+        let files = AUTHORS
+            .iter()
+            .map(|a| {
+                let f = std::fs::File::create(dir.join(format!("{a}.jsonl"))).unwrap();
+                std::io::BufWriter::with_capacity(1 << 20, f)
+            })
+            .collect();
+        Writer {
+            files,
+            rng: Rng(seed),
+            n: 0,
+        }
     }
-    let mut times: Vec<Duration> = (0..runs).map(|_| run()).collect();
+
+    /// Writes an event by a random author, recorded at `at`; returns its id.
+    fn write(&mut self, at: DateTime<Utc>, body: Body) -> EventId {
+        self.n += 1;
+        let who = self.rng.below(AUTHORS.len() as u64) as usize;
+        let e = Event {
+            id: EventId::from_parts(
+                at.timestamp_millis() as u64,
+                u128::from(self.n) << 16 | who as u128,
+            ),
+            author: AUTHORS[who].to_string(),
+            recorded_at: at,
+            body,
+        };
+        writeln!(self.files[who], "{}", e.to_line()).unwrap();
+        e.id
+    }
+}
+
+fn tasks() -> Vec<(TaskRef, String)> {
+    let (_, roadmap) = roadmap_files::load(&roadmap_files::embedded()).unwrap();
+    roadmap
+        .tasks()
+        .map(|t| (t.task_ref(), t.task.title.clone()))
+        .collect()
+}
+
+fn completion(
+    task: Option<&(TaskRef, String)>,
+    month: u32,
+    week: u8,
+    title: String,
+    at: DateTime<Utc>,
+) -> Body {
+    Body::Completion(event::Completion {
+        month,
+        week,
+        task: task.map(|t| t.0.clone()),
+        title,
+        note: None,
+        completed_at: at,
+        legacy_name: None,
+    })
+}
+
+/// Writes one history shape into `dir` (an events directory).
+fn fill(dir: &Path, shape: &str, scale: f64) -> u64 {
+    let (catalog, _) = roadmap_files::load(&roadmap_files::embedded()).unwrap();
+    let tasks = tasks();
+    let mut w = Writer::new(dir, 0x5EED_BEA5);
+    let n = |x: f64| (x * scale).round() as usize;
+    let (readings, completions, dogfood) = match shape {
+        "mixed" => (n(1e6), n(1e4), n(1e5)),
+        "completions" => (0, n(1e6), 0),
+        other => panic!("unknown shape {other}"),
+    };
+    for i in 0..readings {
+        let m = &catalog.metrics[i % catalog.metrics.len()];
+        let value = m.min + (m.max.min(1000.0) - m.min) * w.rng.unit();
+        let at = random_time(&mut w.rng);
+        w.write(
+            at,
+            Body::Reading(event::Reading {
+                metric: m.id.clone(),
+                value,
+                measured_at: at,
+                source: if i % 5 == 0 {
+                    "ci".into()
+                } else {
+                    "manual".into()
+                },
+                note: None,
+                run: None,
+            }),
+        );
+    }
+    for _ in 0..dogfood {
+        let at = random_time(&mut w.rng);
+        let kind = DogfoodKind::ALL[w.rng.below(4) as usize];
+        let generated = w.rng.below(10) < 8;
+        w.write(
+            at,
+            Body::Dogfood(event::Dogfood {
+                kind,
+                generated,
+                at,
+                note: None,
+            }),
+        );
+    }
+    // Completions in time order, so that each repeat of a planned task can
+    // undo the live one before it.
+    let mut times: Vec<DateTime<Utc>> = (0..completions).map(|_| random_time(&mut w.rng)).collect();
+    times.sort();
+    let mut live: std::collections::HashMap<usize, EventId> = std::collections::HashMap::new();
+    for (i, at) in times.into_iter().enumerate() {
+        let week = 1 + w.rng.below(4) as u8;
+        if i % 5 == 0 {
+            let month = 1 + w.rng.below(11) as u32;
+            w.write(
+                at,
+                completion(None, month, week, format!("ad-hoc work item {i}"), at),
+            );
+            continue;
+        }
+        let t = w.rng.below(tasks.len() as u64) as usize;
+        if let Some(prev) = live.remove(&t) {
+            w.write(at, Body::Undo { target: prev });
+        }
+        let task = &tasks[t];
+        let id = w.write(
+            at,
+            completion(Some(task), task.0.month, week, task.1.clone(), at),
+        );
+        live.insert(t, id);
+    }
+    for f in &mut w.files {
+        f.flush().unwrap();
+    }
+    w.n
+}
+
+/// 10,000 new readings, as another machine would have recorded them.
+fn new_events(count: usize, seed: u64, author: &str) -> String {
+    let mut rng = Rng(seed);
+    let mut text = String::new();
+    for i in 0..count {
+        let at = Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0).unwrap()
+            + chrono::Duration::seconds(i as i64);
+        let e = Event {
+            id: EventId::from_parts(at.timestamp_millis() as u64, u128::from(rng.next())),
+            author: author.to_string(),
+            recorded_at: at,
+            body: Body::Reading(event::Reading {
+                metric: "latency".into(),
+                value: 100.0 + (rng.below(1000) as f64) / 10.0,
+                measured_at: at,
+                source: "ci".into(),
+                note: None,
+                run: None,
+            }),
+        };
+        text.push_str(&e.to_line());
+        text.push('\n');
+    }
+    text
+}
+
+fn beast(bin: &Path, project: &Path, args: &[&str]) -> Duration {
+    let start = Instant::now();
+    let status = Command::new(bin)
+        .args(args)
+        .env_clear()
+        .env("BEAST_PROJECT", project)
+        .env("BEAST_TODAY", TODAY)
+        .env("BEAST_AUTHOR", "bench@example.com")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .status()
+        .expect("run beast");
+    assert!(status.success(), "beast {args:?} failed");
+    start.elapsed()
+}
+
+fn timed(bin: &Path, project: &Path, args: &[&str], runs: usize) -> Vec<Duration> {
+    for _ in 0..3 {
+        beast(bin, project, args); // warm the page cache and the binary
+    }
+    let mut times: Vec<Duration> = (0..runs).map(|_| beast(bin, project, args)).collect();
     times.sort();
     times
 }
@@ -180,59 +301,160 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn main() {
-    let sizes = parse_args();
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_beast"));
-    let dir = tempfile::tempdir().unwrap();
-    let empty = dir.path().join("empty.db");
-    let full = dir.path().join("full.db");
-    Store::open(&empty).unwrap();
-    let started = Instant::now();
-    fill(&full, &sizes);
-    println!(
-        "filled {} readings, {} completions, {} dog-food events in {:.1} s (seed 0x5EEDBEA5)",
-        sizes.readings,
-        sizes.completions,
-        sizes.dogfood,
-        started.elapsed().as_secs_f64()
-    );
-    println!(
-        "{} timed runs per case after 3 warm-up runs, today = {TODAY}\n",
-        sizes.runs
-    );
-    println!(
-        "{:<8} {:>12} {:>12} {:>12} {:>12} {:>8}  verdict",
-        "command", "empty p50", "full p50", "full min", "full p90", "ratio"
-    );
-    let mut all_ok = true;
-    for cmd in ["status", "report"] {
-        let e = time_command(&bin, &empty, &[cmd], sizes.runs);
-        let f = time_command(&bin, &full, &[cmd], sizes.runs);
-        let (e50, f50) = (ms(e[e.len() / 2]), ms(f[f.len() / 2]));
-        let ratio = f50 / e50;
-        let ok = f50 < 20.0 && ratio < 2.0;
-        all_ok &= ok;
-        println!(
-            "{cmd:<8} {:>9.2} ms {:>9.2} ms {:>9.2} ms {:>9.2} ms {:>7.2}×  {}",
-            e50,
-            f50,
-            ms(f[0]),
-            ms(f[f.len() * 9 / 10]),
-            ratio,
-            if ok {
-                "ok (<20 ms, <2×)"
-            } else {
-                "MISSED (target <20 ms and <2× empty)"
-            }
-        );
+fn median(v: &[Duration]) -> f64 {
+    ms(v[v.len() / 2])
+}
+
+fn project(dir: &Path) -> PathBuf {
+    std::fs::create_dir_all(dir.join(".beast/events")).unwrap();
+    dir.to_path_buf()
+}
+
+fn remove_index(project: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(project.join(format!(".beast/index.db{suffix}")));
     }
-    if let Some(keep) = &sizes.keep {
-        std::fs::create_dir_all(keep).unwrap();
-        std::fs::copy(&full, keep.join("full.db")).unwrap();
+}
+
+fn main() {
+    let o = parse_args();
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_beast"));
+    let tmp = tempfile::tempdir().unwrap();
+    let empty = project(&tmp.path().join("empty"));
+    beast(&bin, &empty, &["status"]);
+    let mut all_ok = true;
+    let mut verdict = |ok: bool| {
+        all_ok &= ok;
+        if ok {
+            "ok"
+        } else {
+            "MISSED"
+        }
+    };
+    println!(
+        "{} timed runs per case after 3 warm-up runs, today = {TODAY}",
+        o.runs
+    );
+    for shape in &o.shapes {
+        let full = project(&tmp.path().join(shape));
+        let events_dir = full.join(".beast/events");
+        let started = Instant::now();
+        let n = fill(&events_dir, shape, o.scale);
+        let bytes: u64 = std::fs::read_dir(&events_dir)
+            .unwrap()
+            .map(|e| e.unwrap().metadata().unwrap().len())
+            .sum();
         println!(
-            "\nfilled database kept at {}",
-            keep.join("full.db").display()
+            "\n== shape {shape}: {n} events, {:.0} MB of log in {} files, written in {:.1} s (seed 0x5EEDBEA5)",
+            bytes as f64 / 1e6,
+            AUTHORS.len(),
+            started.elapsed().as_secs_f64()
         );
+
+        // Rebuilding the index from the whole log, three times.
+        let mut rebuilds = Vec::new();
+        for _ in 0..3 {
+            remove_index(&full);
+            rebuilds.push(beast(&bin, &full, &["status"]));
+        }
+        rebuilds.sort();
+        let r = median(&rebuilds) / 1000.0;
+        println!(
+            "rebuild index from the log: median {r:.2} s (min {:.2} s) — {} (≤ 5 s)",
+            ms(rebuilds[0]) / 1000.0,
+            verdict(r <= 5.0)
+        );
+
+        for cmd in ["status", "report"] {
+            let e = timed(&bin, &empty, &[cmd], o.runs);
+            let f = timed(&bin, &full, &[cmd], o.runs);
+            let ratio = median(&f) / median(&e);
+            println!(
+                "{cmd:<7} nothing new: empty {:.2} ms, full {:.2} ms (p90 {:.2} ms), {ratio:.2}× — {} (≤ 1.5×)",
+                median(&e),
+                median(&f),
+                ms(f[f.len() * 9 / 10]),
+                verdict(ratio <= 1.5)
+            );
+        }
+
+        // A pull: 10,000 events arrive, as a new file and appended to a big one.
+        let index = full.join(".beast/index.db");
+        let saved = tmp.path().join("saved-index.db");
+        beast(&bin, &full, &["status"]);
+        std::fs::copy(&index, &saved).unwrap();
+        let appended_to = events_dir.join(format!("{}.jsonl", AUTHORS[0]));
+        let original = std::fs::read(&appended_to).unwrap();
+        for (label, target) in [
+            (
+                "a new author's file",
+                events_dir.join("dave@example.com.jsonl"),
+            ),
+            ("appended to a big file", appended_to.clone()),
+        ] {
+            let mut times = Vec::new();
+            let runs = o.runs.min(11);
+            for i in 0..runs {
+                remove_index(&full);
+                std::fs::copy(&saved, &index).unwrap();
+                std::fs::write(&appended_to, &original).unwrap();
+                let _ = std::fs::remove_file(events_dir.join("dave@example.com.jsonl"));
+                // Re-index the restored file before the timed run.
+                beast(&bin, &full, &["status"]);
+                let text = new_events(10_000, 77 + i as u64, "dave@example.com");
+                let mut f = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&target)
+                    .unwrap();
+                f.write_all(text.as_bytes()).unwrap();
+                drop(f);
+                times.push(beast(&bin, &full, &["status"]));
+            }
+            times.sort();
+            println!(
+                "first status after 10,000 new events ({label}): median {:.1} ms (max {:.1} ms) — {} (≤ 150 ms)",
+                median(&times),
+                ms(times[times.len() - 1]),
+                verdict(median(&times) <= 150.0)
+            );
+        }
+        std::fs::write(&appended_to, &original).unwrap();
+        let _ = std::fs::remove_file(events_dir.join("dave@example.com.jsonl"));
+        beast(&bin, &full, &["status"]);
+
+        // Durable writes.
+        let writes: Vec<Duration> = {
+            let mut v: Vec<Duration> = (0..o.runs)
+                .map(|i| {
+                    beast(
+                        &bin,
+                        &full,
+                        &["metric", "latency", &format!("{}", 150 + i % 50)],
+                    )
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        println!(
+            "beast metric latency N (fsync'd append + index): median {:.2} ms (p90 {:.2} ms) — {} (≤ 10 ms)",
+            median(&writes),
+            ms(writes[writes.len() * 9 / 10]),
+            verdict(median(&writes) <= 10.0)
+        );
+        if let Some(keep) = &o.keep {
+            let dest = keep.join(shape);
+            std::fs::create_dir_all(&dest).unwrap();
+            let status = Command::new("cp")
+                .args(["-r"])
+                .arg(full.join(".beast"))
+                .arg(&dest)
+                .status()
+                .unwrap();
+            assert!(status.success());
+            println!("project kept at {}", dest.display());
+        }
     }
     if !all_ok {
         std::process::exit(1);

@@ -21,7 +21,9 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'beast' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
             [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
@@ -36,12 +38,20 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'The full report on stdout, for CI: `beast report > report.json`')
             [CompletionResult]::new('roadmap', 'roadmap', [CompletionResultType]::ParameterValue, 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure cache and routing metrics on a reproducible workload and record them')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Start a project history in this git repository (.beast/: config, event log, index)')
+            [CompletionResult]::new('undo', 'undo', [CompletionResultType]::ParameterValue, 'Take back your last record (a reading, completion, dog-food event or benchmark run)')
+            [CompletionResult]::new('retract', 'retract', [CompletionResultType]::ParameterValue, 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The events of the history, newest first, with ids for `beast retract`')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the history''s events as JSON lines (the event log''s format)')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Merge events from a `beast export` file into this history (ids it has are skipped)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'beast;status' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
             [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
@@ -52,7 +62,9 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         }
         'beast;complete' {
             [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'A note kept with the completion')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
             [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
@@ -67,7 +79,9 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'When the value was measured (YYYY-MM-DD or RFC 3339) [default: now]')
             [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Where the value comes from, e.g. manual, grafana, ci')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'How many readings the history shows')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
             [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
@@ -77,7 +91,9 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         }
         'beast;dogfood' {
             [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'A note kept with the event')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
             [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
@@ -88,7 +104,9 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         }
         'beast;report' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
             [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
@@ -101,7 +119,9 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--year', '--year', [CompletionResultType]::ParameterName, 'Show one year (1, 3, 4 …)')
             [CompletionResult]::new('--quarter', '--quarter', [CompletionResultType]::ParameterName, 'Show one quarter (1–4) of --year, or of the current year')
             [CompletionResult]::new('--month', '--month', [CompletionResultType]::ParameterName, 'Show one month (1–48) in detail')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
             [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
@@ -115,7 +135,9 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         'beast;roadmap;import' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the TOML here instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the TOML here instead of stdout')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
             [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
@@ -124,7 +146,9 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             break
         }
         'beast;roadmap;check' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
             [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
@@ -148,7 +172,9 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             break
         }
         'beast;bench' {
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
             [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
@@ -169,7 +195,9 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--l1-capacity', '--l1-capacity', [CompletionResultType]::ParameterName, 'Custom configuration: L1 capacity in entries')
             [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Custom configuration: semantic similarity threshold, 0–1')
             [CompletionResult]::new('--thresholds', '--thresholds', [CompletionResultType]::ParameterName, 'Compare these thresholds side by side (records nothing)')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
             [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
@@ -188,7 +216,9 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--record-selector', '--record-selector', [CompletionResultType]::ParameterName, 'The selector whose figures become readings')
             [CompletionResult]::new('--write-dataset', '--write-dataset', [CompletionResultType]::ParameterName, 'Generate the labelled request set from --seed into FILE and exit')
             [CompletionResult]::new('--rows', '--rows', [CompletionResultType]::ParameterName, 'Rows to generate with --write-dataset')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
             [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
@@ -200,7 +230,9 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         }
         'beast;bench;all' {
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the workload and simulations; same seed, same counts and rates')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
             [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
@@ -212,7 +244,9 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         }
         'beast;bench;runs' {
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'How many runs to list')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
             [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
@@ -243,9 +277,82 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         'beast;bench;help;help' {
             break
         }
+        'beast;init' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;undo' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;retract' {
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why, kept with the retraction')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;log' {
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'How many events to show')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;export' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only events recorded on or after this date (YYYY-MM-DD or RFC 3339)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;import' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'beast;completions' {
             [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write the scripts for every shell into this directory instead')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
             [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
@@ -261,6 +368,12 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'The full report on stdout, for CI: `beast report > report.json`')
             [CompletionResult]::new('roadmap', 'roadmap', [CompletionResultType]::ParameterValue, 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure cache and routing metrics on a reproducible workload and record them')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Start a project history in this git repository (.beast/: config, event log, index)')
+            [CompletionResult]::new('undo', 'undo', [CompletionResultType]::ParameterValue, 'Take back your last record (a reading, completion, dog-food event or benchmark run)')
+            [CompletionResult]::new('retract', 'retract', [CompletionResultType]::ParameterValue, 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The events of the history, newest first, with ids for `beast retract`')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the history''s events as JSON lines (the event log''s format)')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Merge events from a `beast export` file into this history (ids it has are skipped)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -308,6 +421,24 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             break
         }
         'beast;help;bench;runs' {
+            break
+        }
+        'beast;help;init' {
+            break
+        }
+        'beast;help;undo' {
+            break
+        }
+        'beast;help;retract' {
+            break
+        }
+        'beast;help;log' {
+            break
+        }
+        'beast;help;export' {
+            break
+        }
+        'beast;help;import' {
             break
         }
         'beast;help;completions' {

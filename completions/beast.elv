@@ -18,7 +18,9 @@ set edit:completion:arg-completer[beast] = {|@words|
     }
     var completions = [
         &'beast'= {
-            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
@@ -33,11 +35,19 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand report 'The full report on stdout, for CI: `beast report > report.json`'
             cand roadmap 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
             cand bench 'Measure cache and routing metrics on a reproducible workload and record them'
+            cand init 'Start a project history in this git repository (.beast/: config, event log, index)'
+            cand undo 'Take back your last record (a reading, completion, dog-food event or benchmark run)'
+            cand retract 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)'
+            cand log 'The events of the history, newest first, with ids for `beast retract`'
+            cand export 'Write the history''s events as JSON lines (the event log''s format)'
+            cand import 'Merge events from a `beast export` file into this history (ids it has are skipped)'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'beast;status'= {
-            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
@@ -47,7 +57,9 @@ set edit:completion:arg-completer[beast] = {|@words|
         }
         &'beast;complete'= {
             cand --note 'A note kept with the completion'
-            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
@@ -61,7 +73,9 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --at 'When the value was measured (YYYY-MM-DD or RFC 3339) [default: now]'
             cand --source 'Where the value comes from, e.g. manual, grafana, ci'
             cand --limit 'How many readings the history shows'
-            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
@@ -70,7 +84,9 @@ set edit:completion:arg-completer[beast] = {|@words|
         }
         &'beast;dogfood'= {
             cand --note 'A note kept with the event'
-            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
@@ -80,7 +96,9 @@ set edit:completion:arg-completer[beast] = {|@words|
         }
         &'beast;report'= {
             cand --format 'Output format'
-            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
@@ -92,7 +110,9 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --year 'Show one year (1, 3, 4 …)'
             cand --quarter 'Show one quarter (1–4) of --year, or of the current year'
             cand --month 'Show one month (1–48) in detail'
-            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
@@ -105,7 +125,9 @@ set edit:completion:arg-completer[beast] = {|@words|
         &'beast;roadmap;import'= {
             cand -o 'Write the TOML here instead of stdout'
             cand --output 'Write the TOML here instead of stdout'
-            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
@@ -113,7 +135,9 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --help 'Print help'
         }
         &'beast;roadmap;check'= {
-            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
@@ -132,7 +156,9 @@ set edit:completion:arg-completer[beast] = {|@words|
         &'beast;roadmap;help;help'= {
         }
         &'beast;bench'= {
-            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
@@ -152,7 +178,9 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --l1-capacity 'Custom configuration: L1 capacity in entries'
             cand --threshold 'Custom configuration: semantic similarity threshold, 0–1'
             cand --thresholds 'Compare these thresholds side by side (records nothing)'
-            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
@@ -170,7 +198,9 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --record-selector 'The selector whose figures become readings'
             cand --write-dataset 'Generate the labelled request set from --seed into FILE and exit'
             cand --rows 'Rows to generate with --write-dataset'
-            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
@@ -181,7 +211,9 @@ set edit:completion:arg-completer[beast] = {|@words|
         }
         &'beast;bench;all'= {
             cand --seed 'Seed of the workload and simulations; same seed, same counts and rates'
-            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
@@ -192,7 +224,9 @@ set edit:completion:arg-completer[beast] = {|@words|
         }
         &'beast;bench;runs'= {
             cand --limit 'How many runs to list'
-            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
@@ -216,9 +250,76 @@ set edit:completion:arg-completer[beast] = {|@words|
         }
         &'beast;bench;help;help'= {
         }
+        &'beast;init'= {
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;undo'= {
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;retract'= {
+            cand --reason 'Why, kept with the retraction'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;log'= {
+            cand --limit 'How many events to show'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;export'= {
+            cand -o 'Write to FILE instead of stdout'
+            cand --output 'Write to FILE instead of stdout'
+            cand --since 'Only events recorded on or after this date (YYYY-MM-DD or RFC 3339)'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;import'= {
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'beast;completions'= {
             cand --out-dir 'Write the scripts for every shell into this directory instead'
-            cand --db 'Database file [default: the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
@@ -233,6 +334,12 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand report 'The full report on stdout, for CI: `beast report > report.json`'
             cand roadmap 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
             cand bench 'Measure cache and routing metrics on a reproducible workload and record them'
+            cand init 'Start a project history in this git repository (.beast/: config, event log, index)'
+            cand undo 'Take back your last record (a reading, completion, dog-food event or benchmark run)'
+            cand retract 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)'
+            cand log 'The events of the history, newest first, with ids for `beast retract`'
+            cand export 'Write the history''s events as JSON lines (the event log''s format)'
+            cand import 'Merge events from a `beast export` file into this history (ids it has are skipped)'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -267,6 +374,18 @@ set edit:completion:arg-completer[beast] = {|@words|
         &'beast;help;bench;all'= {
         }
         &'beast;help;bench;runs'= {
+        }
+        &'beast;help;init'= {
+        }
+        &'beast;help;undo'= {
+        }
+        &'beast;help;retract'= {
+        }
+        &'beast;help;log'= {
+        }
+        &'beast;help;export'= {
+        }
+        &'beast;help;import'= {
         }
         &'beast;help;completions'= {
         }

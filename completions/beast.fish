@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_beast_global_optspecs
-    string join \n db= roadmap= today= color= h/help V/version
+    string join \n db= project= author= roadmap= today= color= h/help V/version
 end
 
 function __fish_beast_needs_command
@@ -24,7 +24,9 @@ function __fish_beast_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c beast -n "__fish_beast_needs_command" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_needs_command" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_needs_command" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_needs_command" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
 complete -c beast -n "__fish_beast_needs_command" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
 complete -c beast -n "__fish_beast_needs_command" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
 complete -c beast -n "__fish_beast_needs_command" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -39,9 +41,17 @@ complete -c beast -n "__fish_beast_needs_command" -f -a "dogfood" -d 'Record dog
 complete -c beast -n "__fish_beast_needs_command" -f -a "report" -d 'The full report on stdout, for CI: `beast report > report.json`'
 complete -c beast -n "__fish_beast_needs_command" -f -a "roadmap" -d 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
 complete -c beast -n "__fish_beast_needs_command" -f -a "bench" -d 'Measure cache and routing metrics on a reproducible workload and record them'
+complete -c beast -n "__fish_beast_needs_command" -f -a "init" -d 'Start a project history in this git repository (.beast/: config, event log, index)'
+complete -c beast -n "__fish_beast_needs_command" -f -a "undo" -d 'Take back your last record (a reading, completion, dog-food event or benchmark run)'
+complete -c beast -n "__fish_beast_needs_command" -f -a "retract" -d 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)'
+complete -c beast -n "__fish_beast_needs_command" -f -a "log" -d 'The events of the history, newest first, with ids for `beast retract`'
+complete -c beast -n "__fish_beast_needs_command" -f -a "export" -d 'Write the history\'s events as JSON lines (the event log\'s format)'
+complete -c beast -n "__fish_beast_needs_command" -f -a "import" -d 'Merge events from a `beast export` file into this history (ids it has are skipped)'
 complete -c beast -n "__fish_beast_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c beast -n "__fish_beast_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c beast -n "__fish_beast_using_subcommand status" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand status" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand status" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand status" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
 complete -c beast -n "__fish_beast_using_subcommand status" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
 complete -c beast -n "__fish_beast_using_subcommand status" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
 complete -c beast -n "__fish_beast_using_subcommand status" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -50,7 +60,9 @@ never\t''"
 complete -c beast -n "__fish_beast_using_subcommand status" -l json -d 'Print the same document as `beast report` instead of the screen'
 complete -c beast -n "__fish_beast_using_subcommand status" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand complete" -l note -d 'A note kept with the completion' -r
-complete -c beast -n "__fish_beast_using_subcommand complete" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand complete" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand complete" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand complete" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
 complete -c beast -n "__fish_beast_using_subcommand complete" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
 complete -c beast -n "__fish_beast_using_subcommand complete" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
 complete -c beast -n "__fish_beast_using_subcommand complete" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -63,7 +75,9 @@ complete -c beast -n "__fish_beast_using_subcommand metric" -l note -d 'A note k
 complete -c beast -n "__fish_beast_using_subcommand metric" -l at -d 'When the value was measured (YYYY-MM-DD or RFC 3339) [default: now]' -r
 complete -c beast -n "__fish_beast_using_subcommand metric" -l source -d 'Where the value comes from, e.g. manual, grafana, ci' -r
 complete -c beast -n "__fish_beast_using_subcommand metric" -l limit -d 'How many readings the history shows' -r
-complete -c beast -n "__fish_beast_using_subcommand metric" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand metric" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand metric" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand metric" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
 complete -c beast -n "__fish_beast_using_subcommand metric" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
 complete -c beast -n "__fish_beast_using_subcommand metric" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
 complete -c beast -n "__fish_beast_using_subcommand metric" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -71,7 +85,9 @@ always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand metric" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand dogfood" -l note -d 'A note kept with the event' -r
-complete -c beast -n "__fish_beast_using_subcommand dogfood" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand dogfood" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand dogfood" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand dogfood" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
 complete -c beast -n "__fish_beast_using_subcommand dogfood" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
 complete -c beast -n "__fish_beast_using_subcommand dogfood" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
 complete -c beast -n "__fish_beast_using_subcommand dogfood" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -81,7 +97,9 @@ complete -c beast -n "__fish_beast_using_subcommand dogfood" -l manual -d 'The w
 complete -c beast -n "__fish_beast_using_subcommand dogfood" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand report" -l format -d 'Output format' -r -f -a "json\t''
 markdown\t''"
-complete -c beast -n "__fish_beast_using_subcommand report" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand report" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand report" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand report" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
 complete -c beast -n "__fish_beast_using_subcommand report" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
 complete -c beast -n "__fish_beast_using_subcommand report" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
 complete -c beast -n "__fish_beast_using_subcommand report" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -92,7 +110,9 @@ complete -c beast -n "__fish_beast_using_subcommand report" -s h -l help -d 'Pri
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l year -d 'Show one year (1, 3, 4 …)' -r
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l quarter -d 'Show one quarter (1–4) of --year, or of the current year' -r
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l month -d 'Show one month (1–48) in detail' -r
-complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -103,14 +123,18 @@ complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -f -a "check" -d 'Validate the roadmap files in use and summarise them'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -s o -l output -d 'Write the TOML here instead of stdout' -r -F
-complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
-complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from check" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from check" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from check" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from check" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from check" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from check" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from check" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -120,7 +144,9 @@ complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_sub
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from help" -f -a "import" -d 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the roadmap files in use and summarise them'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
 complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -139,7 +165,9 @@ complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subco
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l l1-capacity -d 'Custom configuration: L1 capacity in entries' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l threshold -d 'Custom configuration: semantic similarity threshold, 0–1' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l thresholds -d 'Compare these thresholds side by side (records nothing)' -r
-complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -158,7 +186,9 @@ learned\t''
 provider-only\t''"
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l write-dataset -d 'Generate the labelled request set from --seed into FILE and exit' -r -F
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l rows -d 'Rows to generate with --write-dataset' -r
-complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -168,7 +198,9 @@ complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subco
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l no-record -d 'Do not write the results as metric readings'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l seed -d 'Seed of the workload and simulations; same seed, same counts and rates' -r
-complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -178,7 +210,9 @@ complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subco
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l no-record -d 'Do not write the results as metric readings'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -l limit -d 'How many runs to list' -r
-complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -190,23 +224,89 @@ complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subco
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "all" -d 'Both benchmarks on their defaults'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "runs" -d 'List stored benchmark runs'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c beast -n "__fish_beast_using_subcommand init" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand init" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand init" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
+complete -c beast -n "__fish_beast_using_subcommand init" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand init" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand init" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand init" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand undo" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand undo" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand undo" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
+complete -c beast -n "__fish_beast_using_subcommand undo" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand undo" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand undo" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand undo" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand retract" -l reason -d 'Why, kept with the retraction' -r
+complete -c beast -n "__fish_beast_using_subcommand retract" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand retract" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand retract" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
+complete -c beast -n "__fish_beast_using_subcommand retract" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand retract" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand retract" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand retract" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand log" -l limit -d 'How many events to show' -r
+complete -c beast -n "__fish_beast_using_subcommand log" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand log" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand log" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
+complete -c beast -n "__fish_beast_using_subcommand log" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand log" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand log" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand log" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand export" -s o -l output -d 'Write to FILE instead of stdout' -r -F
+complete -c beast -n "__fish_beast_using_subcommand export" -l since -d 'Only events recorded on or after this date (YYYY-MM-DD or RFC 3339)' -r
+complete -c beast -n "__fish_beast_using_subcommand export" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand export" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand export" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
+complete -c beast -n "__fish_beast_using_subcommand export" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand export" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand export" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand export" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand import" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand import" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand import" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
+complete -c beast -n "__fish_beast_using_subcommand import" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand import" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand import" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand import" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand completions" -l out-dir -d 'Write the scripts for every shell into this directory instead' -r -F
-complete -c beast -n "__fish_beast_using_subcommand completions" -l db -d 'Database file [default: the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand completions" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand completions" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand completions" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
 complete -c beast -n "__fish_beast_using_subcommand completions" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
 complete -c beast -n "__fish_beast_using_subcommand completions" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
 complete -c beast -n "__fish_beast_using_subcommand completions" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench completions help" -f -a "status" -d 'Where the team stands: position, progress, month tasks, metrics, dog food'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench completions help" -f -a "complete" -d 'Mark a roadmap task done, record ad-hoc work, or undo a completion'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench completions help" -f -a "metric" -d 'Record a metric reading, show a metric\'s history, or list the catalog'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench completions help" -f -a "dogfood" -d 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench completions help" -f -a "report" -d 'The full report on stdout, for CI: `beast report > report.json`'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench completions help" -f -a "roadmap" -d 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench completions help" -f -a "bench" -d 'Measure cache and routing metrics on a reproducible workload and record them'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "status" -d 'Where the team stands: position, progress, month tasks, metrics, dog food'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "complete" -d 'Mark a roadmap task done, record ad-hoc work, or undo a completion'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "metric" -d 'Record a metric reading, show a metric\'s history, or list the catalog'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "dogfood" -d 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "report" -d 'The full report on stdout, for CI: `beast report > report.json`'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "roadmap" -d 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "bench" -d 'Measure cache and routing metrics on a reproducible workload and record them'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "init" -d 'Start a project history in this git repository (.beast/: config, event log, index)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "undo" -d 'Take back your last record (a reading, completion, dog-food event or benchmark run)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "retract" -d 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "log" -d 'The events of the history, newest first, with ids for `beast retract`'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "export" -d 'Write the history\'s events as JSON lines (the event log\'s format)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "import" -d 'Merge events from a `beast export` file into this history (ids it has are skipped)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from roadmap" -f -a "import" -d 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from roadmap" -f -a "check" -d 'Validate the roadmap files in use and summarise them'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "cache" -d 'The multi-tier semantic cache: hit rates, false hits, lookup latency'

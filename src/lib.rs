@@ -5,15 +5,24 @@
 //!   arithmetic, free of I/O;
 //! - [`roadmap_files`]: reading, validating and writing the roadmap TOML;
 //! - [`import`]: foreign roadmap formats (the Markdown of the year-3/4 plans);
-//! - [`store`]: the SQLite database and its migrations;
+//! - [`store`]: the SQLite database and its migrations, and the one function
+//!   that applies an event to it;
+//! - [`project`] and [`log`]: project mode — `.beast/` in a repository, its
+//!   append-only event log, and the catch-up that keeps the index in step;
+//! - [`app`]: what each command does, as functions that record events through
+//!   one write path and return what happened;
 //! - [`report`]: the report model and its renderers;
-//! - [`cli`]: argument parsing and one module per subcommand.
+//! - [`bench`]: the cache and routing benchmarks;
+//! - [`cli`]: argument parsing and printing, one module per subcommand.
 
+pub mod app;
 pub mod bench;
 pub mod cli;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod log;
+pub mod project;
 pub mod report;
 pub mod roadmap_files;
 pub mod store;

@@ -165,13 +165,17 @@ fn recorded_readings_point_to_their_run() {
     let env = Env::new();
     let v = json(&env, &["bench", "cache", "--requests", "3000", "--json"]);
     let warmed = &v["runs"][3];
-    assert_eq!(v["recorded"][0]["run_id"], 1);
+    let run1 = v["recorded"][0]["run_id"].as_str().unwrap().to_string();
+    let short1 = v["recorded"][0]["run"].as_str().unwrap().to_string();
+    assert_eq!(run1.len(), 26, "a ULID: {run1}");
+    assert!(run1.to_lowercase().ends_with(&short1), "{run1} / {short1}");
     assert_eq!(v["recorded"][0]["config"], "semantic, 3 tiers, warmed");
     let r = env.report();
     let chr = metric(&r, "cacheHitRate");
     assert_eq!(chr["latest"]["source"], "bench:cache");
     assert_eq!(chr["latest"]["value"], warmed["hit_rate"]);
-    assert_eq!(chr["latest"]["run"]["id"], 1);
+    assert_eq!(chr["latest"]["run"]["id"], run1.as_str());
+    assert_eq!(chr["latest"]["run"]["short"], short1.as_str());
     assert_eq!(chr["latest"]["run"]["kind"], "cache");
     assert_eq!(chr["latest"]["run"]["seed"], 7);
     assert_eq!(chr["latest"]["run"]["workload"], "built-in (seed 7)");
@@ -179,7 +183,10 @@ fn recorded_readings_point_to_their_run() {
         chr["latest"]["run"]["recorded"],
         "semantic, 3 tiers, warmed"
     );
-    assert_eq!(chr["latest"]["note"], "run #1: semantic, 3 tiers, warmed");
+    assert_eq!(
+        chr["latest"]["note"],
+        format!("run {short1}: semantic, 3 tiers, warmed").as_str()
+    );
     assert_eq!(
         metric(&r, "semanticHitRate")["latest"]["value"],
         warmed["semantic_hit_rate"]
@@ -188,7 +195,9 @@ fn recorded_readings_point_to_their_run() {
         .as_f64()
         .unwrap();
     assert!((access - warmed["lookup_p95_us"].as_f64().unwrap() / 1000.0).abs() < 1e-12);
-    assert!(env.ok(&["status"]).contains("(bench:cache #1)"));
+    assert!(env
+        .ok(&["status"])
+        .contains(&format!("(bench:cache {short1})")));
 
     let v = json(
         &env,
@@ -205,7 +214,8 @@ fn recorded_readings_point_to_their_run() {
     let acc = metric(&r, "selectionAccuracy");
     assert_eq!(acc["latest"]["source"], "bench:routing");
     assert_eq!(acc["latest"]["value"], learned["accuracy"]);
-    assert_eq!(acc["latest"]["run"]["id"], 2);
+    let run2 = acc["latest"]["run"]["short"].as_str().unwrap().to_string();
+    assert_ne!(run2, short1);
     for id in [
         "costSavings",
         "costPerRequest",
@@ -216,7 +226,7 @@ fn recorded_readings_point_to_their_run() {
     }
     let runs = env.ok(&["bench", "runs"]);
     assert!(
-        runs.contains("#1") && runs.contains("#2") && runs.contains("learned"),
+        runs.contains(&short1) && runs.contains(&run2) && runs.contains("learned"),
         "{runs}"
     );
 }

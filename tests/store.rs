@@ -126,7 +126,7 @@ fn an_unwritable_location_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("error: cannot open database"), "{err}");
     assert!(
-        err.contains("pass --db (or BEAST_DB) with a writable path"),
+        err.contains("use a database file you can write (pick one with --db PATH or BEAST_DB)"),
         "{err}"
     );
     let dir_as_db = env.dir.path();

@@ -434,6 +434,18 @@ pub struct RunResult {
     pub cost_saved_pct: f64,
 }
 
+impl RunResult {
+    /// The figures that become metric readings when this configuration's run
+    /// is recorded: (metric id, value in the metric's unit).
+    pub fn readings(&self) -> Vec<(&'static str, f64)> {
+        vec![
+            ("cacheHitRate", self.hit_rate),
+            ("semanticHitRate", self.semantic_hit_rate),
+            ("cacheAccessLatency", self.lookup_p95_us / 1000.0),
+        ]
+    }
+}
+
 /// Requests of one intent in the history, and how often each prompt was used.
 #[derive(Default)]
 struct Group {

@@ -575,6 +575,20 @@ pub struct RunResult {
     pub decisions_per_sec: f64,
 }
 
+impl RunResult {
+    /// The figures that become metric readings when this selector's run is
+    /// recorded: (metric id, value in the metric's unit).
+    pub fn readings(&self) -> Vec<(&'static str, f64)> {
+        vec![
+            ("selectionAccuracy", self.accuracy),
+            ("costSavings", self.cost_savings),
+            ("costPerRequest", self.cost_per_request),
+            ("errorRate", self.error_rate),
+            ("selectionLatency", self.latency_p95_us / 1000.0),
+        ]
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct RunConfig {
     pub selector: String,

@@ -12,14 +12,15 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{json, Value};
 
 use super::Context;
+use crate::app::{self, bench::Measured};
 use crate::bench::cache::{self, Config, DEFAULT_THRESHOLD};
 use crate::bench::models::Fleet;
 use crate::bench::routing;
 use crate::bench::workload::{self, Spec, Workload};
 use crate::bench::{Progress, DEFAULT_SEED};
 use crate::domain::catalog::fmt_number;
+use crate::domain::catalog::significant;
 use crate::error;
-use crate::store::{NewBenchRun, NewReading};
 
 /// Measure cache and routing metrics on a reproducible workload and record them
 #[derive(clap::Args)]
@@ -228,20 +229,15 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     }
 }
 
-/// One benchmark's outcome, before it is printed and recorded.
-struct Outcome {
-    kind: &'static str,
-    seed: Option<u64>,
-    workload: String,
+/// One benchmark's results as printed: the figures to record, and the
+/// side-by-side table and notes for people.
+struct Shown {
+    measured: Measured,
     /// Each configuration's figures, as JSON objects.
     runs: Vec<Value>,
     /// Rows of the side-by-side table: (figure, value per configuration).
     table: Vec<(String, Vec<String>)>,
     headers: Vec<String>,
-    /// The configuration whose figures become readings, and those readings.
-    recorded: Option<(String, Vec<(&'static str, f64)>)>,
-    started: chrono::DateTime<chrono::Utc>,
-    duration_ms: f64,
     notes: Vec<String>,
 }
 
@@ -298,7 +294,7 @@ fn custom_config(a: &CacheArgs, spec: &Spec) -> Result<Option<Config>> {
     }))
 }
 
-fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Outcome> {
+fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
     let mut spec = Spec::built_in();
     let fleet = Fleet::built_in();
     let seed = a.common.seed;
@@ -389,16 +385,11 @@ fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Outcome> {
         ),
     ];
     let table = side_by_side(&results, figures);
+    // The last configuration (or the custom one) is what gets recorded; a
+    // threshold sweep only compares.
     let recorded = if a.thresholds.is_empty() {
         let r = results.last().expect("at least one configuration");
-        Some((
-            r.config.name.clone(),
-            vec![
-                ("cacheHitRate", r.hit_rate),
-                ("semanticHitRate", r.semantic_hit_rate),
-                ("cacheAccessLatency", r.lookup_p95_us / 1000.0),
-            ],
-        ))
+        Some((r.config.name.clone(), r.readings()))
     } else {
         None
     };
@@ -415,24 +406,30 @@ fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Outcome> {
     if !a.thresholds.is_empty() {
         notes.push("threshold comparison: nothing recorded".into());
     }
-    Ok(Outcome {
-        kind: "cache",
-        seed: a.trace.is_none().then_some(seed),
-        workload: workload.description.clone(),
-        runs: results
-            .iter()
-            .map(|r| serde_json::to_value(r).expect("serialisable"))
-            .collect(),
-        headers: results.iter().map(|r| r.config.name.clone()).collect(),
+    let runs: Vec<Value> = results
+        .iter()
+        .map(|r| serde_json::to_value(r).expect("serialisable"))
+        .collect();
+    let headers: Vec<String> = results.iter().map(|r| r.config.name.clone()).collect();
+    Ok(Shown {
+        measured: Measured {
+            kind: "cache",
+            seed: a.trace.is_none().then_some(seed),
+            workload: workload.description.clone(),
+            params: json!(headers),
+            results: Value::Array(runs.clone()),
+            recorded,
+            started,
+            duration_ms,
+        },
+        runs,
+        headers,
         table,
-        recorded,
-        started,
-        duration_ms,
         notes,
     })
 }
 
-fn bench_routing(ctx: &Context, a: &RoutingArgs) -> Result<Outcome> {
+fn bench_routing(ctx: &Context, a: &RoutingArgs) -> Result<Shown> {
     let fleet = Fleet::built_in();
     let seed = a.common.seed;
     let (name, text) = match &a.dataset {
@@ -486,27 +483,27 @@ fn bench_routing(ctx: &Context, a: &RoutingArgs) -> Result<Outcome> {
         .iter()
         .find(|r| r.selector == a.record_selector)
         .expect("every selector runs");
-    let recorded = Some((
-        chosen.selector.clone(),
-        vec![
-            ("selectionAccuracy", chosen.accuracy),
-            ("costSavings", chosen.cost_savings),
-            ("costPerRequest", chosen.cost_per_request),
-            ("errorRate", chosen.error_rate),
-            ("selectionLatency", chosen.latency_p95_us / 1000.0),
-        ],
-    ));
+    let recorded = Some((chosen.selector.clone(), chosen.readings()));
     let (train, test) = (results[0].config.train_rows, results[0].config.test_rows);
-    Ok(Outcome {
-        kind: "routing",
-        seed: Some(seed),
-        workload: name.clone(),
-        runs: results.iter().map(|r| serde_json::to_value(r).expect("serialisable")).collect(),
-        headers: results.iter().map(|r| r.selector.clone()).collect(),
+    let runs: Vec<Value> = results
+        .iter()
+        .map(|r| serde_json::to_value(r).expect("serialisable"))
+        .collect();
+    let headers: Vec<String> = results.iter().map(|r| r.selector.clone()).collect();
+    Ok(Shown {
+        measured: Measured {
+            kind: "routing",
+            seed: Some(seed),
+            workload: name.clone(),
+            params: json!(headers),
+            results: Value::Array(runs.clone()),
+            recorded,
+            started,
+            duration_ms,
+        },
+        runs,
+        headers,
         table,
-        recorded,
-        started,
-        duration_ms,
         notes: vec![
             format!("dataset: {name}; the learned selector trains on {train} rows, every selector is scored on the other {test}"),
             "quality, costs and failure rates are modelled (data/models.toml); selection latency is measured".into(),
@@ -514,68 +511,46 @@ fn bench_routing(ctx: &Context, a: &RoutingArgs) -> Result<Outcome> {
     })
 }
 
-/// Prints the outcomes and, unless told not to, stores each as a run with its readings.
-fn finish(
-    ctx: &Context,
-    common: &Common,
-    outcomes: Vec<Outcome>,
-    out: &mut dyn Write,
-) -> Result<()> {
+/// Prints the results and, unless told not to, records each as a run with its readings.
+fn finish(ctx: &Context, common: &Common, shown: Vec<Shown>, out: &mut dyn Write) -> Result<()> {
     let mut recorded_json = Vec::new();
     let mut recorded_lines = Vec::new();
-    if !common.no_record && outcomes.iter().any(|o| o.recorded.is_some()) {
+    if !common.no_record && shown.iter().any(|o| o.measured.recorded.is_some()) {
         let (catalog, _) = ctx.load_roadmap()?;
-        let mut store = ctx.open_store()?;
-        store.write(|w| {
-            for o in &outcomes {
-                let Some((config, readings)) = &o.recorded else {
-                    continue;
-                };
-                let run_id = w.add_bench_run(&NewBenchRun {
-                    kind: o.kind,
-                    seed: o.seed,
-                    workload: &o.workload,
-                    params: &json!(o.headers),
-                    results: &Value::Array(o.runs.clone()),
-                    recorded: config,
-                    started_at: o.started,
-                    duration_ms: o.duration_ms,
-                })?;
-                let source = format!("bench:{}", o.kind);
-                let note = format!("run #{run_id}: {config}");
-                let mut written = serde_json::Map::new();
-                let mut parts = Vec::new();
-                for (metric, value) in readings {
-                    let Some(def) = catalog.get(metric) else { continue };
-                    if def.check_value(*value).is_err() {
-                        continue;
-                    }
-                    w.add_reading(&NewReading {
-                        metric,
-                        value: *value,
-                        at: o.started,
-                        source: &source,
-                        note: Some(&note),
-                        recorded_at: ctx.now,
-                        run_id: Some(run_id),
-                    })?;
-                    written.insert(metric.to_string(), json!(value));
-                    parts.push(format!("{metric} {}", def.format_value(crate::domain::catalog::significant(*value, 4))));
+        let mut history = ctx.open_history()?;
+        let measured: Vec<&Measured> = shown.iter().map(|o| &o.measured).collect();
+        let runs = app::bench::record(&mut history, &catalog, &measured, &ctx.stamp())?;
+        for run in runs {
+            let mut written = serde_json::Map::new();
+            let mut parts = Vec::new();
+            for (metric, value) in &run.readings {
+                written.insert(metric.clone(), json!(value));
+                if let Some(def) = catalog.get(metric) {
+                    parts.push(format!(
+                        "{metric} {}",
+                        def.format_value(significant(*value, 4))
+                    ));
                 }
-                recorded_json.push(json!({"run_id": run_id, "kind": o.kind, "config": config, "readings": written}));
-                recorded_lines.push(format!("Recorded run #{run_id} ({}, {config}): {}", o.kind, parts.join(", ")));
             }
-            Ok(())
-        })?;
+            recorded_json.push(json!({"run_id": run.run.to_string(), "run": run.run.short(), "kind": run.kind, "config": run.config, "readings": written}));
+            recorded_lines.push(format!(
+                "Recorded run {} ({}, {}): {}",
+                run.run.short(),
+                run.kind,
+                run.config,
+                parts.join(", ")
+            ));
+        }
     }
+    let outcomes = shown;
     if common.json {
         let runs: Vec<Value> = outcomes
             .iter()
             .flat_map(|o| {
                 o.runs.iter().map(move |r| {
                     let mut r = r.clone();
-                    r["benchmark"] = json!(o.kind);
-                    r["workload"] = json!(o.workload);
+                    r["benchmark"] = json!(o.measured.kind);
+                    r["workload"] = json!(o.measured.workload);
                     r
                 })
             })
@@ -588,7 +563,7 @@ fn finish(
         let mut t = Table::new();
         t.load_preset(presets::UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Dynamic);
-        let mut header = vec![format!("{} benchmark", o.kind)];
+        let mut header = vec![format!("{} benchmark", o.measured.kind)];
         header.extend(o.headers.iter().cloned());
         t.set_header(header);
         for (label, cells) in &o.table {
@@ -605,7 +580,7 @@ fn finish(
         for n in &o.notes {
             writeln!(out, "  {n}")?;
         }
-        writeln!(out, "  ran in {:.1} s\n", o.duration_ms / 1000.0)?;
+        writeln!(out, "  ran in {:.1} s\n", o.measured.duration_ms / 1000.0)?;
     }
     for l in recorded_lines {
         writeln!(out, "{l}")?;
@@ -641,8 +616,8 @@ fn write_dataset(
 }
 
 fn list_runs(ctx: &Context, limit: usize, out: &mut dyn Write) -> Result<()> {
-    let mut store = ctx.open_store()?;
-    let runs = store.read(|r| r.bench_runs(limit))?;
+    let mut history = ctx.open_history()?;
+    let runs = history.store().read(|r| r.bench_runs(limit))?;
     if runs.is_empty() {
         writeln!(out, "no benchmark runs yet; run one with: beast bench all")?;
         return Ok(());
@@ -654,8 +629,17 @@ fn list_runs(ctx: &Context, limit: usize, out: &mut dyn Write) -> Result<()> {
         "Run", "Kind", "Started", "Seed", "Workload", "Recorded", "Duration",
     ]);
     for r in runs {
+        let id = r
+            .event_id
+            .parse::<crate::domain::event::EventId>()
+            .map_or_else(|_| r.event_id.clone(), |i| i.short());
+        let state = if r.retracted_at.is_some() {
+            " (retracted)"
+        } else {
+            ""
+        };
         t.add_row(vec![
-            format!("#{}", r.id),
+            format!("{id}{state}"),
             r.kind,
             r.started_at,
             r.seed.map_or("—".into(), |s| s.to_string()),

@@ -5,9 +5,9 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::Context;
+use crate::app;
 use crate::domain::catalog::fmt_number;
-use crate::domain::dogfood::{self, generated_share, DogfoodKind};
-use crate::error;
+use crate::domain::dogfood::{self, generated_share};
 use crate::report;
 
 /// Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)
@@ -41,41 +41,25 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
             writeln!(
                 out,
                 "{:<13} {} generated, {} manual: {share}{target} — {}",
-                d.kind,
+                d.kind.as_str(),
                 d.generated,
                 d.manual,
-                d.verdict.replace('_', " ")
+                d.verdict.label()
             )?;
         }
         return Ok(());
     };
-    let Some(kind) = DogfoodKind::parse(typed) else {
-        let near =
-            crate::domain::matching::closest(typed, DogfoodKind::ALL.iter().map(|k| k.as_str()), 1);
-        let hint = near
-            .first()
-            .map(|n| format!("did you mean \"{n}\"? "))
-            .unwrap_or_default();
-        return error::input(format!(
-            "unknown dog-food kind \"{typed}\"; {hint}use improvement, test, optimization or doc"
-        ));
-    };
+    let kind = app::dogfood::parse_kind(typed)?;
     let (catalog, _) = ctx.load_roadmap()?;
-    let note = args
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty());
-    let mut store = ctx.open_store()?;
-    let counts = store.write(|w| {
-        w.add_dogfood(kind, !args.manual, ctx.now, note)?;
-        w.reader().dogfood_counts()
-    })?;
-    let c = counts
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map(|(_, c)| *c)
-        .unwrap_or_default();
+    let mut history = ctx.open_history()?;
+    let rec = app::dogfood::record(
+        &mut history,
+        kind,
+        !args.manual,
+        app::note(args.note.as_deref()),
+        &ctx.stamp(),
+    )?;
+    let c = rec.counts;
     let how = if args.manual {
         "without BEAST MODE"
     } else {
@@ -98,10 +82,11 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     };
     writeln!(
         out,
-        "Recorded {article} {kind} done {how}. {kind}: {}/{} generated ({}%){target}",
+        "Recorded {article} {kind} done {how}. {kind}: {}/{} generated ({}%){target} [{}]",
         c.generated,
         c.generated + c.manual,
-        fmt_number(report::round(share, 1))
+        fmt_number(report::round(share, 1)),
+        rec.id.short()
     )?;
     Ok(())
 }

@@ -7,11 +7,10 @@ use anyhow::Result;
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 
 use super::{parse_time, Context};
-use crate::domain::catalog::{fmt_number, significant, Lookup, MetricDef};
-use crate::domain::matching::quote_list;
+use crate::app;
+use crate::app::readings::{self, resolve, ReadingRequest};
+use crate::domain::catalog::{significant, MetricDef};
 use crate::domain::{Catalog, Position};
-use crate::error;
-use crate::store::NewReading;
 
 /// Record a metric reading, show a metric's history, or list the catalog
 #[derive(clap::Args)]
@@ -41,45 +40,6 @@ pub struct Args {
     limit: usize,
 }
 
-/// Resolves a typed metric name or explains which ones exist.
-pub fn resolve<'c>(catalog: &'c Catalog, typed: &str) -> Result<&'c MetricDef> {
-    match catalog.lookup(typed) {
-        Lookup::Found(m) => Ok(m),
-        Lookup::Unknown(near) if !near.is_empty() => error::input(format!(
-            "unknown metric \"{typed}\"; did you mean {}? (list them with: beast metric)",
-            quote_list(&near)
-        )),
-        Lookup::Unknown(_) => error::input(format!(
-            "unknown metric \"{typed}\"; list the catalog with: beast metric"
-        )),
-    }
-}
-
-/// Parses a value as the user typed it, allowing the metric's own unit
-/// around the number ("40%", "200ms", "$0.001").
-fn parse_value(def: &MetricDef, text: &str) -> Result<f64> {
-    let mut t = text.trim();
-    match def.unit.as_str() {
-        "$" => t = t.strip_prefix('$').unwrap_or(t),
-        unit => t = t.strip_suffix(unit).unwrap_or(t),
-    }
-    let t = t.trim().replace('_', "");
-    let value: f64 = match t.parse() {
-        Ok(v) => v,
-        Err(_) => {
-            return error::input(format!(
-                "value \"{text}\" for {} is not a number; give a number like {}",
-                def.id,
-                fmt_number(def.baseline.unwrap_or(def.min))
-            ))
-        }
-    };
-    if let Err(why) = def.check_value(value) {
-        return error::input(format!("value {why}; nothing was recorded"));
-    }
-    Ok(value)
-}
-
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     let (catalog, _) = ctx.load_roadmap()?;
     let Some(name) = args.name.as_deref() else {
@@ -89,47 +49,19 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     let Some(value_text) = args.value.as_deref() else {
         return history(ctx, def, args.limit, out);
     };
-    let value = parse_value(def, value_text)?;
     let at = match args.at.as_deref() {
-        Some(t) => parse_time("--at", t)?,
-        None => ctx.now,
+        Some(t) => Some(parse_time("--at", t)?),
+        None => None,
     };
-    if at > ctx.now {
-        return error::input(format!(
-            "--at {} is in the future; a reading records something already measured",
-            crate::store::timestamp(at)
-        ));
-    }
-    let source = args.source.trim();
-    if source.is_empty() || source.chars().any(char::is_whitespace) {
-        return error::input(format!(
-            "--source \"{source}\" must be one word without spaces, like manual or grafana"
-        ));
-    }
-    let note = args
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty());
-    let mut store = ctx.open_store()?;
-    // The count and the latest value come from the same transaction as the
-    // write, so the message describes exactly the state this command left.
-    let (count, latest) = store.write(|w| {
-        w.add_reading(&NewReading {
-            metric: &def.id,
-            value,
-            at,
-            source,
-            note,
-            recorded_at: ctx.now,
-            run_id: None,
-        })?;
-        let r = w.reader();
-        Ok((
-            r.reading_count(&def.id)?,
-            r.latest_reading(&def.id)?.map(|l| l.value),
-        ))
-    })?;
+    let mut history = ctx.open_history()?;
+    let req = ReadingRequest {
+        value: value_text,
+        at,
+        source: &args.source,
+        note: app::note(args.note.as_deref()),
+    };
+    let rec = readings::record(&mut history, def, &req, &ctx.stamp())?;
+    let (count, latest, value, source) = (rec.count, rec.latest, rec.value, rec.source);
     let pos = Position::from_date(ctx.today);
     let verdict = def.verdict(latest, pos);
     let target = def
@@ -145,9 +77,10 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
         .unwrap_or_default();
     writeln!(
         out,
-        "Recorded {} = {} ({source}, reading {count}){target}",
+        "Recorded {} = {} ({source}, reading {count}){target} [{}]",
         def.id,
-        def.format_value(value)
+        def.format_value(value),
+        rec.id.short()
     )?;
     Ok(())
 }
@@ -161,12 +94,12 @@ fn table() -> Table {
 
 fn list(ctx: &Context, catalog: &Catalog, out: &mut dyn Write) -> Result<()> {
     let pos = Position::from_date(ctx.today);
-    let mut store = ctx.open_store()?;
+    let mut history = ctx.open_history()?;
     let mut t = table();
     t.set_header(vec![
         "Metric", "Name", "Better", "Baseline", "Latest", "Readings", "Target",
     ]);
-    store.read(|r| {
+    history.store().read(|r| {
         for def in &catalog.metrics {
             let latest = r.latest_reading(&def.id)?;
             t.add_row(vec![
@@ -200,10 +133,10 @@ fn list(ctx: &Context, catalog: &Catalog, out: &mut dyn Write) -> Result<()> {
 }
 
 fn history(ctx: &Context, def: &MetricDef, limit: usize, out: &mut dyn Write) -> Result<()> {
-    let mut store = ctx.open_store()?;
-    let (readings, count) = store.read(|r| {
+    let mut history = ctx.open_history()?;
+    let (readings, count) = history.store().read(|r| {
         Ok((
-            r.latest_readings(&def.id, limit)?,
+            r.reading_history(&def.id, limit)?,
             r.reading_count(&def.id)?,
         ))
     })?;
@@ -237,20 +170,38 @@ fn history(ctx: &Context, def: &MetricDef, limit: usize, out: &mut dyn Write) ->
         return Ok(());
     }
     let mut t = table();
-    t.set_header(vec!["Measured at", "Value", "Source", "Note"]);
+    t.set_header(vec!["Id", "Measured at", "Value", "Source", "Note"]);
+    let mut retracted = 0;
     for r in &readings {
+        let short = r
+            .event_id
+            .parse::<crate::domain::event::EventId>()
+            .map_or_else(|_| r.event_id.clone(), |id| id.short());
+        let mut note = r.note.clone().unwrap_or_default();
+        if r.retracted_at.is_some() {
+            retracted += 1;
+            note = if note.is_empty() {
+                "RETRACTED".into()
+            } else {
+                format!("RETRACTED · {note}")
+            };
+        }
         t.add_row(vec![
+            short,
             r.at.clone(),
             def.format_value(r.value),
             r.source.clone(),
-            r.note.clone().unwrap_or_default(),
+            note,
         ]);
     }
-    if let Some(c) = t.column_mut(1) {
+    if let Some(c) = t.column_mut(2) {
         c.set_cell_alignment(CellAlignment::Right);
     }
     writeln!(out, "{t}")?;
-    if count as usize > readings.len() {
+    if retracted > 0 {
+        writeln!(out, "retracted readings are shown but count for nothing")?;
+    }
+    if count as usize > readings.len() - retracted {
         writeln!(
             out,
             "showing the newest {} of {count} readings (--limit N for more)",

@@ -4,7 +4,11 @@
 mod bench;
 mod complete;
 mod completions;
+mod corrections;
 mod dogfood;
+mod exchange;
+mod init;
+mod log;
 mod metric;
 mod report;
 mod roadmap;
@@ -18,10 +22,11 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::app::{History, Mode, Stamp};
 use crate::domain::{Catalog, Roadmap};
 use crate::error::{self, exit, Failure};
+use crate::project::Project;
 use crate::roadmap_files;
-use crate::store::Store;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -40,9 +45,19 @@ Examples:
     arg_required_else_help = true
 )]
 pub struct Cli {
-    /// Database file [default: the user's data directory, e.g. ~/.local/share/beast/beast.db]
+    /// A personal database file instead of the project's history [default: the project's
+    /// .beast/ if there is one, else the user's data directory, e.g. ~/.local/share/beast/beast.db]
     #[arg(long, env = "BEAST_DB", global = true, value_name = "PATH")]
     db: Option<PathBuf>,
+
+    /// The project whose history to use (a repository holding .beast/) [default: found by
+    /// walking up from the working directory]
+    #[arg(long, env = "BEAST_PROJECT", global = true, value_name = "DIR")]
+    project: Option<PathBuf>,
+
+    /// Who records [default: the project's config, else `git config user.email`, else the user name]
+    #[arg(long, env = "BEAST_AUTHOR", global = true, value_name = "NAME")]
+    author: Option<String>,
 
     /// Load the roadmap from this directory instead of the built-in one
     #[arg(long, env = "BEAST_ROADMAP", global = true, value_name = "DIR")]
@@ -76,13 +91,20 @@ enum Command {
     Report(report::Args),
     Roadmap(roadmap::Args),
     Bench(bench::Args),
+    Init(init::Args),
+    Undo(corrections::UndoArgs),
+    Retract(corrections::RetractArgs),
+    Log(log::Args),
+    Export(exchange::ExportArgs),
+    Import(exchange::ImportArgs),
     Completions(completions::Args),
 }
 
-/// What every command may need: the date, the roadmap, the database.
+/// What every command may need: the date, the roadmap, the history.
 pub struct Context {
-    db: Option<PathBuf>,
+    mode: Mode,
     roadmap_dir: Option<PathBuf>,
+    author: Option<String>,
     /// The date the roadmap position is computed from.
     pub today: NaiveDate,
     /// The time stamped on new records.
@@ -100,40 +122,132 @@ impl Context {
         roadmap_files::load(&sources)
     }
 
-    pub fn db_path(&self) -> Result<PathBuf> {
-        if let Some(p) = &self.db {
-            return Ok(p.clone());
+    /// Opens the history (catching a project's index up with its log) and
+    /// prints what the log had to say about unreadable lines.
+    pub fn open_history(&self) -> Result<History> {
+        let mut h = History::open(self.mode.clone()).map_err(|e| {
+            // The store says what is wrong; the command line says which flag
+            // picks another database.
+            match (e.downcast_ref::<Failure>(), &self.mode) {
+                (Some(Failure::Store(m)), Mode::Personal { .. }) if m.contains("database file") => {
+                    Failure::Store(format!("{m} (pick one with --db PATH or BEAST_DB)")).into()
+                }
+                _ => e,
+            }
+        })?;
+        for w in h.take_warnings() {
+            eprintln!("warning: {w}");
         }
-        match dirs::data_dir() {
-            Some(d) => Ok(d.join("beast").join("beast.db")),
-            None => error::store(
-                "cannot find the user's data directory; pass --db PATH or set BEAST_DB",
-            ),
+        Ok(h)
+    }
+
+    pub fn mode(&self) -> &Mode {
+        &self.mode
+    }
+
+    /// Who records and when.
+    pub fn stamp(&self) -> Stamp {
+        Stamp {
+            author: self.author(),
+            now: self.now,
         }
     }
 
-    pub fn open_store(&self) -> Result<Store> {
-        Store::open(&self.db_path()?)
+    /// The author: `--author`/`BEAST_AUTHOR`, the project's config, `git
+    /// config user.email`, the user name — the first that is set.
+    pub fn author(&self) -> String {
+        if let Some(a) = self
+            .author
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+        {
+            return a.to_string();
+        }
+        let root = match &self.mode {
+            Mode::Project(p) => {
+                if let Some(a) = p
+                    .config
+                    .author
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                {
+                    return a.to_string();
+                }
+                Some(p.root.clone())
+            }
+            Mode::Personal { .. } => None,
+        };
+        let mut git = std::process::Command::new("git");
+        git.args(["config", "user.email"])
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        if let Some(root) = root {
+            git.current_dir(root);
+        }
+        if let Ok(out) = git.output() {
+            let email = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            if out.status.success() && !email.is_empty() {
+                return email;
+            }
+        }
+        ["USER", "USERNAME", "LOGNAME"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|u| !u.trim().is_empty()))
+            .unwrap_or_else(|| "unknown".to_string())
     }
 
-    /// Loads the roadmap, opens the store and builds the report in one read
-    /// transaction: what `status`, `report` and `dogfood` show.
+    /// Loads the roadmap, opens the history and builds the report in one
+    /// read transaction: what `status`, `report` and `dogfood` show.
     pub fn build_report(&self) -> Result<crate::report::Report> {
         let (catalog, roadmap) = self.load_roadmap()?;
-        let mut store = self.open_store()?;
+        let mut history = self.open_history()?;
+        let info = history.info();
         let inputs = crate::report::Inputs {
             roadmap: &roadmap,
             catalog: &catalog,
             today: self.today,
             now: self.now,
+            history: info,
         };
-        store.read(|db| crate::report::build(&inputs, db))
+        history.store().read(|db| crate::report::build(&inputs, db))
     }
 }
 
-fn parse_today(text: Option<&str>) -> Result<(NaiveDate, DateTime<Utc>)> {
+/// The history a command uses: `--db` wins, then `--project`, then a
+/// `.beast/` found above the working directory, then the personal database
+/// in the user's data directory.
+fn resolve_mode(db: Option<PathBuf>, project: Option<PathBuf>) -> Result<Mode> {
+    if let Some(db) = db.filter(|d| !d.as_os_str().is_empty()) {
+        return Ok(Mode::Personal { db });
+    }
+    if let Some(dir) = project.filter(|d| !d.as_os_str().is_empty()) {
+        return Ok(Mode::Project(Project::open(&dir)?));
+    }
+    if let Some(root) = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| Project::discover(&cwd))
+    {
+        return Ok(Mode::Project(Project::open(&root)?));
+    }
+    match dirs::data_dir() {
+        Some(d) => Ok(Mode::Personal {
+            db: d.join("beast").join("beast.db"),
+        }),
+        None => {
+            error::store("cannot find the user's data directory; pass --db PATH or set BEAST_DB")
+        }
+    }
+}
+
+fn parse_today(text: Option<&str>, tz: Option<&str>) -> Result<(NaiveDate, DateTime<Utc>)> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         let now = Utc::now();
+        // The project's time zone decides what today is; else the machine's.
+        if let Some(tz) = tz.and_then(|t| t.parse::<chrono_tz::Tz>().ok()) {
+            return Ok((now.with_timezone(&tz).date_naive(), now));
+        }
         return Ok((chrono::Local::now().date_naive(), now));
     };
     if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
@@ -240,7 +354,31 @@ pub fn main() -> i32 {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    let (today, now) = parse_today(cli.today.as_deref())?;
+    // Commands that need no history, and `init`, which makes one.
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match &cli.command {
+        Command::Completions(_) => {
+            let Command::Completions(args) = cli.command else {
+                unreachable!()
+            };
+            completions::run(args, &mut out)?;
+            out.flush()?;
+            return Ok(());
+        }
+        Command::Init(args) => {
+            init::run(args, &mut out)?;
+            out.flush()?;
+            return Ok(());
+        }
+        _ => {}
+    }
+    let mode = resolve_mode(cli.db, cli.project)?;
+    let (tz, project_roadmap) = match &mode {
+        Mode::Project(p) => (p.config.timezone.clone(), p.roadmap_dir()),
+        Mode::Personal { .. } => (None, None),
+    };
+    let (today, now) = parse_today(cli.today.as_deref(), tz.as_deref())?;
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -250,16 +388,15 @@ fn run(cli: Cli) -> Result<()> {
         }
     };
     let ctx = Context {
-        db: cli.db,
-        roadmap_dir: cli.roadmap,
+        mode,
+        roadmap_dir: cli.roadmap.or(project_roadmap),
+        author: cli.author,
         today,
         now,
         color,
     };
-    // Buffered: a pretty JSON report is hundreds of lines, and a line-buffered
-    // stdout would make one system call for each.
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    // Buffered (see above): a pretty JSON report is hundreds of lines, and a
+    // line-buffered stdout would make one system call for each.
     match cli.command {
         Command::Status(args) => status::run(&ctx, args, &mut out),
         Command::Complete(args) => complete::run(&ctx, args, &mut out),
@@ -268,7 +405,12 @@ fn run(cli: Cli) -> Result<()> {
         Command::Report(args) => report::run(&ctx, args, &mut out),
         Command::Roadmap(args) => roadmap::run(&ctx, args, &mut out),
         Command::Bench(args) => bench::run(&ctx, args, &mut out),
-        Command::Completions(args) => completions::run(args, &mut out),
+        Command::Undo(args) => corrections::undo(&ctx, args, &mut out),
+        Command::Retract(args) => corrections::retract(&ctx, args, &mut out),
+        Command::Log(args) => log::run(&ctx, args, &mut out),
+        Command::Export(args) => exchange::export(&ctx, args, &mut out),
+        Command::Import(args) => exchange::import(&ctx, args, &mut out),
+        Command::Completions(_) | Command::Init(_) => unreachable!("handled above"),
     }?;
     out.flush()?;
     Ok(())
@@ -301,19 +443,4 @@ pub fn parse_week(text: &str) -> Result<u8> {
             "week \"{text}\" is not a number; use a week from 1 to 4"
         )),
     }
-}
-
-/// The years the loaded roadmap covers, for messages: "1, 3, 4".
-pub fn loaded_years(roadmap: &Roadmap) -> String {
-    let years: Vec<String> = roadmap.years.iter().map(|y| y.number.to_string()).collect();
-    years.join(", ")
-}
-
-/// Says plainly that a month's year has no roadmap, naming the years that do.
-pub fn no_roadmap_for(roadmap: &Roadmap, month: u32) -> String {
-    let year = crate::domain::roadmap::year_of(month);
-    format!(
-        "month {month} is in year {year}, which has no roadmap yet (no source document; loaded years: {}); record unplanned work with --adhoc",
-        loaded_years(roadmap)
-    )
 }

@@ -143,7 +143,7 @@ fn check(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "ok: years {} · {} months · {blocks} week blocks · {} tasks · {} metrics · {targets} targets",
-        super::loaded_years(&roadmap),
+        roadmap.loaded_years(),
         roadmap.months().count(),
         roadmap.task_count(),
         catalog.metrics.len()
@@ -158,8 +158,8 @@ fn check(ctx: &Context, out: &mut dyn Write) -> Result<()> {
 }
 
 fn done_set(ctx: &Context) -> Result<HashSet<TaskRef>> {
-    let mut store = ctx.open_store()?;
-    store.read(|r| {
+    let mut history = ctx.open_history()?;
+    history.store().read(|r| {
         Ok(r.planned_completions()?
             .iter()
             .filter_map(|c| c.task_ref())
@@ -183,7 +183,7 @@ fn browse(
     if let Some(m) = month {
         let m = super::parse_month(&m)?;
         let Some(month) = roadmap.month(m) else {
-            return error::input(super::no_roadmap_for(&roadmap, m));
+            return error::input(crate::app::tasks::no_roadmap_for(&roadmap, m));
         };
         let done = done_set(ctx)?;
         return print_month(out, month, &done);
@@ -205,7 +205,7 @@ fn browse(
                 } else {
                     ""
                 },
-                super::loaded_years(&roadmap)
+                roadmap.loaded_years()
             ));
         }
     }

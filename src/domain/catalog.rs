@@ -7,7 +7,8 @@ use super::calendar::Position;
 use super::dogfood::DogfoodKind;
 use super::matching::normalize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Direction {
     Higher,
     Lower,
@@ -55,7 +56,8 @@ pub struct MetricDef {
     pub targets: Vec<Target>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Met,
     OnTrack,
@@ -149,6 +151,28 @@ impl MetricDef {
             ));
         }
         Ok(())
+    }
+
+    /// Parses a value as a user typed it, allowing the metric's own unit
+    /// around the number ("40%", "200ms", "$0.001") and `_` between digits,
+    /// and checks it against the metric's range.
+    pub fn parse_value(&self, text: &str) -> Result<f64, String> {
+        let mut t = text.trim();
+        match self.unit.as_str() {
+            "$" => t = t.strip_prefix('$').unwrap_or(t),
+            unit => t = t.strip_suffix(unit).unwrap_or(t),
+        }
+        let t = t.trim().replace('_', "");
+        let value: f64 = t.parse().map_err(|_| {
+            format!(
+                "value \"{text}\" for {} is not a number; give a number like {}",
+                self.id,
+                fmt_number(self.baseline.unwrap_or(self.min))
+            )
+        })?;
+        self.check_value(value)
+            .map_err(|why| format!("value {why}; nothing was recorded"))?;
+        Ok(value)
     }
 
     /// A value with the metric's unit, as people write it: `40%`, `200 ms`, `$0.001`.

@@ -3,7 +3,8 @@
 use std::fmt;
 
 /// The kinds of work the roadmap tracks dog-fooding for (seed 000).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DogfoodKind {
     Improvement,
     Test,

@@ -8,6 +8,7 @@
 pub mod calendar;
 pub mod catalog;
 pub mod dogfood;
+pub mod event;
 pub mod matching;
 pub mod progress;
 pub mod roadmap;
@@ -15,4 +16,4 @@ pub mod roadmap;
 pub use calendar::Position;
 pub use catalog::{Catalog, Direction, MetricDef, Target, Verdict};
 pub use dogfood::DogfoodKind;
-pub use roadmap::{Block, Month, Quarter, Roadmap, Task, TaskRef, WeekRange, Year};
+pub use roadmap::{Block, Month, Quarter, Roadmap, Task, TaskRef, Timing, WeekRange, Year};

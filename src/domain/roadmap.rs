@@ -207,6 +207,12 @@ impl Roadmap {
         (1..=last).filter(|n| self.year(*n).is_none()).collect()
     }
 
+    /// The years loaded, for messages: "1, 3, 4".
+    pub fn loaded_years(&self) -> String {
+        let years: Vec<String> = self.years.iter().map(|y| y.number.to_string()).collect();
+        years.join(", ")
+    }
+
     pub fn task_count(&self) -> usize {
         self.tasks().count()
     }
@@ -217,6 +223,71 @@ impl Month {
         self.blocks
             .iter()
             .flat_map(|b| b.tasks.iter().map(move |t| (b, t)))
+    }
+
+    /// Finds the task a user meant. Exact matches on the normalised title
+    /// come first; a unique title that starts with what was typed is accepted
+    /// too ("semantic cache" → "Semantic cache matching"). Among same-named
+    /// tasks the block containing `week`, else the nearest, wins. The error
+    /// names the closest titles.
+    pub fn find_task(&self, typed: &str, week: u8) -> Result<(&Block, &Task), String> {
+        use crate::domain::matching::{closest, quote_list};
+        let wanted = normalize(typed);
+        let mut matches: Vec<(&Block, &Task)> = self
+            .tasks()
+            .filter(|(_, t)| normalize(&t.title) == wanted)
+            .collect();
+        if matches.is_empty() && wanted.len() >= 4 {
+            let prefixed: Vec<(&Block, &Task)> = self
+                .tasks()
+                .filter(|(_, t)| normalize(&t.title).starts_with(&wanted))
+                .collect();
+            let distinct: std::collections::HashSet<String> =
+                prefixed.iter().map(|(_, t)| normalize(&t.title)).collect();
+            if distinct.len() == 1 {
+                matches = prefixed;
+            }
+        }
+        if matches.is_empty() {
+            let titles: Vec<&str> = self.tasks().map(|(_, t)| t.title.as_str()).collect();
+            let near = closest(typed, titles.iter().copied(), 3);
+            let hint = if near.is_empty() {
+                format!(
+                    "its tasks are {}",
+                    quote_list(&titles[..titles.len().min(6)])
+                )
+            } else {
+                format!("did you mean {}?", quote_list(&near))
+            };
+            return Err(format!(
+                "no task \"{typed}\" in month {} ({}); {hint} (all tasks: beast roadmap --month {})",
+                self.number, self.title, self.number
+            ));
+        }
+        matches.sort_by_key(|(b, _)| (b.weeks.distance(week), b.weeks.first));
+        Ok(matches[0])
+    }
+}
+
+/// When work was done relative to its task's week block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Timing {
+    Early,
+    OnTime,
+    Late,
+}
+
+impl Timing {
+    /// The timing of work done in `week` on a task planned for `weeks`.
+    pub fn of(weeks: WeekRange, week: u8) -> Timing {
+        if week < weeks.first {
+            Timing::Early
+        } else if week > weeks.last {
+            Timing::Late
+        } else {
+            Timing::OnTime
+        }
     }
 }
 

@@ -41,9 +41,17 @@ impl Format for Markdown {
                 .map(|t| format!(" ({t})"))
                 .unwrap_or_default(),
             c.week,
-            c.state.replace('_', " ")
+            c.state.label()
         )?;
         writeln!(out, "## Progress\n\n| Scope | Done |\n|---|---|")?;
+        writeln!(
+            out,
+            "History: {}.\n",
+            match r.history.mode {
+                "project" => "the project's event log",
+                _ => "a personal database",
+            }
+        )?;
         let p = &r.progress;
         for (label, cnt) in [
             ("Month", p.month),
@@ -71,7 +79,7 @@ impl Format for Markdown {
                 m.target
                     .map_or("—".into(), |t| format!("{} by M{}", f(t.value), t.month)),
                 m.paced_target.map_or("—".into(), |v| f(significant(v, 4))),
-                m.verdict.replace('_', " ")
+                m.verdict.label()
             )?;
         }
         writeln!(out, "\n## Dog food\n\n| Kind | Generated | Manual | Share | Target |\n|---|---:|---:|---:|---:|")?;

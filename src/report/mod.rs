@@ -16,15 +16,19 @@ use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::domain::catalog::Catalog;
+use crate::app::HistoryInfo;
+use crate::domain::catalog::{Catalog, Direction, Verdict};
 use crate::domain::dogfood::generated_share;
 use crate::domain::progress::{tally, Scope, Tally};
+use crate::domain::roadmap::Timing;
 use crate::domain::roadmap::{Roadmap, TaskRef};
+use crate::domain::DogfoodKind;
 use crate::domain::Position;
 use crate::store::{Completion, Reader};
 
 /// Version of the report's JSON shape; bumped on incompatible changes.
-pub const REPORT_SCHEMA_VERSION: u32 = 1;
+/// 2: `latest.run.id` is the run's event id (a string), `history` added.
+pub const REPORT_SCHEMA_VERSION: u32 = 2;
 
 /// How many readings the trend column shows.
 pub const TREND_LEN: usize = 8;
@@ -39,6 +43,8 @@ pub struct Report {
     pub schema_version: u32,
     pub generated_at: String,
     pub today: String,
+    /// Which history the report shows.
+    pub history: HistoryInfo,
     pub current: Current,
     pub roadmap: RoadmapInfo,
     pub progress: Progress,
@@ -58,11 +64,32 @@ pub struct Current {
     pub quarter: u32,
     pub month: i32,
     pub week: u8,
-    /// `planned` (the month has a roadmap), `unplanned` (its year has no
-    /// roadmap file, like year 2), `not_started` or `finished`.
-    pub state: &'static str,
+    pub state: MonthState,
     pub month_title: Option<String>,
     pub quarter_theme: Option<String>,
+}
+
+/// Where the calendar puts the team relative to the roadmap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MonthState {
+    /// The month has a roadmap.
+    Planned,
+    /// Its year has no roadmap file (like year 2).
+    Unplanned,
+    NotStarted,
+    Finished,
+}
+
+impl MonthState {
+    pub fn label(self) -> &'static str {
+        match self {
+            MonthState::Planned => "planned",
+            MonthState::Unplanned => "unplanned",
+            MonthState::NotStarted => "not started",
+            MonthState::Finished => "finished",
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -115,8 +142,8 @@ pub struct TaskStatus {
     pub done: bool,
     /// The week the work was recorded as done.
     pub week_done: Option<u8>,
-    /// `early`, `on_time` or `late` relative to the task's week block.
-    pub timing: Option<&'static str>,
+    /// Relative to the task's week block.
+    pub timing: Option<Timing>,
     pub completed_at: Option<String>,
 }
 
@@ -133,7 +160,10 @@ pub struct LatestReading {
 /// Where a measured number came from: a stored `beast bench` run.
 #[derive(Debug, Serialize)]
 pub struct RunRef {
-    pub id: i64,
+    /// The run's event id.
+    pub id: String,
+    /// Its short form, as `status` shows it.
+    pub short: String,
     pub kind: String,
     pub workload: String,
     pub seed: Option<i64>,
@@ -154,26 +184,26 @@ pub struct MetricReport {
     pub id: String,
     pub name: String,
     pub unit: String,
-    pub direction: &'static str,
+    pub direction: Direction,
     pub baseline: Option<f64>,
     pub count: u64,
     pub latest: Option<LatestReading>,
     pub target: Option<TargetOut>,
     pub paced_target: Option<f64>,
-    pub verdict: &'static str,
+    pub verdict: Verdict,
     /// The last readings, oldest first.
     pub trend: Vec<f64>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct DogfoodReport {
-    pub kind: &'static str,
+    pub kind: DogfoodKind,
     pub generated: u64,
     pub manual: u64,
     /// Share generated with BEAST MODE, 0–100; null with no events.
     pub share: Option<f64>,
     pub target: Option<f64>,
-    pub verdict: &'static str,
+    pub verdict: Verdict,
 }
 
 #[derive(Debug, Serialize)]
@@ -198,29 +228,23 @@ pub fn round(value: f64, places: i32) -> f64 {
     (value * f).round() / f
 }
 
-/// early / on_time / late for work done in `week` on a task planned for `weeks`.
-pub fn timing(weeks: crate::domain::WeekRange, week: u8) -> &'static str {
-    if week < weeks.first {
-        "early"
-    } else if week > weeks.last {
-        "late"
-    } else {
-        "on_time"
-    }
-}
-
 /// Everything a report needs besides the store.
 pub struct Inputs<'a> {
     pub roadmap: &'a Roadmap,
     pub catalog: &'a Catalog,
     pub today: NaiveDate,
     pub now: DateTime<Utc>,
+    pub history: HistoryInfo,
 }
 
-fn run_ref(db: &Reader, id: Option<i64>) -> Result<Option<RunRef>> {
+fn run_ref(db: &Reader, id: Option<&str>) -> Result<Option<RunRef>> {
     let Some(id) = id else { return Ok(None) };
     Ok(db.bench_run(id)?.map(|r| RunRef {
-        id: r.id,
+        short: r
+            .event_id
+            .parse::<crate::domain::event::EventId>()
+            .map_or_else(|_| r.event_id.clone(), |i| i.short()),
+        id: r.event_id,
         kind: r.kind,
         workload: r.workload,
         seed: r.seed,
@@ -236,6 +260,7 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
         catalog,
         today,
         now,
+        ref history,
     } = *inputs;
     let pos = Position::from_date(today);
     let completions = db.planned_completions()?;
@@ -255,10 +280,10 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
             .find(|q| q.number == pos.quarter())
     });
     let state = match month {
-        None if pos.month < 1 => "not_started",
-        None => "finished",
-        Some(_) if current_month.is_some() => "planned",
-        Some(_) => "unplanned",
+        None if pos.month < 1 => MonthState::NotStarted,
+        None => MonthState::Finished,
+        Some(_) if current_month.is_some() => MonthState::Planned,
+        Some(_) => MonthState::Unplanned,
     };
 
     let scoped = |scope: Option<Scope>| -> Count {
@@ -297,7 +322,7 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
                         title: task.title.clone(),
                         done: c.is_some(),
                         week_done: c.map(|c| c.week),
-                        timing: c.map(|c| timing(block.weeks, c.week)),
+                        timing: c.map(|c| Timing::of(block.weeks, c.week)),
                         completed_at: c.map(|c| c.completed_at.clone()),
                     }
                 })
@@ -314,7 +339,7 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
             id: def.id.clone(),
             name: def.name.clone(),
             unit: def.unit.clone(),
-            direction: def.direction.as_str(),
+            direction: def.direction,
             baseline: def.baseline,
             count: db.reading_count(&def.id)?,
             latest: match latest {
@@ -323,7 +348,7 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
                     at: r.at.clone(),
                     source: r.source.clone(),
                     note: r.note.clone(),
-                    run: run_ref(db, r.run_id)?,
+                    run: run_ref(db, r.run.as_deref())?,
                 }),
                 None => None,
             },
@@ -332,7 +357,7 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
                 value: t.value,
             }),
             paced_target: paced.map(|p| round(p, 6)),
-            verdict: def.verdict(latest.map(|r| r.value), pos).as_str(),
+            verdict: def.verdict(latest.map(|r| r.value), pos),
             trend: db.trend(&def.id, TREND_LEN)?,
         });
     }
@@ -345,12 +370,12 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
             let target = catalog.dogfood_targets.get(&kind).copied();
             let verdict = crate::domain::dogfood::verdict(share, target);
             DogfoodReport {
-                kind: kind.as_str(),
+                kind,
                 generated: c.generated,
                 manual: c.manual,
                 share: share.map(|s| round(s, 2)),
                 target,
-                verdict: verdict.as_str(),
+                verdict,
             }
         })
         .collect();
@@ -377,6 +402,7 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
         schema_version: REPORT_SCHEMA_VERSION,
         generated_at: crate::store::timestamp(now),
         today: today.format("%Y-%m-%d").to_string(),
+        history: history.clone(),
         current: Current {
             year: pos.year(),
             quarter: pos.quarter(),

@@ -6,8 +6,9 @@ use std::io::Write;
 use anyhow::Result;
 use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table};
 
-use super::{Count, Format, MetricReport, Report};
+use super::{Count, Format, MetricReport, MonthState, Report};
 use crate::domain::catalog::{fmt_number, format_with_unit, significant};
+use crate::domain::{Timing, Verdict};
 
 pub struct Terminal {
     pub color: bool,
@@ -39,14 +40,14 @@ impl Terminal {
         t
     }
 
-    fn verdict_cell(&self, verdict: &str) -> Cell {
-        let (label, color) = match verdict {
-            "met" => ("met", Color::Green),
-            "on_track" => ("on track", Color::Yellow),
-            "behind" => ("behind", Color::Red),
-            _ => ("no data", Color::DarkGrey),
+    fn verdict_cell(&self, verdict: Verdict) -> Cell {
+        let color = match verdict {
+            Verdict::Met => Color::Green,
+            Verdict::OnTrack => Color::Yellow,
+            Verdict::Behind => Color::Red,
+            Verdict::NoData => Color::DarkGrey,
         };
-        let cell = Cell::new(label);
+        let cell = Cell::new(verdict.label());
         if self.color {
             cell.fg(color)
         } else {
@@ -97,7 +98,7 @@ fn metric_row(m: &MetricReport) -> Vec<String> {
     let latest = m.latest.as_ref().map_or("—".to_string(), |r| {
         let value = fmt(significant(r.value, 4));
         match &r.run {
-            Some(run) => format!("{value} ({} #{})", r.source, run.id),
+            Some(run) => format!("{value} ({} {})", r.source, run.short),
             None => format!("{value} ({})", r.source),
         }
     });
@@ -120,7 +121,7 @@ impl Format for Terminal {
         let title = self.paint("BEAST MODE roadmap", BOLD);
         writeln!(out, "{title} — {}", r.today)?;
         match c.state {
-            "planned" => writeln!(
+            MonthState::Planned => writeln!(
                 out,
                 "Year {}, Q{} {} · Month {}: {} · Week {}",
                 c.year,
@@ -130,7 +131,7 @@ impl Format for Terminal {
                 c.month_title.as_deref().unwrap_or(""),
                 c.week
             )?,
-            "unplanned" => writeln!(
+            MonthState::Unplanned => writeln!(
                 out,
                 "Year {}, Q{} · Month {} · Week {} — {}",
                 c.year,
@@ -142,22 +143,28 @@ impl Format for Terminal {
                     YELLOW
                 )
             )?,
-            "not_started" => writeln!(
+            MonthState::NotStarted => writeln!(
                 out,
                 "The roadmap starts in January 2026 (month 1); today is month {}.",
                 c.month
             )?,
-            _ => writeln!(
+            MonthState::Finished => writeln!(
                 out,
                 "The roadmap ended with month 48 (December 2029); today is month {}.",
                 c.month
             )?,
         }
 
+        let history = match r.history.mode {
+            "project" => format!("History: project log {}", r.history.location),
+            _ => format!("History: personal database {}", r.history.location),
+        };
+        writeln!(out, "{}", self.paint(&history, DIM))?;
+
         let p = &r.progress;
         writeln!(out, "\n{}", self.paint("Progress", BOLD))?;
         let mut rows: Vec<(String, Count)> = Vec::new();
-        if c.state == "planned" || c.state == "unplanned" {
+        if matches!(c.state, MonthState::Planned | MonthState::Unplanned) {
             rows.push((format!("Month {}", c.month), p.month));
             rows.push((format!("Q{} of year {}", c.quarter, c.year), p.quarter));
             rows.push((format!("Year {}", c.year), p.year));
@@ -213,8 +220,8 @@ impl Format for Terminal {
                 );
                 if let (Some(week), Some(timing)) = (t.week_done, t.timing) {
                     let when = match timing {
-                        "early" => " (early)",
-                        "late" => " (late)",
+                        Timing::Early => " (early)",
+                        Timing::Late => " (late)",
                         _ => "",
                     };
                     line.push_str(&format!(" · done week {week}{when}"));

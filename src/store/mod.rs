@@ -22,12 +22,16 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
-use rusqlite::{
-    params, Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, TransactionBehavior,
-};
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
-use crate::domain::{DogfoodKind, TaskRef};
+use crate::domain::event::Event;
+use crate::domain::TaskRef;
 use crate::error;
+
+mod apply;
+mod read;
+
+pub use apply::Applied;
 
 /// `"BEAS"` — marks a database file as beast's.
 pub const APPLICATION_ID: i32 = 0x4245_4153;
@@ -37,7 +41,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_bench_runs.sql"),
     include_str!("migrations/0003_covering_trend_index.sql"),
+    include_str!("migrations/0004_events.sql"),
 ];
+
+/// The migration after which every record is an event; older databases get
+/// events made for their rows (see `apply::backfill_events`).
+const EVENTS_MIGRATION: i32 = 4;
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 
@@ -54,10 +63,10 @@ pub struct Store {
     path: PathBuf,
 }
 
-/// A completion as recorded.
+/// A completion as indexed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Completion {
-    pub id: i64,
+    pub event_id: String,
     pub month: u32,
     pub week: u8,
     pub block_first_week: Option<u8>,
@@ -66,6 +75,7 @@ pub struct Completion {
     pub adhoc: bool,
     pub note: Option<String>,
     pub completed_at: String,
+    pub legacy_name: Option<String>,
 }
 
 impl Completion {
@@ -78,44 +88,24 @@ impl Completion {
     }
 }
 
-/// A new completion to record.
-pub struct NewCompletion<'a> {
-    pub month: u32,
-    pub week: u8,
-    /// `None` for ad-hoc work.
-    pub task: Option<&'a TaskRef>,
-    pub title: &'a str,
-    pub note: Option<&'a str>,
-    pub at: DateTime<Utc>,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reading {
-    pub id: i64,
+    pub event_id: String,
     pub metric: String,
     pub value: f64,
     pub at: String,
     pub source: String,
     pub note: Option<String>,
-    /// The benchmark run that measured it, if a benchmark did.
-    pub run_id: Option<i64>,
-}
-
-pub struct NewReading<'a> {
-    pub metric: &'a str,
-    pub value: f64,
-    /// When the value was measured (`--at`), which may be before it is recorded.
-    pub at: DateTime<Utc>,
-    pub recorded_at: DateTime<Utc>,
-    pub source: &'a str,
-    pub note: Option<&'a str>,
-    pub run_id: Option<i64>,
+    /// The benchmark run (its event id) that measured it, if a benchmark did.
+    pub run: Option<String>,
+    /// When a retraction took it back; retracted readings count for nothing.
+    pub retracted_at: Option<String>,
 }
 
 /// A stored benchmark run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BenchRun {
-    pub id: i64,
+    pub event_id: String,
     pub kind: String,
     pub seed: Option<i64>,
     pub workload: String,
@@ -124,18 +114,17 @@ pub struct BenchRun {
     pub recorded: String,
     pub started_at: String,
     pub duration_ms: f64,
+    pub retracted_at: Option<String>,
 }
 
-/// A benchmark run to store.
-pub struct NewBenchRun<'a> {
-    pub kind: &'a str,
-    pub seed: Option<u64>,
-    pub workload: &'a str,
-    pub params: &'a serde_json::Value,
-    pub results: &'a serde_json::Value,
-    pub recorded: &'a str,
-    pub started_at: DateTime<Utc>,
-    pub duration_ms: f64,
+/// An event as the index holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    pub event: Event,
+    /// The id of the retraction that took it back.
+    pub retracted_by: Option<String>,
+    /// For a completion: when it was undone.
+    pub undone: bool,
 }
 
 /// Generated and manual event counts of one dog-food kind.
@@ -143,6 +132,19 @@ pub struct NewBenchRun<'a> {
 pub struct DogfoodCount {
     pub generated: u64,
     pub manual: u64,
+}
+
+/// How far one log file has been read into the index, and what it looked like
+/// then. See `crate::log`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogFileState {
+    pub path: String,
+    pub length: u64,
+    pub lines: u64,
+    pub crc: u32,
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub inode: u64,
 }
 
 fn is_sqlite_file(path: &Path) -> std::io::Result<Option<bool>> {
@@ -170,40 +172,34 @@ impl Store {
             Ok(Some(true)) | Ok(None) => {}
             Ok(Some(false)) => {
                 return error::store(format!(
-                    "{shown} is not a beast database (not an SQLite file); pass --db with another path or move the file away"
+                    "{shown} is not a beast database (not an SQLite file); use another database file or move this one away"
                 ))
             }
             Err(e) => {
                 return error::store(format!(
-                    "cannot open database {shown}: {e}; pass --db (or BEAST_DB) with a writable path"
+                    "cannot open database {shown}: {e}; use a database file you can write"
                 ))
             }
         }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             if let Err(e) = std::fs::create_dir_all(parent) {
                 return error::store(format!(
-                    "cannot create the directory for database {shown}: {e}; pass --db (or BEAST_DB) with a writable path"
+                    "cannot create the directory for database {shown}: {e}; use a database file you can write"
                 ));
             }
         }
-        let conn = match Connection::open_with_flags(
+        let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        ) {
-            Ok(c) => c,
-            Err(e) => {
-                return error::store(format!(
-                "cannot open database {shown}: {e}; pass --db (or BEAST_DB) with a writable path"
-            ))
-            }
-        };
+        )
+        .map_err(|e| explain_at(path, e.into()))?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
         };
-        store.prepare().map_err(|e| store.explain(e))?;
+        store.prepare().map_err(|e| explain_at(path, e))?;
         Ok(store)
     }
 
@@ -217,30 +213,18 @@ impl Store {
         Ok(store)
     }
 
-    /// Turns SQLite's errors into messages that say what to do.
-    fn explain(&self, e: anyhow::Error) -> anyhow::Error {
-        if e.downcast_ref::<error::Failure>().is_some() {
-            return e;
-        }
-        let shown = self.path.display();
-        let text = format!("{e:#}");
-        let hint = if text.contains("readonly")
-            || text.contains("read-only")
-            || text.contains("unable to open")
-        {
-            "it is not writable; pass --db (or BEAST_DB) with a writable path"
-        } else if text.contains("locked") || text.contains("busy") {
-            "another process held it locked for too long; retry"
-        } else if text.contains("not a database") || text.contains("malformed") {
-            "it is not a beast database; pass --db with another path or move the file away"
-        } else {
-            "pass --db (or BEAST_DB) with another path"
-        };
-        error::Failure::Store(format!(
-            "database {shown}: {}; {hint}",
-            text.replace('\n', " ")
-        ))
-        .into()
+    /// Makes every commit wait until it is on disk (SQLite's `synchronous =
+    /// FULL`), for a database that is the record itself rather than an index
+    /// that can be rebuilt from the log.
+    pub fn set_durable(&self, durable: bool) -> Result<()> {
+        let mode = if durable { "FULL" } else { "NORMAL" };
+        self.conn.pragma_update(None, "synchronous", mode)?;
+        Ok(())
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     fn prepare(&mut self) -> Result<()> {
@@ -258,7 +242,7 @@ impl Store {
         let shown = self.path.display();
         if app_id != APPLICATION_ID && (app_id != 0 || objects > 0) {
             return error::store(format!(
-                "{shown} is an SQLite database of another program, not beast's; pass --db with another path"
+                "{shown} is an SQLite database of another program, not beast's; use another database file"
             ));
         }
         if version > SCHEMA_VERSION {
@@ -305,6 +289,9 @@ impl Store {
             tx.execute_batch(sql)
                 .with_context(|| format!("migration {:04} failed", i + 1))?;
         }
+        if version > 0 && version < EVENTS_MIGRATION {
+            apply::backfill_events(&tx)?;
+        }
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
@@ -313,23 +300,26 @@ impl Store {
 
     /// Runs `f` inside one write transaction; commits only if it succeeds.
     pub fn write<T>(&mut self, f: impl FnOnce(&Writer) -> Result<T>) -> Result<T> {
+        let path = self.path.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(anyhow::Error::from)?;
-        let out = f(&Writer { tx: &tx })?;
-        tx.commit()?;
+            .map_err(|e| explain_at(&path, e.into()))?;
+        let out = f(&Writer { tx: &tx }).map_err(|e| explain_at(&path, e))?;
+        tx.commit().map_err(|e| explain_at(&path, e.into()))?;
         Ok(out)
     }
 
     /// Runs `f` inside one read transaction, so that everything it reads is
     /// one consistent snapshot even while other processes write.
     pub fn read<T>(&mut self, f: impl FnOnce(&Reader) -> Result<T>) -> Result<T> {
+        let path = self.path.clone();
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)?;
-        let out = f(&Reader { conn: &tx })?;
-        tx.commit()?;
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(|e| explain_at(&path, e.into()))?;
+        let out = f(&Reader { conn: &tx }).map_err(|e| explain_at(&path, e))?;
+        tx.commit().map_err(|e| explain_at(&path, e.into()))?;
         Ok(out)
     }
 }
@@ -339,23 +329,52 @@ pub struct Reader<'a> {
     conn: &'a Connection,
 }
 
-/// Inserts and updates; only exists inside [`Store::write`].
+/// Applies events; only exists inside [`Store::write`].
 pub struct Writer<'a> {
     tx: &'a Transaction<'a>,
 }
 
-fn completion_from_row(r: &rusqlite::Row) -> rusqlite::Result<Completion> {
-    Ok(Completion {
-        id: r.get(0)?,
-        month: r.get(1)?,
-        week: r.get(2)?,
-        block_first_week: r.get(3)?,
-        task_key: r.get(4)?,
-        title: r.get(5)?,
-        adhoc: r.get(6)?,
-        note: r.get(7)?,
-        completed_at: r.get(8)?,
-    })
+impl Writer<'_> {
+    /// Queries inside this write transaction.
+    pub fn reader(&self) -> Reader<'_> {
+        Reader { conn: self.tx }
+    }
+}
+
+/// Turns SQLite's errors into messages that say what is wrong with which file
+/// and what to do, classified by SQLite's error code rather than its text.
+/// Failures that already explain themselves pass through.
+fn explain_at(path: &Path, e: anyhow::Error) -> anyhow::Error {
+    if e.downcast_ref::<error::Failure>().is_some() {
+        return e;
+    }
+    let code = e
+        .chain()
+        .find_map(|c| c.downcast_ref::<rusqlite::Error>())
+        .and_then(rusqlite::Error::sqlite_error_code);
+    let shown = path.display();
+    let what = match code {
+        Some(ErrorCode::ReadOnly) | Some(ErrorCode::PermissionDenied) => {
+            "is not writable; use a database file you can write, or fix its permissions".to_string()
+        }
+        Some(ErrorCode::CannotOpen) => {
+            "cannot be opened; use a database file in a directory you can write".to_string()
+        }
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => format!(
+            "stayed locked by another process for more than {} s; retry when it is done",
+            BUSY_TIMEOUT.as_secs()
+        ),
+        Some(ErrorCode::DiskFull) => {
+            "cannot grow: the disk is full; free some space and retry (nothing was recorded)"
+                .to_string()
+        }
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
+            "is damaged or not a beast database; use another database file or move this one away"
+                .to_string()
+        }
+        _ => format!("failed: {}", format!("{e:#}").replace('\n', " ")),
+    };
+    error::Failure::Store(format!("database {shown} {what}")).into()
 }
 
 /// Runs `op` until it returns something other than SQLITE_BUSY or `budget` is
@@ -378,252 +397,6 @@ fn retry_while_busy<T>(
             }
             done => return done,
         }
-    }
-}
-
-const COMPLETION_COLUMNS: &str =
-    "id, month, week, block_first_week, task_key, title, adhoc, note, completed_at";
-
-fn reading_from_row(r: &rusqlite::Row) -> rusqlite::Result<Reading> {
-    Ok(Reading {
-        id: r.get(0)?,
-        metric: r.get(1)?,
-        value: r.get(2)?,
-        at: r.get(3)?,
-        source: r.get(4)?,
-        note: r.get(5)?,
-        run_id: r.get(6)?,
-    })
-}
-
-fn bench_run_from_row(r: &rusqlite::Row) -> rusqlite::Result<BenchRun> {
-    Ok(BenchRun {
-        id: r.get(0)?,
-        kind: r.get(1)?,
-        seed: r.get(2)?,
-        workload: r.get(3)?,
-        params: r.get(4)?,
-        results: r.get(5)?,
-        recorded: r.get(6)?,
-        started_at: r.get(7)?,
-        duration_ms: r.get(8)?,
-    })
-}
-
-const BENCH_RUN_COLUMNS: &str =
-    "id, kind, seed, workload, params, results, recorded, started_at, duration_ms";
-
-impl Reader<'_> {
-    /// Live completions of planned tasks (at most one per task).
-    pub fn planned_completions(&self) -> Result<Vec<Completion>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COMPLETION_COLUMNS} FROM completion WHERE undone_at IS NULL AND adhoc = 0"
-        ))?;
-        let rows = stmt.query_map([], completion_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The live completion of one planned task, if any.
-    pub fn completion_of(&self, task: &TaskRef) -> Result<Option<Completion>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COMPLETION_COLUMNS} FROM completion
-             WHERE undone_at IS NULL AND adhoc = 0 AND month = ?1 AND block_first_week = ?2 AND task_key = ?3"
-        ))?;
-        Ok(stmt
-            .query_row(
-                params![task.month, task.block_first_week, task.key],
-                completion_from_row,
-            )
-            .optional()?)
-    }
-
-    /// The most recent live completions, planned and ad hoc, newest first.
-    pub fn recent_completions(&self, limit: usize) -> Result<Vec<Completion>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COMPLETION_COLUMNS} FROM completion WHERE undone_at IS NULL
-             ORDER BY completed_at DESC, id DESC LIMIT ?1"
-        ))?;
-        let rows = stmt.query_map([limit as i64], completion_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Live ad-hoc completions per month: (month, count), by month.
-    pub fn adhoc_per_month(&self) -> Result<Vec<(u32, u64)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT month, count(*) FROM completion WHERE undone_at IS NULL AND adhoc = 1
-             GROUP BY month ORDER BY month",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Live ad-hoc completions of one month, oldest first.
-    pub fn adhoc_of_month(&self, month: u32) -> Result<Vec<Completion>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COMPLETION_COLUMNS} FROM completion WHERE undone_at IS NULL AND adhoc = 1 AND month = ?1
-             ORDER BY completed_at, id"
-        ))?;
-        let rows = stmt.query_map([month], completion_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The newest `limit` readings of a metric, newest first.
-    pub fn latest_readings(&self, metric: &str, limit: usize) -> Result<Vec<Reading>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, metric, value, at, source, note, run_id FROM reading WHERE metric = ?1
-             ORDER BY at DESC, id DESC LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![metric, limit as i64], reading_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The newest reading of a metric.
-    pub fn latest_reading(&self, metric: &str) -> Result<Option<Reading>> {
-        Ok(self.latest_readings(metric, 1)?.pop())
-    }
-
-    /// The values of the newest `limit` readings, oldest first; answered from
-    /// the covering index alone.
-    pub fn trend(&self, metric: &str, limit: usize) -> Result<Vec<f64>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT value FROM reading WHERE metric = ?1 ORDER BY at DESC, id DESC LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![metric, limit as i64], |r| r.get(0))?;
-        let mut values: Vec<f64> = rows.collect::<rusqlite::Result<_>>()?;
-        values.reverse();
-        Ok(values)
-    }
-
-    /// One stored benchmark run.
-    pub fn bench_run(&self, id: i64) -> Result<Option<BenchRun>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {BENCH_RUN_COLUMNS} FROM bench_run WHERE id = ?1"
-        ))?;
-        Ok(stmt.query_row([id], bench_run_from_row).optional()?)
-    }
-
-    /// The newest stored benchmark runs, newest first.
-    pub fn bench_runs(&self, limit: usize) -> Result<Vec<BenchRun>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {BENCH_RUN_COLUMNS} FROM bench_run ORDER BY id DESC LIMIT ?1"
-        ))?;
-        let rows = stmt.query_map([limit as i64], bench_run_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// How many readings a metric has.
-    pub fn reading_count(&self, metric: &str) -> Result<u64> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT readings FROM metric_stats WHERE metric = ?1")?;
-        Ok(stmt
-            .query_row([metric], |r| r.get(0))
-            .optional()?
-            .unwrap_or(0))
-    }
-
-    /// Generated and manual event counts for each kind.
-    pub fn dogfood_counts(&self) -> Result<Vec<(DogfoodKind, DogfoodCount)>> {
-        let mut counts: Vec<(DogfoodKind, DogfoodCount)> = DogfoodKind::ALL
-            .iter()
-            .map(|k| (*k, DogfoodCount::default()))
-            .collect();
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT kind, generated, events FROM dogfood_stats")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let kind: String = row.get(0)?;
-            let generated: bool = row.get(1)?;
-            let events: u64 = row.get(2)?;
-            if let Some((_, c)) = counts.iter_mut().find(|(k, _)| k.as_str() == kind) {
-                if generated {
-                    c.generated = events;
-                } else {
-                    c.manual = events;
-                }
-            }
-        }
-        Ok(counts)
-    }
-}
-
-impl Writer<'_> {
-    /// Queries inside this write transaction.
-    pub fn reader(&self) -> Reader<'_> {
-        Reader { conn: self.tx }
-    }
-
-    pub fn add_completion(&self, c: &NewCompletion) -> Result<i64> {
-        let (block, key) = match c.task {
-            Some(t) => (Some(t.block_first_week), t.key.clone()),
-            None => (None, crate::domain::matching::normalize(c.title)),
-        };
-        self.tx.execute(
-            "INSERT INTO completion (month, week, block_first_week, task_key, title, adhoc, note, completed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![c.month, c.week, block, key, c.title, c.task.is_none(), c.note, timestamp(c.at)],
-        )?;
-        Ok(self.tx.last_insert_rowid())
-    }
-
-    /// Marks a completion as undone; the row stays as history.
-    pub fn undo_completion(&self, id: i64, at: DateTime<Utc>) -> Result<()> {
-        self.tx.execute(
-            "UPDATE completion SET undone_at = ?2 WHERE id = ?1 AND undone_at IS NULL",
-            params![id, timestamp(at)],
-        )?;
-        Ok(())
-    }
-
-    pub fn add_reading(&self, r: &NewReading) -> Result<i64> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO reading (metric, value, at, source, note, recorded_at, run_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        let at = timestamp(r.at);
-        stmt.execute(params![
-            r.metric,
-            r.value,
-            at,
-            r.source,
-            r.note,
-            timestamp(r.recorded_at),
-            r.run_id
-        ])?;
-        Ok(self.tx.last_insert_rowid())
-    }
-
-    pub fn add_bench_run(&self, run: &NewBenchRun) -> Result<i64> {
-        self.tx.execute(
-            "INSERT INTO bench_run (kind, seed, workload, params, results, recorded, started_at, duration_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                run.kind,
-                run.seed.map(|s| s as i64),
-                run.workload,
-                run.params.to_string(),
-                run.results.to_string(),
-                run.recorded,
-                timestamp(run.started_at),
-                run.duration_ms
-            ],
-        )?;
-        Ok(self.tx.last_insert_rowid())
-    }
-
-    pub fn add_dogfood(
-        &self,
-        kind: DogfoodKind,
-        generated: bool,
-        at: DateTime<Utc>,
-        note: Option<&str>,
-    ) -> Result<i64> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO dogfood (kind, generated, at, note) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        stmt.execute(params![kind.as_str(), generated, timestamp(at), note])?;
-        Ok(self.tx.last_insert_rowid())
     }
 }
 

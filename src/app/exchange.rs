@@ -1,0 +1,73 @@
+//! Moving history between places: `beast export` writes events in the log's
+//! line format, `beast import FILE` merges such a file into the current
+//! history. This is how a personal database moves into a project, and how
+//! two personal databases are combined.
+
+use std::io::Write;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+
+use super::History;
+use crate::domain::event::{log_time, Event};
+use crate::error;
+
+/// Writes every event recorded at or after `since`, oldest first, one per
+/// line. Returns how many.
+pub fn export(
+    history: &mut History,
+    since: Option<DateTime<Utc>>,
+    out: &mut dyn Write,
+) -> Result<u64> {
+    let since = since.map(log_time);
+    history.store().read(|r| {
+        r.event_lines(since.as_deref(), |line| {
+            out.write_all(line.as_bytes())?;
+            out.write_all(b"\n")?;
+            Ok(())
+        })
+    })
+}
+
+/// Parses an export: every line must be an event this beast can read (an
+/// import is all or nothing, so a bad line is an error naming it).
+pub fn parse(shown: &str, text: &str) -> Result<Vec<Event>> {
+    let mut events = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            continue;
+        }
+        match Event::from_line(line) {
+            Ok(e) => events.push(e),
+            Err(why) => {
+                return error::input(format!(
+                    "{shown}:{}: {why}; nothing was imported (fix or remove the line)",
+                    i + 1
+                ))
+            }
+        }
+    }
+    Ok(events)
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Imported {
+    /// Events in the file.
+    pub read: usize,
+    /// Events the history did not have yet.
+    pub added: usize,
+}
+
+/// Merges `events` into the history, skipping ids it already has. In a
+/// project they go into `writer`'s log file, each keeping its own author.
+pub fn import(history: &mut History, events: &[Event], writer: &str) -> Result<Imported> {
+    let mut sorted = events.to_vec();
+    sorted.sort_by_key(|e| (e.recorded_at, e.id));
+    sorted.dedup_by(|a, b| a.id == b.id);
+    let added = history.record(&sorted, writer)?;
+    Ok(Imported {
+        read: events.len(),
+        added,
+    })
+}

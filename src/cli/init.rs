@@ -1,0 +1,39 @@
+//! `beast init` — make the repository carry the team's history.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::project;
+
+/// Start a project history in this git repository (.beast/: config, event log, index)
+#[derive(clap::Args)]
+#[command(after_help = "Creates at the top of the repository:
+  .beast/config.toml      optional settings (roadmap directory, author, time zone), documented inside
+  .beast/events/          the history: one JSON-lines file per author; commit it
+  .beast/.gitignore       keeps the local index (.beast/index.db) out of git
+  .beast/.gitattributes   merges event files with git's union driver, so merges never conflict
+
+Every beast command run inside the repository then uses this history.
+Move a personal history in with: beast --db OLD.db export -o old.jsonl && beast import old.jsonl")]
+pub struct Args {}
+
+pub fn run(_args: &Args, out: &mut dyn Write) -> Result<()> {
+    let cwd = std::env::current_dir()?;
+    let init = project::init(&cwd)?;
+    let dir = init.project.dir();
+    if init.created.is_empty() {
+        writeln!(out, "{} is already set up; nothing changed", dir.display())?;
+        return Ok(());
+    }
+    writeln!(out, "Set up the project history in {}:", dir.display())?;
+    for p in &init.created {
+        let shown = p.strip_prefix(&init.project.root).unwrap_or(p);
+        writeln!(out, "  created {}", shown.display())?;
+    }
+    writeln!(
+        out,
+        "Commit .beast/ so that the team and CI share it: git add .beast && git commit -m \"beast: project history\""
+    )?;
+    Ok(())
+}

@@ -1,0 +1,461 @@
+//! The event log: `.beast/events/<author>.jsonl`, one event per line, and the
+//! catch-up that keeps the SQLite index in step with it.
+//!
+//! Why it is built this way:
+//! - Each author appends only to their own file, so branches of different
+//!   people never touch the same file, and git's `union` merge of one file
+//!   (the same author on two machines) is still a valid file.
+//! - An append is one `write` of whole lines under an exclusive file lock,
+//!   followed by `fsync`: concurrent processes never interleave, and a write is
+//!   acknowledged only once it is on disk. A crash can leave at most a partial
+//!   last line; the next append starts on a fresh line, and earlier lines are
+//!   never rewritten.
+//! - The index remembers, per file, how many bytes it has read, a CRC-32 of
+//!   them and the file's size, mtime and inode. An unchanged file costs one
+//!   `stat`; a file that grew with its read part intact is read from where
+//!   the index stopped; anything else (merge, rebase, checkout, hand edit) and
+//!   the index is rebuilt from all files, so events that left the log leave
+//!   the index.
+//! - Readers dedupe by id and apply in (recorded_at, id) order, and applying
+//!   is order-independent anyway: the result never depends on file or line
+//!   order.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::domain::event::{Event, LineError};
+use crate::error;
+use crate::store::{Applied, LogFileState, Store};
+
+/// What a catch-up did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Synced {
+    /// Events added to the index.
+    pub added: u64,
+    /// Whether the index was rebuilt from scratch.
+    pub rebuilt: bool,
+}
+
+/// A file's identity and size, as far as telling "changed" goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stat {
+    size: u64,
+    mtime_ns: i64,
+    inode: u64,
+}
+
+fn stat(meta: &std::fs::Metadata) -> Stat {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Stat {
+            size: meta.len(),
+            mtime_ns: meta.mtime() * 1_000_000_000 + meta.mtime_nsec(),
+            inode: meta.ino(),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let mtime_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i64);
+        Stat {
+            size: meta.len(),
+            mtime_ns,
+            inode: 0,
+        }
+    }
+}
+
+/// The log files of an events directory, by name, sorted.
+fn log_files(dir: &Path) -> Result<Vec<(String, PathBuf, Stat)>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return error::store(format!(
+                "cannot read the event log {}: {e}; check its permissions",
+                dir.display()
+            ))
+        }
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".jsonl") {
+            continue;
+        }
+        let meta = entry.metadata()?;
+        if meta.is_file() {
+            files.push((name, entry.path(), stat(&meta)));
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
+}
+
+/// A line git leaves where a merge conflicted.
+fn is_conflict_marker(line: &str) -> bool {
+    ["<<<<<<<", "=======", ">>>>>>>", "|||||||"]
+        .iter()
+        .any(|m| line.starts_with(m) && line[m.len()..].chars().next().is_none_or(|c| c == ' '))
+}
+
+/// Events read from part of a file (each with its line as written), the
+/// offset just past the last complete line, and the number of that line.
+type ReadPart = (Vec<(Event, String)>, usize, u64);
+
+/// The events in `bytes[from..]`, up to its last newline, as (event, line)
+/// pairs. Unreadable lines are reported through `warn`; conflict markers are
+/// an error. Returns the events and the offset just past the last newline.
+fn read_lines(
+    shown: &str,
+    bytes: &[u8],
+    from: usize,
+    first_line: u64,
+    warn: &mut dyn FnMut(String),
+) -> Result<ReadPart> {
+    let part = &bytes[from..];
+    let end = part.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let mut events = Vec::new();
+    let mut line_no = first_line;
+    for raw in part[..end].split_inclusive(|b| *b == b'\n') {
+        let raw = &raw[..raw.len() - 1];
+        line_no += 1;
+        let Ok(line) = std::str::from_utf8(raw) else {
+            warn(format!(
+                "{shown}:{line_no}: not UTF-8 text; the line is kept in the file and skipped"
+            ));
+            continue;
+        };
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            continue;
+        }
+        if is_conflict_marker(line) {
+            return error::store(format!(
+                "{shown}:{line_no}: git merge conflict markers in the event log; keep both sides: delete the lines starting with <<<<<<<, ======= and >>>>>>> and keep every event line, then run beast again (`beast init` sets git's union merge for these files so it does not happen again)"
+            ));
+        }
+        match Event::from_line(line) {
+            Ok(e) => events.push((e, line.to_string())),
+            Err(LineError::Newer(why)) | Err(LineError::Invalid(why)) => warn(format!(
+                "{shown}:{line_no}: {why}; the line is kept in the file and skipped"
+            )),
+        }
+    }
+    Ok((events, from + end, line_no))
+}
+
+fn crc(bytes: &[u8]) -> u32 {
+    crc32fast::hash(bytes)
+}
+
+fn read_all(path: &Path) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut buf))
+        .map_err(|e| {
+            error::Failure::Store(format!(
+                "cannot read the event log file {}: {e}; check its permissions",
+                path.display()
+            ))
+        })?;
+    Ok(buf)
+}
+
+/// Whether a file's unread tail is a write in progress (another process holds
+/// the lock) rather than what a crash left behind.
+fn being_written(path: &Path) -> bool {
+    match File::open(path) {
+        Ok(f) => match f.try_lock_shared() {
+            Ok(()) => {
+                let _ = f.unlock();
+                false
+            }
+            Err(_) => true,
+        },
+        Err(_) => false,
+    }
+}
+
+/// Brings the index up to date with the log in `dir`. `shown` turns a file
+/// name into what messages show (a path relative to the repository).
+pub fn sync(
+    store: &mut Store,
+    dir: &Path,
+    shown: &dyn Fn(&str) -> String,
+    warn: &mut dyn FnMut(String),
+) -> Result<Synced> {
+    let files = log_files(dir)?;
+    let known = store.read(|r| r.log_files())?;
+    let unchanged = files.len() == known.len()
+        && files.iter().zip(&known).all(|((name, _, st), k)| {
+            *name == k.path && st.size == k.size && st.mtime_ns == k.mtime_ns && st.inode == k.inode
+        });
+    if unchanged {
+        // A partial last line left by a crash stays until its author writes
+        // again; say so every time rather than hide it.
+        for ((name, path, st), k) in files.iter().zip(&known) {
+            if k.length < st.size && !being_written(path) {
+                warn(format!(
+                    "{}:{}: incomplete last line (an interrupted write?) skipped; the next event its author records starts a new line",
+                    shown(name),
+                    k.lines + 1
+                ));
+            }
+        }
+        return Ok(Synced::default());
+    }
+    store.write(|w| {
+        // Look again inside the write lock: another process may have caught up.
+        let known = w.reader().log_files()?;
+        let files = log_files(dir)?;
+        let mut rebuild = known
+            .iter()
+            .any(|k| !files.iter().any(|(name, _, _)| *name == k.path));
+        let mut plans: Vec<(String, PathBuf, Stat, Option<LogFileState>)> = Vec::new();
+        for (name, path, st) in files {
+            let k = known.iter().find(|k| k.path == name).cloned();
+            plans.push((name, path, st, k));
+        }
+        let mut pending: Vec<(Event, String)> = Vec::new();
+        let mut states: Vec<LogFileState> = Vec::new();
+        if !rebuild {
+            for (name, path, st, k) in &plans {
+                if let Some(k) = k {
+                    if k.size == st.size && k.mtime_ns == st.mtime_ns && k.inode == st.inode {
+                        continue;
+                    }
+                }
+                let bytes = read_all(path)?;
+                let (from, lines, prefix_crc) = match k {
+                    None => (0, 0, 0),
+                    Some(k) => {
+                        if (bytes.len() as u64) < k.length
+                            || crc(&bytes[..k.length as usize]) != k.crc
+                        {
+                            rebuild = true;
+                            break;
+                        }
+                        (k.length as usize, k.lines, k.crc)
+                    }
+                };
+                let (events, end, lines) = read_lines(&shown(name), &bytes, from, lines, warn)?;
+                let mut h = crc32fast::Hasher::new_with_initial(prefix_crc);
+                h.update(&bytes[from..end]);
+                pending.extend(events);
+                states.push(LogFileState {
+                    path: name.clone(),
+                    length: end as u64,
+                    lines,
+                    crc: h.finalize(),
+                    size: st.size,
+                    mtime_ns: st.mtime_ns,
+                    inode: st.inode,
+                });
+            }
+        }
+        if rebuild {
+            w.clear()?;
+            pending.clear();
+            states.clear();
+            for (name, path, st, _) in &plans {
+                let bytes = read_all(path)?;
+                let (events, end, lines) = read_lines(&shown(name), &bytes, 0, 0, warn)?;
+                pending.extend(events);
+                states.push(LogFileState {
+                    path: name.clone(),
+                    length: end as u64,
+                    lines,
+                    crc: crc(&bytes[..end]),
+                    size: st.size,
+                    mtime_ns: st.mtime_ns,
+                    inode: st.inode,
+                });
+            }
+        }
+        pending.sort_by_key(|(e, _)| (e.recorded_at, e.id));
+        let mut added = 0;
+        for (e, line) in &pending {
+            if w.apply(e, Some(line))? == Applied::New {
+                added += 1;
+            }
+        }
+        for s in &states {
+            w.set_log_file(s)?;
+        }
+        Ok(Synced {
+            added,
+            rebuilt: rebuild,
+        })
+    })
+}
+
+/// An append in progress: the author's file, locked, with the lines written
+/// and on disk. Dropping it releases the lock.
+pub struct Appended {
+    file: File,
+    name: String,
+    before: Stat,
+    after: Stat,
+    /// The bytes written, including a newline that ended a partial line.
+    bytes: Vec<u8>,
+    /// The written bytes started by ending a partial line left by a crash.
+    mended: bool,
+}
+
+/// Appends `lines` (each one event, no newline) to `dir/name` under an
+/// exclusive lock, as one write, and waits until they are on disk.
+pub fn append(dir: &Path, name: &str, lines: &[String]) -> Result<Appended> {
+    let path = dir.join(name);
+    let fail = |e: std::io::Error| {
+        error::Failure::Store(format!(
+            "cannot write the event log file {}: {e}; nothing was recorded; check the disk and the file's permissions",
+            path.display()
+        ))
+    };
+    let new_dir = !dir.is_dir();
+    if new_dir {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+    }
+    let existed = path.exists();
+    let mut file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .open(&path)
+        .map_err(fail)?;
+    file.lock().map_err(fail)?;
+    let before = stat(&file.metadata().map_err(fail)?);
+    let mut mended = false;
+    let mut bytes = Vec::with_capacity(lines.iter().map(|l| l.len() + 1).sum::<usize>() + 1);
+    if before.size > 0 {
+        let mut last = [0u8; 1];
+        file.seek(SeekFrom::Start(before.size - 1)).map_err(fail)?;
+        file.read_exact(&mut last).map_err(fail)?;
+        if last[0] != b'\n' {
+            bytes.push(b'\n');
+            mended = true;
+        }
+    }
+    for l in lines {
+        debug_assert!(!l.contains('\n'));
+        bytes.extend_from_slice(l.as_bytes());
+        bytes.push(b'\n');
+    }
+    file.write_all(&bytes).map_err(fail)?;
+    file.sync_data().map_err(fail)?;
+    if !existed {
+        // The new file's directory entry must be durable too.
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    let after = stat(&file.metadata().map_err(fail)?);
+    Ok(Appended {
+        file,
+        name: name.to_string(),
+        before,
+        after,
+        bytes,
+        mended,
+    })
+}
+
+impl Appended {
+    /// Applies the appended events to the index without re-reading the file,
+    /// when the index had read exactly the file as it was before the append;
+    /// otherwise falls back to a full catch-up. Releases the lock after.
+    pub fn index(
+        self,
+        store: &mut Store,
+        events: &[(Event, String)],
+        dir: &Path,
+        shown: &dyn Fn(&str) -> String,
+        warn: &mut dyn FnMut(String),
+    ) -> Result<()> {
+        let fast = store.write(|w| {
+            let known = w.reader().log_files()?;
+            let Some(k) = known.into_iter().find(|k| k.path == self.name) else {
+                if self.before.size != 0 {
+                    return Ok(false);
+                }
+                // A new file: everything in it is what we wrote.
+                for (e, line) in events {
+                    w.apply(e, Some(line))?;
+                }
+                w.set_log_file(&LogFileState {
+                    path: self.name.clone(),
+                    length: self.after.size,
+                    lines: events.len() as u64,
+                    crc: crc(&self.bytes),
+                    size: self.after.size,
+                    mtime_ns: self.after.mtime_ns,
+                    inode: self.after.inode,
+                })?;
+                return Ok(true);
+            };
+            let caught_up = k.size == self.before.size
+                && k.mtime_ns == self.before.mtime_ns
+                && k.inode == self.before.inode
+                && k.length == self.before.size
+                && !self.mended;
+            if !caught_up {
+                return Ok(false);
+            }
+            for (e, line) in events {
+                w.apply(e, Some(line))?;
+            }
+            let mut h = crc32fast::Hasher::new_with_initial(k.crc);
+            h.update(&self.bytes);
+            w.set_log_file(&LogFileState {
+                path: self.name.clone(),
+                length: self.after.size,
+                lines: k.lines + events.len() as u64,
+                crc: h.finalize(),
+                size: self.after.size,
+                mtime_ns: self.after.mtime_ns,
+                inode: self.after.inode,
+            })?;
+            Ok(true)
+        })?;
+        if !fast {
+            sync(store, dir, shown, warn)?;
+        }
+        let _ = self.file.unlock();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflict_markers_are_recognised_and_json_is_not() {
+        assert!(is_conflict_marker("<<<<<<< HEAD"));
+        assert!(is_conflict_marker("======="));
+        assert!(is_conflict_marker(">>>>>>> origin/main"));
+        assert!(!is_conflict_marker("{\"v\":1}"));
+        assert!(!is_conflict_marker("========x"));
+    }
+
+    #[test]
+    fn lines_are_read_up_to_the_last_newline_only() {
+        let mut warnings = Vec::new();
+        let text = b"\nnot json\n{\"v\":1,\"id\":\"01K";
+        let (events, end, lines) = read_lines("f", text, 0, 0, &mut |w| warnings.push(w)).unwrap();
+        assert!(events.is_empty());
+        assert_eq!(end, 10, "stops before the partial line");
+        assert_eq!(lines, 2);
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].starts_with("f:2: "), "{warnings:?}");
+    }
+}

@@ -1,0 +1,245 @@
+//! Project mode: a repository that carries the team's history in `.beast/`.
+//!
+//! Found by walking up from the working directory, as git finds `.git`, so
+//! every command run anywhere inside the repository uses the same history.
+//! `.beast/` holds the optional `config.toml`, the event log (`events/`,
+//! committed) and the local index (`index.db`, ignored by git and disposable).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use serde::Deserialize;
+
+use crate::error;
+
+/// The name of the project directory at the repository's top.
+pub const DIR_NAME: &str = ".beast";
+
+const CONFIG_TEMPLATE: &str = r#"# beast project settings. Every setting is optional; remove the leading '#'
+# to use one. Paths are relative to the repository (the directory holding .beast).
+
+# The roadmap directory (metrics.toml and one TOML file per year) to use
+# instead of the roadmap built into beast:
+# roadmap = "roadmap"
+
+# The author stamped on the events you record, and the name of your file in
+# events/. Default: `git config user.email`, else your user name. Best set in
+# your own environment (BEAST_AUTHOR) rather than here, since this file is shared.
+# author = "alice@example.com"
+
+# The time zone that decides what "today" is (an IANA name). Default: the
+# machine's local time.
+# timezone = "Europe/Berlin"
+"#;
+
+const GITIGNORE: &str =
+    "# The local index is rebuilt from events/ whenever it is missing.\nindex.db\nindex.db-*\n";
+
+const GITATTRIBUTES: &str = "# Event logs are append-only JSON lines: a union merge keeps both sides' events.\nevents/*.jsonl merge=union\n";
+
+/// `.beast/config.toml`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Roadmap directory, relative to the repository.
+    pub roadmap: Option<String>,
+    pub author: Option<String>,
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The repository: the directory that holds `.beast`.
+    pub root: PathBuf,
+    pub config: Config,
+}
+
+impl Project {
+    /// The nearest directory at or above `start` that holds `.beast/`.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        start
+            .ancestors()
+            .find(|d| d.join(DIR_NAME).is_dir())
+            .map(Path::to_path_buf)
+    }
+
+    /// Opens the project at `dir`: the repository holding `.beast`, or the
+    /// `.beast` directory itself.
+    pub fn open(dir: &Path) -> Result<Project> {
+        let root = if dir.file_name().is_some_and(|n| n == DIR_NAME) && dir.is_dir() {
+            dir.parent().unwrap_or(Path::new(".")).to_path_buf()
+        } else {
+            dir.to_path_buf()
+        };
+        if !root.join(DIR_NAME).is_dir() {
+            return error::input(format!(
+                "{} has no {DIR_NAME} directory; run `beast init` inside the repository first",
+                root.display()
+            ));
+        }
+        let config = read_config(&root.join(DIR_NAME).join("config.toml"))?;
+        Ok(Project { root, config })
+    }
+
+    pub fn dir(&self) -> PathBuf {
+        self.root.join(DIR_NAME)
+    }
+
+    pub fn events_dir(&self) -> PathBuf {
+        self.dir().join("events")
+    }
+
+    pub fn index_path(&self) -> PathBuf {
+        self.dir().join("index.db")
+    }
+
+    /// The roadmap directory the config names, resolved against the repository.
+    pub fn roadmap_dir(&self) -> Option<PathBuf> {
+        self.config.roadmap.as_ref().map(|r| self.root.join(r))
+    }
+}
+
+fn read_config(path: &Path) -> Result<Config> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+        Err(e) => {
+            return error::input(format!(
+                "cannot read {}: {e}; fix its permissions",
+                path.display()
+            ))
+        }
+    };
+    match toml::from_str::<Config>(&text) {
+        Ok(c) => {
+            if let Some(tz) = &c.timezone {
+                if tz.parse::<chrono_tz::Tz>().is_err() {
+                    return error::input(format!(
+                        "{}: timezone \"{tz}\" is not an IANA time zone name; use one like \"Europe/Berlin\" or \"UTC\"",
+                        path.display()
+                    ));
+                }
+            }
+            Ok(c)
+        }
+        Err(e) => {
+            let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
+            error::input(format!(
+                "{}:{line}:{col}: {}; the settings are roadmap, author and timezone (see the comments `beast init` writes)",
+                path.display(),
+                e.message().trim()
+            ))
+        }
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// What `beast init` did.
+#[derive(Debug)]
+pub struct Init {
+    pub project: Project,
+    /// Files it created; empty when the project was complete already.
+    pub created: Vec<PathBuf>,
+}
+
+/// Creates `.beast/` at the top of the git repository that holds `start`
+/// (or completes one that lacks some of its files). Never overwrites.
+pub fn init(start: &Path) -> Result<Init> {
+    let Some(root) = start
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+    else {
+        return error::input(format!(
+            "{} is not inside a git repository; run `git init` (or cd into the repository) first, since the history travels with the repository",
+            start.display()
+        ));
+    };
+    let dir = root.join(DIR_NAME);
+    let mut created = Vec::new();
+    let io = |e: std::io::Error, p: &Path| {
+        error::Failure::Input(format!(
+            "cannot create {}: {e}; check the repository's permissions",
+            p.display()
+        ))
+    };
+    for d in [dir.clone(), dir.join("events")] {
+        if !d.is_dir() {
+            std::fs::create_dir_all(&d).map_err(|e| io(e, &d))?;
+            created.push(d);
+        }
+    }
+    for (name, text) in [
+        ("config.toml", CONFIG_TEMPLATE),
+        (".gitignore", GITIGNORE),
+        (".gitattributes", GITATTRIBUTES),
+        ("events/.gitkeep", ""),
+    ] {
+        let p = dir.join(name);
+        if !p.exists() {
+            std::fs::write(&p, text).map_err(|e| io(e, &p))?;
+            created.push(p);
+        }
+    }
+    Ok(Init {
+        project: Project::open(&root)?,
+        created,
+    })
+}
+
+/// The author's file name in `events/`: the author with anything but
+/// letters, digits and `.@+-_` replaced, so that any author is a safe name.
+pub fn author_file_name(author: &str) -> String {
+    let mut name: String = author
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "@.+-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if name.is_empty() || name.starts_with('.') {
+        name.insert(0, '_');
+    }
+    format!("{name}.jsonl")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn author_names_become_safe_file_names() {
+        assert_eq!(
+            author_file_name("alice@example.com"),
+            "alice@example.com.jsonl"
+        );
+        assert_eq!(author_file_name("Bob Smith"), "Bob_Smith.jsonl");
+        assert_eq!(author_file_name("../etc/passwd"), "_.._etc_passwd.jsonl");
+        assert_eq!(author_file_name(""), "_.jsonl");
+    }
+
+    #[test]
+    fn config_errors_name_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(&p, "author = \"a\"\nroadmapp = \"x\"\n").unwrap();
+        let e = read_config(&p).unwrap_err().to_string();
+        assert!(e.contains("config.toml:2:1"), "{e}");
+        std::fs::write(&p, "timezone = \"Mars/Olympus\"\n").unwrap();
+        let e = read_config(&p).unwrap_err().to_string();
+        assert!(e.contains("not an IANA time zone"), "{e}");
+        std::fs::write(&p, "timezone = \"Europe/Berlin\"\nroadmap = \"rm\"\n").unwrap();
+        let c = read_config(&p).unwrap();
+        assert_eq!(c.roadmap.as_deref(), Some("rm"));
+    }
+}

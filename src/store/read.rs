@@ -1,0 +1,357 @@
+//! Queries over the store. Every view counts live records only (not undone,
+//! not retracted), and breaks ties by event id, so that two machines holding
+//! the same events show the same thing whatever order the events came in.
+
+use anyhow::Result;
+use rusqlite::{params, OptionalExtension};
+
+use super::{BenchRun, Completion, DogfoodCount, LogFileState, Reader, Reading, StoredEvent};
+use crate::domain::event::{Event, EventId, SHORT_ID_LEN};
+use crate::domain::{DogfoodKind, TaskRef};
+
+const COMPLETION_COLUMNS: &str =
+    "event_id, month, week, block_first_week, task_key, title, adhoc, \
+     note, completed_at, legacy_name";
+const LIVE: &str = "undone_at IS NULL AND retracted_at IS NULL";
+
+fn completion_from_row(r: &rusqlite::Row) -> rusqlite::Result<Completion> {
+    Ok(Completion {
+        event_id: r.get(0)?,
+        month: r.get(1)?,
+        week: r.get(2)?,
+        block_first_week: r.get(3)?,
+        task_key: r.get(4)?,
+        title: r.get(5)?,
+        adhoc: r.get(6)?,
+        note: r.get(7)?,
+        completed_at: r.get(8)?,
+        legacy_name: r.get(9)?,
+    })
+}
+
+const READING_COLUMNS: &str = "event_id, metric, value, at, source, note, run_event, retracted_at";
+
+fn reading_from_row(r: &rusqlite::Row) -> rusqlite::Result<Reading> {
+    Ok(Reading {
+        event_id: r.get(0)?,
+        metric: r.get(1)?,
+        value: r.get(2)?,
+        at: r.get(3)?,
+        source: r.get(4)?,
+        note: r.get(5)?,
+        run: r.get(6)?,
+        retracted_at: r.get(7)?,
+    })
+}
+
+const BENCH_RUN_COLUMNS: &str = "event_id, kind, seed, workload, params, results, recorded, \
+     started_at, duration_ms, retracted_at";
+
+fn bench_run_from_row(r: &rusqlite::Row) -> rusqlite::Result<BenchRun> {
+    Ok(BenchRun {
+        event_id: r.get(0)?,
+        kind: r.get(1)?,
+        seed: r.get(2)?,
+        workload: r.get(3)?,
+        params: r.get(4)?,
+        results: r.get(5)?,
+        recorded: r.get(6)?,
+        started_at: r.get(7)?,
+        duration_ms: r.get(8)?,
+        retracted_at: r.get(9)?,
+    })
+}
+
+impl Reader<'_> {
+    /// The completion that counts for each planned task: the earliest live one
+    /// (two people may have completed the same task on two branches).
+    pub fn planned_completions(&self) -> Result<Vec<Completion>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COMPLETION_COLUMNS} FROM completion WHERE {LIVE} AND adhoc = 0
+             ORDER BY month, block_first_week, task_key, completed_at, event_id"
+        ))?;
+        let rows = stmt.query_map([], completion_from_row)?;
+        let mut out: Vec<Completion> = Vec::new();
+        for c in rows {
+            let c = c?;
+            let same = out.last().is_some_and(|p| {
+                p.month == c.month
+                    && p.block_first_week == c.block_first_week
+                    && p.task_key == c.task_key
+            });
+            if !same {
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every live completion of one planned task, earliest (the one that
+    /// counts) first.
+    pub fn completions_of(&self, task: &TaskRef) -> Result<Vec<Completion>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COMPLETION_COLUMNS} FROM completion
+             WHERE {LIVE} AND adhoc = 0 AND month = ?1 AND block_first_week = ?2 AND task_key = ?3
+             ORDER BY completed_at, event_id"
+        ))?;
+        let rows = stmt.query_map(
+            params![task.month, task.block_first_week, task.key],
+            completion_from_row,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The live completion of one planned task that counts, if any.
+    pub fn completion_of(&self, task: &TaskRef) -> Result<Option<Completion>> {
+        Ok(self.completions_of(task)?.into_iter().next())
+    }
+
+    /// The most recent live completions, planned and ad hoc, newest first.
+    pub fn recent_completions(&self, limit: usize) -> Result<Vec<Completion>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COMPLETION_COLUMNS} FROM completion WHERE {LIVE}
+             ORDER BY completed_at DESC, event_id DESC LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([limit as i64], completion_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Live ad-hoc completions per month: (month, count), by month. Kept by
+    /// triggers, so this does not grow with the history.
+    pub fn adhoc_per_month(&self) -> Result<Vec<(u32, u64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT month, count FROM adhoc_stats WHERE count > 0 ORDER BY month",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Live ad-hoc completions of one month, oldest first.
+    pub fn adhoc_of_month(&self, month: u32) -> Result<Vec<Completion>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COMPLETION_COLUMNS} FROM completion WHERE {LIVE} AND adhoc = 1 AND month = ?1
+             ORDER BY completed_at, event_id"
+        ))?;
+        let rows = stmt.query_map([month], completion_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The newest `limit` live readings of a metric, newest first.
+    pub fn latest_readings(&self, metric: &str, limit: usize) -> Result<Vec<Reading>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {READING_COLUMNS} FROM reading WHERE metric = ?1 AND retracted_at IS NULL
+             ORDER BY at DESC, event_id DESC LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![metric, limit as i64], reading_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The newest `limit` readings of a metric, retracted ones included and
+    /// marked, newest first: what the history shows.
+    pub fn reading_history(&self, metric: &str, limit: usize) -> Result<Vec<Reading>> {
+        let mut out = self.latest_readings(metric, limit)?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {READING_COLUMNS} FROM reading WHERE metric = ?1 AND retracted_at IS NOT NULL
+             ORDER BY at DESC, event_id DESC LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![metric, limit as i64], reading_from_row)?;
+        for r in rows {
+            out.push(r?);
+        }
+        out.sort_by(|a, b| (&b.at, &b.event_id).cmp(&(&a.at, &a.event_id)));
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    /// The newest live reading of a metric.
+    pub fn latest_reading(&self, metric: &str) -> Result<Option<Reading>> {
+        Ok(self.latest_readings(metric, 1)?.pop())
+    }
+
+    /// The values of the newest `limit` live readings, oldest first; answered
+    /// from the covering index alone.
+    pub fn trend(&self, metric: &str, limit: usize) -> Result<Vec<f64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT value FROM reading WHERE metric = ?1 AND retracted_at IS NULL
+             ORDER BY at DESC, event_id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![metric, limit as i64], |r| r.get(0))?;
+        let mut values: Vec<f64> = rows.collect::<rusqlite::Result<_>>()?;
+        values.reverse();
+        Ok(values)
+    }
+
+    /// One stored benchmark run, by its event id.
+    pub fn bench_run(&self, event_id: &str) -> Result<Option<BenchRun>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {BENCH_RUN_COLUMNS} FROM bench_run WHERE event_id = ?1"
+        ))?;
+        Ok(stmt.query_row([event_id], bench_run_from_row).optional()?)
+    }
+
+    /// The newest stored benchmark runs, newest first.
+    pub fn bench_runs(&self, limit: usize) -> Result<Vec<BenchRun>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {BENCH_RUN_COLUMNS} FROM bench_run ORDER BY started_at DESC, event_id DESC LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([limit as i64], bench_run_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many live readings a metric has.
+    pub fn reading_count(&self, metric: &str) -> Result<u64> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT readings FROM metric_stats WHERE metric = ?1")?;
+        Ok(stmt
+            .query_row([metric], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0))
+    }
+
+    /// Live generated and manual event counts for each kind.
+    pub fn dogfood_counts(&self) -> Result<Vec<(DogfoodKind, DogfoodCount)>> {
+        let mut counts: Vec<(DogfoodKind, DogfoodCount)> = DogfoodKind::ALL
+            .iter()
+            .map(|k| (*k, DogfoodCount::default()))
+            .collect();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT kind, generated, events FROM dogfood_stats")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let kind: String = row.get(0)?;
+            let generated: bool = row.get(1)?;
+            let events: u64 = row.get(2)?;
+            if let Some((_, c)) = counts.iter_mut().find(|(k, _)| k.as_str() == kind) {
+                if generated {
+                    c.generated = events;
+                } else {
+                    c.manual = events;
+                }
+            }
+        }
+        Ok(counts)
+    }
+
+    fn stored_event(&self, row: &rusqlite::Row) -> rusqlite::Result<(String, Option<String>)> {
+        Ok((row.get(0)?, row.get(1)?))
+    }
+
+    fn to_stored(&self, line: String, retracted_by: Option<String>) -> Result<StoredEvent> {
+        let event = Event::from_line(&line)
+            .map_err(|e| anyhow::anyhow!("the index holds an unreadable event ({e})"))?;
+        let undone = match &event.body {
+            crate::domain::event::Body::Completion(_) => self
+                .conn
+                .prepare_cached("SELECT undone_at IS NOT NULL FROM completion WHERE event_id = ?1")?
+                .query_row([event.id.to_string()], |r| r.get(0))
+                .optional()?
+                .unwrap_or(false),
+            _ => false,
+        };
+        Ok(StoredEvent {
+            event,
+            retracted_by,
+            undone,
+        })
+    }
+
+    /// Events whose full id is `typed`, or whose short id is (case does not
+    /// matter). More than one means the short id is ambiguous.
+    pub fn find_events(&self, typed: &str) -> Result<Vec<StoredEvent>> {
+        let typed = typed.trim();
+        let rows: Vec<(String, Option<String>)> = if let Ok(id) = typed.parse::<EventId>() {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT line, retracted_by FROM event WHERE id = ?1")?;
+            let rows = stmt.query_map([id.to_string()], |r| self.stored_event(r))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        } else if typed.len() == SHORT_ID_LEN {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT line, retracted_by FROM event WHERE short = ?1 ORDER BY recorded_at, id",
+            )?;
+            let rows = stmt.query_map([typed.to_ascii_lowercase()], |r| self.stored_event(r))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        } else {
+            Vec::new()
+        };
+        rows.into_iter()
+            .map(|(line, by)| self.to_stored(line, by))
+            .collect()
+    }
+
+    /// The newest event of `author` that is a record (not an undo or a
+    /// retraction) and still stands: what `beast undo` takes back.
+    pub fn last_record_of(&self, author: &str) -> Result<Option<StoredEvent>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT line, retracted_by FROM event
+             WHERE author = ?1 AND kind NOT IN ('undo', 'retraction') AND retracted_by IS NULL
+             ORDER BY recorded_at DESC, id DESC LIMIT 1",
+        )?;
+        let row = stmt
+            .query_row([author], |r| self.stored_event(r))
+            .optional()?;
+        row.map(|(line, by)| self.to_stored(line, by)).transpose()
+    }
+
+    /// Whether the store has an event with this id.
+    pub fn has_event(&self, id: &EventId) -> Result<bool> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM event WHERE id = ?1")?;
+        Ok(stmt.exists([id.to_string()])?)
+    }
+
+    /// Every event as a line of the log, in time order (ties by id), from
+    /// `since` (an RFC 3339 time) on.
+    pub fn event_lines(
+        &self,
+        since: Option<&str>,
+        mut each: impl FnMut(&str) -> Result<()>,
+    ) -> Result<u64> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT line FROM event WHERE recorded_at >= ?1 ORDER BY recorded_at, id",
+        )?;
+        let mut rows = stmt.query([since.unwrap_or("")])?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            let line: String = row.get(0)?;
+            each(&line)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// The newest events, newest first, with their state: `beast log`.
+    pub fn recent_events(&self, limit: usize) -> Result<Vec<StoredEvent>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT line, retracted_by FROM event ORDER BY recorded_at DESC, id DESC LIMIT ?1",
+        )?;
+        let rows: Vec<(String, Option<String>)> = stmt
+            .query_map([limit as i64], |r| self.stored_event(r))?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(line, by)| self.to_stored(line, by))
+            .collect()
+    }
+
+    /// What the index knows of each log file.
+    pub fn log_files(&self) -> Result<Vec<LogFileState>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT path, length, lines, crc, size, mtime_ns, inode FROM log_file ORDER BY path",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(LogFileState {
+                path: r.get(0)?,
+                length: r.get::<_, i64>(1)? as u64,
+                lines: r.get::<_, i64>(2)? as u64,
+                crc: r.get::<_, i64>(3)? as u32,
+                size: r.get::<_, i64>(4)? as u64,
+                mtime_ns: r.get(5)?,
+                inode: r.get::<_, i64>(6)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
