@@ -28,7 +28,7 @@ use anyhow::Result;
 
 use crate::domain::event::{Event, LineError};
 use crate::error;
-use crate::store::{Applied, LogFileState, Store};
+use crate::store::{Applied, LineAt, LogFileState, Store};
 
 /// What a catch-up did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -107,13 +107,15 @@ fn is_conflict_marker(line: &str) -> bool {
         .any(|m| line.starts_with(m) && line[m.len()..].chars().next().is_none_or(|c| c == ' '))
 }
 
-/// Events read from part of a file (each with its line as written), the
-/// offset just past the last complete line, and the number of that line.
-type ReadPart = (Vec<(Event, String)>, usize, u64);
+/// Events read from part of a file (each with the byte offset of its line),
+/// the offset just past the last complete line, and the number of that line.
+type ReadPart = (Vec<(Event, u64)>, usize, u64);
 
-/// The events in `bytes[from..]`, up to its last newline, as (event, line)
-/// pairs. Unreadable lines are reported through `warn`; conflict markers are
-/// an error. Returns the events and the offset just past the last newline.
+/// The events in `bytes[from..]`, up to its last newline, each with the
+/// offset of its line. Unreadable lines are reported through `warn`;
+/// conflict markers are an error. Returns the events, the offset just past
+/// the last newline and the number of the last line read. A large part is
+/// parsed on every core, in chunks that split at line ends.
 fn read_lines(
     shown: &str,
     bytes: &[u8],
@@ -121,15 +123,83 @@ fn read_lines(
     first_line: u64,
     warn: &mut dyn FnMut(String),
 ) -> Result<ReadPart> {
-    let part = &bytes[from..];
-    let end = part.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let end = from
+        + bytes[from..]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunks = if end - from < (1 << 20) {
+        1
+    } else {
+        workers.min(8)
+    };
+    // Chunk boundaries just past a newline, and the line number each starts after.
+    let mut bounds = vec![(from, first_line)];
+    for k in 1..chunks {
+        let guess = from + (end - from) * k / chunks;
+        let (prev, prev_line) = *bounds.last().expect("one at least");
+        if guess <= prev {
+            continue;
+        }
+        let Some(nl) = bytes[guess..end].iter().position(|b| *b == b'\n') else {
+            break;
+        };
+        let at = guess + nl + 1;
+        let lines = prev_line + bytes[prev..at].iter().filter(|b| **b == b'\n').count() as u64;
+        bounds.push((at, lines));
+    }
+    let ranges: Vec<(usize, usize, u64)> = bounds
+        .iter()
+        .enumerate()
+        .map(|(i, (start, line))| (*start, bounds.get(i + 1).map_or(end, |b| b.0), *line))
+        .collect();
+    let parts: Vec<Result<Chunk>> = if ranges.len() == 1 {
+        vec![parse_chunk(shown, bytes, ranges[0])]
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = ranges
+                .iter()
+                .map(|r| s.spawn(move || parse_chunk(shown, bytes, *r)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("parsing does not panic"))
+                .collect()
+        })
+    };
     let mut events = Vec::new();
+    let mut last_line = first_line;
+    for part in parts {
+        let (evs, warnings, line) = part?;
+        events.extend(evs);
+        for w in warnings {
+            warn(w);
+        }
+        last_line = line;
+    }
+    Ok((events, end, last_line))
+}
+
+/// A chunk's events, warnings and last line number.
+type Chunk = (Vec<(Event, u64)>, Vec<String>, u64);
+
+fn parse_chunk(
+    shown: &str,
+    bytes: &[u8],
+    (from, end, first_line): (usize, usize, u64),
+) -> Result<Chunk> {
+    let mut events = Vec::new();
+    let mut warnings = Vec::new();
     let mut line_no = first_line;
-    for raw in part[..end].split_inclusive(|b| *b == b'\n') {
+    let mut offset = from as u64;
+    for raw in bytes[from..end].split_inclusive(|b| *b == b'\n') {
+        let start = offset;
+        offset += raw.len() as u64;
         let raw = &raw[..raw.len() - 1];
         line_no += 1;
         let Ok(line) = std::str::from_utf8(raw) else {
-            warn(format!(
+            warnings.push(format!(
                 "{shown}:{line_no}: not UTF-8 text; the line is kept in the file and skipped"
             ));
             continue;
@@ -144,13 +214,13 @@ fn read_lines(
             ));
         }
         match Event::from_line(line) {
-            Ok(e) => events.push((e, line.to_string())),
-            Err(LineError::Newer(why)) | Err(LineError::Invalid(why)) => warn(format!(
+            Ok(e) => events.push((e, start)),
+            Err(LineError::Newer(why)) | Err(LineError::Invalid(why)) => warnings.push(format!(
                 "{shown}:{line_no}: {why}; the line is kept in the file and skipped"
             )),
         }
     }
-    Ok((events, from + end, line_no))
+    Ok((events, warnings, line_no))
 }
 
 fn crc(bytes: &[u8]) -> u32 {
@@ -185,6 +255,24 @@ fn being_written(path: &Path) -> bool {
     }
 }
 
+/// Says that a file ends in a partial line (what a crash in the middle of an
+/// append leaves), unless a writer is at work on it right now.
+fn warn_partial(
+    shown: &str,
+    path: &Path,
+    read: u64,
+    size: u64,
+    lines: u64,
+    warn: &mut dyn FnMut(String),
+) {
+    if read < size && !being_written(path) {
+        warn(format!(
+            "{shown}:{}: incomplete last line (an interrupted write?) skipped; the next event its author records starts a new line",
+            lines + 1
+        ));
+    }
+}
+
 /// Brings the index up to date with the log in `dir`. `shown` turns a file
 /// name into what messages show (a path relative to the repository).
 pub fn sync(
@@ -203,13 +291,7 @@ pub fn sync(
         // A partial last line left by a crash stays until its author writes
         // again; say so every time rather than hide it.
         for ((name, path, st), k) in files.iter().zip(&known) {
-            if k.length < st.size && !being_written(path) {
-                warn(format!(
-                    "{}:{}: incomplete last line (an interrupted write?) skipped; the next event its author records starts a new line",
-                    shown(name),
-                    k.lines + 1
-                ));
-            }
+            warn_partial(&shown(name), path, k.length, st.size, k.lines, warn);
         }
         return Ok(Synced::default());
     }
@@ -225,7 +307,8 @@ pub fn sync(
             let k = known.iter().find(|k| k.path == name).cloned();
             plans.push((name, path, st, k));
         }
-        let mut pending: Vec<(Event, String)> = Vec::new();
+        // (event, index into `states`, offset of its line)
+        let mut pending: Vec<(Event, usize, u64)> = Vec::new();
         let mut states: Vec<LogFileState> = Vec::new();
         if !rebuild {
             for (name, path, st, k) in &plans {
@@ -250,8 +333,10 @@ pub fn sync(
                 let (events, end, lines) = read_lines(&shown(name), &bytes, from, lines, warn)?;
                 let mut h = crc32fast::Hasher::new_with_initial(prefix_crc);
                 h.update(&bytes[from..end]);
-                pending.extend(events);
+                let i = states.len();
+                pending.extend(events.into_iter().map(|(e, o)| (e, i, o)));
                 states.push(LogFileState {
+                    no: 0,
                     path: name.clone(),
                     length: end as u64,
                     lines,
@@ -269,8 +354,10 @@ pub fn sync(
             for (name, path, st, _) in &plans {
                 let bytes = read_all(path)?;
                 let (events, end, lines) = read_lines(&shown(name), &bytes, 0, 0, warn)?;
-                pending.extend(events);
+                let i = states.len();
+                pending.extend(events.into_iter().map(|(e, o)| (e, i, o)));
                 states.push(LogFileState {
+                    no: 0,
                     path: name.clone(),
                     length: end as u64,
                     lines,
@@ -281,15 +368,43 @@ pub fn sync(
                 });
             }
         }
-        pending.sort_by_key(|(e, _)| (e.recorded_at, e.id));
-        let mut added = 0;
-        for (e, line) in &pending {
-            if w.apply(e, Some(line))? == Applied::New {
-                added += 1;
+        let profile = std::env::var_os("BEAST_PROFILE").is_some();
+        let t0 = std::time::Instant::now();
+        for (name, path, _, _) in &plans {
+            if let Some(st) = states.iter().find(|s| s.path == *name) {
+                warn_partial(&shown(name), path, st.length, st.size, st.lines, warn);
             }
         }
+        let mut numbers = Vec::with_capacity(states.len());
         for s in &states {
-            w.set_log_file(s)?;
+            numbers.push(w.set_log_file(s)?);
+        }
+        // Sorted through an index: the events are large and would be moved
+        // around many times otherwise.
+        let mut order: Vec<usize> = (0..pending.len()).collect();
+        order.sort_unstable_by_key(|&i| (pending[i].0.recorded_at, pending[i].0.id));
+        let fresh = rebuild || known.is_empty();
+        let with_lines = order.iter().map(|&k| {
+            let (e, i, offset) = &pending[k];
+            let at = LineAt::File {
+                file: numbers[*i],
+                offset: *offset,
+            };
+            (e, at)
+        });
+        let added = if fresh {
+            w.apply_all_fresh(with_lines)?
+        } else {
+            let mut added = 0;
+            for (e, at) in with_lines {
+                if w.apply(e, at)? == Applied::New {
+                    added += 1;
+                }
+            }
+            added
+        };
+        if profile {
+            eprintln!("applied {} events in {:?}", pending.len(), t0.elapsed());
         }
         Ok(Synced {
             added,
@@ -307,6 +422,8 @@ pub struct Appended {
     after: Stat,
     /// The bytes written, including a newline that ended a partial line.
     bytes: Vec<u8>,
+    /// Where each written line starts in the file.
+    offsets: Vec<u64>,
     /// The written bytes started by ending a partial line left by a crash.
     mended: bool,
 }
@@ -345,8 +462,10 @@ pub fn append(dir: &Path, name: &str, lines: &[String]) -> Result<Appended> {
             mended = true;
         }
     }
+    let mut offsets = Vec::with_capacity(lines.len());
     for l in lines {
         debug_assert!(!l.contains('\n'));
+        offsets.push(before.size + bytes.len() as u64);
         bytes.extend_from_slice(l.as_bytes());
         bytes.push(b'\n');
     }
@@ -365,6 +484,7 @@ pub fn append(dir: &Path, name: &str, lines: &[String]) -> Result<Appended> {
         before,
         after,
         bytes,
+        offsets,
         mended,
     })
 }
@@ -376,7 +496,7 @@ impl Appended {
     pub fn index(
         self,
         store: &mut Store,
-        events: &[(Event, String)],
+        events: &[Event],
         dir: &Path,
         shown: &dyn Fn(&str) -> String,
         warn: &mut dyn FnMut(String),
@@ -388,10 +508,8 @@ impl Appended {
                     return Ok(false);
                 }
                 // A new file: everything in it is what we wrote.
-                for (e, line) in events {
-                    w.apply(e, Some(line))?;
-                }
-                w.set_log_file(&LogFileState {
+                let no = w.set_log_file(&LogFileState {
+                    no: 0,
                     path: self.name.clone(),
                     length: self.after.size,
                     lines: events.len() as u64,
@@ -400,6 +518,15 @@ impl Appended {
                     mtime_ns: self.after.mtime_ns,
                     inode: self.after.inode,
                 })?;
+                for (e, offset) in events.iter().zip(&self.offsets) {
+                    w.apply(
+                        e,
+                        LineAt::File {
+                            file: no,
+                            offset: *offset,
+                        },
+                    )?;
+                }
                 return Ok(true);
             };
             let caught_up = k.size == self.before.size
@@ -410,12 +537,19 @@ impl Appended {
             if !caught_up {
                 return Ok(false);
             }
-            for (e, line) in events {
-                w.apply(e, Some(line))?;
+            for (e, offset) in events.iter().zip(&self.offsets) {
+                w.apply(
+                    e,
+                    LineAt::File {
+                        file: k.no,
+                        offset: *offset,
+                    },
+                )?;
             }
             let mut h = crc32fast::Hasher::new_with_initial(k.crc);
             h.update(&self.bytes);
             w.set_log_file(&LogFileState {
+                no: k.no,
                 path: self.name.clone(),
                 length: self.after.size,
                 lines: k.lines + events.len() as u64,

@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::event::{Body, Event, EventId};
 use crate::log;
 use crate::project::{author_file_name, Project};
-use crate::store::{Applied, Store};
+use crate::store::{Applied, LineAt, Store};
 
 /// Where the history lives.
 #[derive(Debug, Clone)]
@@ -82,7 +82,11 @@ impl History {
                 s.set_durable(true)?;
                 s
             }
-            Mode::Project(p) => Store::open(&p.index_path())?,
+            Mode::Project(p) => {
+                let mut s = Store::open(&p.index_path())?;
+                s.set_log_dir(p.events_dir());
+                s
+            }
         };
         let mut h = History {
             store,
@@ -98,7 +102,11 @@ impl History {
             let dir = p.events_dir();
             let shown = shown_for(p);
             let warnings = &mut self.warnings;
+            let t0 = std::time::Instant::now();
             log::sync(&mut self.store, &dir, &shown, &mut |w| warnings.push(w))?;
+            if std::env::var_os("BEAST_PROFILE").is_some() {
+                eprintln!("sync total: {:?}", t0.elapsed());
+            }
         }
         Ok(())
     }
@@ -141,7 +149,8 @@ impl History {
             Mode::Personal { .. } => self.store.write(|w| {
                 let mut new = 0;
                 for e in events {
-                    if w.apply(e, None)? == Applied::New {
+                    let line = e.to_line();
+                    if w.apply(e, LineAt::Text(&line))? == Applied::New {
                         new += 1;
                     }
                 }
@@ -161,18 +170,17 @@ impl History {
                 if fresh.is_empty() {
                     return Ok(0);
                 }
-                let lines: Vec<(Event, String)> =
-                    fresh.iter().map(|e| ((*e).clone(), e.to_line())).collect();
-                let text: Vec<String> = lines.iter().map(|(_, l)| l.clone()).collect();
+                let fresh: Vec<Event> = fresh.into_iter().cloned().collect();
+                let text: Vec<String> = fresh.iter().map(Event::to_line).collect();
                 let name = author_file_name(writer);
                 let dir = p.events_dir();
                 let shown = shown_for(p);
                 let appended = log::append(&dir, &name, &text)?;
                 let warnings = &mut self.warnings;
-                appended.index(&mut self.store, &lines, &dir, &shown, &mut |w| {
+                appended.index(&mut self.store, &fresh, &dir, &shown, &mut |w| {
                     warnings.push(w)
                 })?;
-                Ok(lines.len())
+                Ok(fresh.len())
             }
         }
     }

@@ -32,54 +32,154 @@ fn event_time(t: DateTime<Utc>) -> String {
     event::log_time(t)
 }
 
+/// Undos and retractions by the event they point at: (their id, kind, time).
+type Pointing = std::collections::HashMap<EventId, Vec<(String, &'static str, DateTime<Utc>)>>;
+
+/// Where the index finds an event's line.
+#[derive(Debug, Clone, Copy)]
+pub enum LineAt<'a> {
+    /// Kept in the database: a personal database is the record itself.
+    Text(&'a str),
+    /// At this byte offset of log file `file` (a `log_file.no`).
+    File { file: i64, offset: u64 },
+}
+
 impl Writer<'_> {
-    /// Applies one event. `line` is the event as the log writes it (passed in
-    /// when the caller already has it, to avoid serialising twice).
-    pub fn apply(&self, e: &Event, line: Option<&str>) -> Result<Applied> {
-        let id = e.id.to_string();
-        let owned;
-        let line = match line {
-            Some(l) => l,
-            None => {
-                owned = e.to_line();
-                &owned
+    /// Applies one event: the one write path. Idempotent and order-independent
+    /// (see the module comment).
+    pub fn apply(&self, e: &Event, at: LineAt) -> Result<Applied> {
+        self.apply_one(e, at, None)
+    }
+
+    /// Applies a batch of events to an index that holds none yet (a rebuild
+    /// from the log): duplicates and undos/retractions that come before their
+    /// targets are found in memory instead of by a query per event. The
+    /// result is the same as applying each with [`Writer::apply`].
+    pub fn apply_all_fresh<'e>(
+        &self,
+        events: impl Iterator<Item = (&'e Event, LineAt<'e>)> + Clone,
+    ) -> Result<u64> {
+        let mut pointing: Pointing = std::collections::HashMap::new();
+        for (e, _) in events.clone() {
+            if let Some(t) = e.body.target() {
+                pointing.entry(t).or_default().push((
+                    e.id.to_string(),
+                    e.body.kind(),
+                    e.recorded_at,
+                ));
             }
-        };
-        let target = e.body.target().map(|t| t.to_string());
-        let inserted = self
+        }
+        // Indexes are built once at the end (a sort) rather than updated row
+        // by row in random order. Their definitions come from the schema
+        // itself, so there is one source of truth.
+        let bulk: Vec<(String, String)> = self
             .tx
+            .prepare(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+                 AND name IN ('reading_trend', 'completion_live_task', 'completion_live_recent',
+                              'completion_live_adhoc')",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (name, _) in &bulk {
+            self.tx.execute_batch(&format!("DROP INDEX {name}"))?;
+        }
+        self.bulk.set(true);
+        let mut seen = std::collections::HashSet::new();
+        let mut added = 0;
+        let applied = events.into_iter().try_for_each(|(e, at)| {
+            if seen.insert(e.id) {
+                self.apply_one(e, at, Some(&pointing))?;
+                added += 1;
+            }
+            anyhow::Ok(())
+        });
+        self.bulk.set(false);
+        applied?;
+        for (_, sql) in &bulk {
+            self.tx.execute_batch(sql)?;
+        }
+        // The live counts, once, from the rows.
+        self.tx.execute_batch(
+            "DELETE FROM metric_stats;
+             INSERT INTO metric_stats (metric, readings)
+                 SELECT metric, count(*) FROM reading WHERE retracted_at IS NULL GROUP BY metric;
+             DELETE FROM dogfood_stats;
+             INSERT INTO dogfood_stats (kind, generated, events)
+                 SELECT kind, generated, count(*) FROM dogfood WHERE retracted_at IS NULL
+                 GROUP BY kind, generated;
+             DELETE FROM adhoc_stats;
+             INSERT INTO adhoc_stats (month, count)
+                 SELECT month, count(*) FROM completion
+                 WHERE adhoc = 1 AND undone_at IS NULL AND retracted_at IS NULL GROUP BY month;",
+        )?;
+        Ok(added)
+    }
+
+    fn apply_one(&self, e: &Event, at: LineAt, fresh: Option<&Pointing>) -> Result<Applied> {
+        let id = e.id.to_string();
+        if fresh.is_none() {
+            let exists = self
+                .tx
+                .prepare_cached("SELECT 1 FROM event WHERE id = ?1")?
+                .exists([&id])?;
+            if exists {
+                return Ok(Applied::Duplicate);
+            }
+        }
+        let record = match &e.body {
+            Body::Undo { .. } | Body::Retraction { .. } => None,
+            body => Some(self.insert_record(&id, e, body)?),
+        };
+        let (line, file, offset) = match at {
+            LineAt::Text(l) => (Some(l), None, None),
+            LineAt::File { file, offset } => (None, Some(file), Some(offset as i64)),
+        };
+        self.tx
             .prepare_cached(
-                "INSERT OR IGNORE INTO event (id, short, kind, author, recorded_at, target, line)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO event (id, kind, author, recorded_at, target, record, line, file, offset)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
             .execute(params![
                 id,
-                e.id.short(),
                 e.body.kind(),
                 e.author,
                 event_time(e.recorded_at),
-                target,
-                line
+                e.body.target().map(|t| t.to_string()),
+                record,
+                line,
+                file,
+                offset
             ])?;
-        if inserted == 0 {
-            return Ok(Applied::Duplicate);
-        }
         match &e.body {
             Body::Undo { target } => self.mark_undone(&target.to_string(), e.recorded_at)?,
             Body::Retraction { target, .. } => {
                 self.mark_retracted(&target.to_string(), &id, e.recorded_at)?
             }
-            body => {
-                self.insert_record(&id, body)?;
+            _ => {
                 // An undo or retraction that arrived before this event.
-                let mut stmt = self
-                    .tx
-                    .prepare_cached("SELECT id, kind, recorded_at FROM event WHERE target = ?1")?;
-                let earlier: Vec<(String, String, String)> = stmt
-                    .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                    .collect::<rusqlite::Result<_>>()?;
+                let earlier: Vec<(String, String, DateTime<Utc>)> = match fresh {
+                    Some(pointing) => pointing
+                        .get(&e.id)
+                        .map(|v| {
+                            v.iter()
+                                .map(|(by, k, at)| (by.clone(), k.to_string(), *at))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    None => {
+                        let mut stmt = self.tx.prepare_cached(
+                            "SELECT id, kind, recorded_at FROM event WHERE target = ?1",
+                        )?;
+                        let rows: Vec<(String, String, String)> = stmt
+                            .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                            .collect::<rusqlite::Result<_>>()?;
+                        rows.into_iter()
+                            .map(|(by, k, at)| (by, k, parse_event_time(&at)))
+                            .collect()
+                    }
+                };
                 for (by, kind, at) in earlier {
-                    let at = parse_event_time(&at);
                     if kind == "undo" {
                         self.mark_undone(&id, at)?;
                     } else {
@@ -91,8 +191,9 @@ impl Writer<'_> {
         Ok(Applied::New)
     }
 
-    fn insert_record(&self, id: &str, body: &Body) -> Result<()> {
-        match body {
+    /// Inserts the row of a record event; returns its row id.
+    fn insert_record(&self, id: &str, e: &Event, body: &Body) -> Result<i64> {
+        let rowid = match body {
             Body::Completion(c) => {
                 let (block, key) = match &c.task {
                     Some(t) => (Some(t.block_first_week), t.key.clone()),
@@ -116,6 +217,11 @@ impl Writer<'_> {
                         id,
                         c.legacy_name
                     ])?;
+                let rowid = self.tx.last_insert_rowid();
+                if c.task.is_none() && !self.bulk.get() {
+                    self.count_adhoc(c.month, 1)?;
+                }
+                rowid
             }
             Body::Reading(r) => {
                 let run = r.run.map(|r| r.to_string());
@@ -141,11 +247,16 @@ impl Writer<'_> {
                         timestamp(r.measured_at),
                         r.source,
                         r.note,
-                        timestamp(r.measured_at),
+                        timestamp(e.recorded_at),
                         id,
                         run,
                         run_retracted
                     ])?;
+                let rowid = self.tx.last_insert_rowid();
+                if run_retracted.is_none() && !self.bulk.get() {
+                    self.count_reading(&r.metric, 1)?;
+                }
+                rowid
             }
             Body::Dogfood(d) => {
                 self.tx
@@ -160,6 +271,11 @@ impl Writer<'_> {
                         d.note,
                         id
                     ])?;
+                let rowid = self.tx.last_insert_rowid();
+                if !self.bulk.get() {
+                    self.count_dogfood(d.kind, d.generated, 1)?;
+                }
+                rowid
             }
             Body::BenchRun(b) => {
                 self.tx
@@ -179,20 +295,118 @@ impl Writer<'_> {
                         b.duration_ms,
                         id
                     ])?;
+                self.tx.last_insert_rowid()
             }
             Body::Undo { .. } | Body::Retraction { .. } => unreachable!("not records"),
+        };
+        Ok(rowid)
+    }
+
+    /// The kind and row id of the record an event id names, if it is here.
+    fn record_of(&self, event_id: &str) -> Result<Option<(String, i64)>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT kind, record FROM event WHERE id = ?1 AND record IS NOT NULL")?
+            .query_row([event_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    fn count_reading(&self, metric: &str, by: i64) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO metric_stats (metric, readings) VALUES (?1, ?2)
+                 ON CONFLICT (metric) DO UPDATE SET readings = readings + ?2",
+            )?
+            .execute(params![metric, by])?;
+        Ok(())
+    }
+
+    fn count_dogfood(&self, kind: DogfoodKind, generated: bool, by: i64) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO dogfood_stats (kind, generated, events) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (kind, generated) DO UPDATE SET events = events + ?3",
+            )?
+            .execute(params![kind.as_str(), generated, by])?;
+        Ok(())
+    }
+
+    fn count_adhoc(&self, month: u32, by: i64) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO adhoc_stats (month, count) VALUES (?1, ?2)
+                 ON CONFLICT (month) DO UPDATE SET count = count + ?2",
+            )?
+            .execute(params![month, by])?;
+        Ok(())
+    }
+
+    /// Takes a live record out of the totals before it stops being live.
+    /// (A bulk load counts everything once at the end instead.)
+    fn uncount(&self, kind: &str, record: i64) -> Result<()> {
+        if self.bulk.get() {
+            return Ok(());
+        }
+        match kind {
+            "reading" => {
+                let metric: Option<String> = self
+                    .tx
+                    .prepare_cached(
+                        "SELECT metric FROM reading WHERE rowid = ?1 AND retracted_at IS NULL",
+                    )?
+                    .query_row([record], |r| r.get(0))
+                    .optional()?;
+                if let Some(m) = metric {
+                    self.count_reading(&m, -1)?;
+                }
+            }
+            "completion" => {
+                let month: Option<u32> = self
+                    .tx
+                    .prepare_cached(
+                        "SELECT month FROM completion WHERE rowid = ?1 AND adhoc = 1
+                         AND undone_at IS NULL AND retracted_at IS NULL",
+                    )?
+                    .query_row([record], |r| r.get(0))
+                    .optional()?;
+                if let Some(month) = month {
+                    self.count_adhoc(month, -1)?;
+                }
+            }
+            "dogfood" => {
+                let row: Option<(String, bool)> = self
+                    .tx
+                    .prepare_cached(
+                        "SELECT kind, generated FROM dogfood WHERE rowid = ?1 AND retracted_at IS NULL",
+                    )?
+                    .query_row([record], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                if let Some((kind, generated)) = row {
+                    if let Some(kind) = DogfoodKind::parse(&kind) {
+                        self.count_dogfood(kind, generated, -1)?;
+                    }
+                }
+            }
+            _ => {}
         }
         Ok(())
     }
 
     /// A completion is undone from the earliest undo that targets it.
     fn mark_undone(&self, target: &str, at: DateTime<Utc>) -> Result<()> {
+        let Some((kind, record)) = self.record_of(target)? else {
+            return Ok(()); // arrives later; applied then
+        };
+        if kind != "completion" {
+            return Ok(());
+        }
+        self.uncount(&kind, record)?;
         self.tx
             .prepare_cached(
                 "UPDATE completion SET undone_at = ?2
-                 WHERE event_id = ?1 AND (undone_at IS NULL OR undone_at > ?2)",
+                 WHERE rowid = ?1 AND (undone_at IS NULL OR undone_at > ?2)",
             )?
-            .execute(params![target, timestamp(at)])?;
+            .execute(params![record, timestamp(at)])?;
         Ok(())
     }
 
@@ -207,20 +421,39 @@ impl Writer<'_> {
                  WHERE id = ?1 AND (retracted_by IS NULL OR retracted_by > ?2)",
             )?
             .execute(params![target, by])?;
-        for table in ["completion", "reading", "dogfood", "bench_run"] {
-            self.tx
-                .prepare_cached(&format!(
-                    "UPDATE {table} SET retracted_at = ?2
-                     WHERE event_id = ?1 AND (retracted_at IS NULL OR retracted_at > ?2)"
-                ))?
-                .execute(params![target, at])?;
-        }
+        let Some((kind, record)) = self.record_of(target)? else {
+            return Ok(()); // arrives later; applied then
+        };
+        self.uncount(&kind, record)?;
+        let table = match kind.as_str() {
+            "completion" => "completion",
+            "reading" => "reading",
+            "dogfood" => "dogfood",
+            "bench_run" => "bench_run",
+            _ => return Ok(()),
+        };
         self.tx
-            .prepare_cached(
-                "UPDATE reading SET retracted_at = ?2
-                 WHERE run_event = ?1 AND (retracted_at IS NULL OR retracted_at > ?2)",
-            )?
-            .execute(params![target, at])?;
+            .prepare_cached(&format!(
+                "UPDATE {table} SET retracted_at = ?2
+                 WHERE rowid = ?1 AND (retracted_at IS NULL OR retracted_at > ?2)"
+            ))?
+            .execute(params![record, at])?;
+        if table == "bench_run" {
+            let readings: Vec<i64> = self
+                .tx
+                .prepare_cached("SELECT rowid FROM reading WHERE run_event = ?1")?
+                .query_map([target], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for r in readings {
+                self.uncount("reading", r)?;
+                self.tx
+                    .prepare_cached(
+                        "UPDATE reading SET retracted_at = ?2
+                         WHERE rowid = ?1 AND (retracted_at IS NULL OR retracted_at > ?2)",
+                    )?
+                    .execute(params![r, at])?;
+            }
+        }
         Ok(())
     }
 
@@ -235,12 +468,15 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Records how far a log file has been read.
-    pub fn set_log_file(&self, f: &super::LogFileState) -> Result<()> {
+    /// Records how far a log file has been read; returns its number, what
+    /// events read from it refer to.
+    pub fn set_log_file(&self, f: &super::LogFileState) -> Result<i64> {
         self.tx
             .prepare_cached(
-                "INSERT OR REPLACE INTO log_file (path, length, lines, crc, size, mtime_ns, inode)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO log_file (path, length, lines, crc, size, mtime_ns, inode)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (path) DO UPDATE SET length = ?2, lines = ?3, crc = ?4, size = ?5,
+                                                  mtime_ns = ?6, inode = ?7",
             )?
             .execute(params![
                 f.path,
@@ -251,7 +487,11 @@ impl Writer<'_> {
                 f.mtime_ns,
                 f.inode as i64
             ])?;
-        Ok(())
+        Ok(self
+            .tx
+            .query_row("SELECT no FROM log_file WHERE path = ?1", [&f.path], |r| {
+                r.get(0)
+            })?)
     }
 
     pub fn forget_log_file(&self, path: &str) -> Result<()> {
@@ -468,22 +708,257 @@ pub(super) fn backfill_events(tx: &Transaction) -> Result<()> {
         }
     }
     let mut insert = tx.prepare(
-        "INSERT OR IGNORE INTO event (id, short, kind, author, recorded_at, target, line)
+        "INSERT OR IGNORE INTO event (id, kind, author, recorded_at, target, record, line)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for (sql, e) in &events {
-        if !sql.is_empty() {
+        let record = if sql.is_empty() {
+            None
+        } else {
             tx.execute(sql, [])?;
-        }
+            sql.rsplit(' ').next().and_then(|r| r.parse::<i64>().ok())
+        };
         insert.execute(params![
             e.id.to_string(),
-            e.id.short(),
             e.body.kind(),
             e.author,
             event_time(e.recorded_at),
             e.body.target().map(|t| t.to_string()),
+            record,
             e.to_line()
         ])?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn at(day: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 1, day, h, 0, 0).unwrap()
+    }
+
+    fn ev(n: u128, t: DateTime<Utc>, body: Body) -> Event {
+        Event {
+            id: EventId::from_parts(t.timestamp_millis() as u64, n),
+            author: "a@example.com".into(),
+            recorded_at: t,
+            body,
+        }
+    }
+
+    fn reading(n: u128, day: u32, metric: &str, value: f64, run: Option<EventId>) -> Event {
+        ev(
+            n,
+            at(day, 9),
+            Body::Reading(event::Reading {
+                metric: metric.into(),
+                value,
+                measured_at: at(day, 8),
+                source: "manual".into(),
+                note: None,
+                run,
+            }),
+        )
+    }
+
+    fn history() -> Vec<Event> {
+        let task = TaskRef {
+            month: 1,
+            block_first_week: 1,
+            key: "fixfailedrequesttracking".into(),
+        };
+        let done = |n, day| {
+            ev(
+                n,
+                at(day, 10),
+                Body::Completion(event::Completion {
+                    month: 1,
+                    week: 1,
+                    task: Some(task.clone()),
+                    title: "Fix failed request tracking".into(),
+                    note: None,
+                    completed_at: at(day, 10),
+                    legacy_name: None,
+                }),
+            )
+        };
+        let adhoc = ev(
+            20,
+            at(4, 10),
+            Body::Completion(event::Completion {
+                month: 2,
+                week: 1,
+                task: None,
+                title: "Hotfix".into(),
+                note: None,
+                completed_at: at(4, 10),
+                legacy_name: None,
+            }),
+        );
+        let run = ev(
+            30,
+            at(5, 9),
+            Body::BenchRun(event::BenchRun {
+                bench: "cache".into(),
+                seed: Some(7),
+                workload: "w".into(),
+                params: serde_json::json!([]),
+                results: serde_json::json!([]),
+                recorded: "c".into(),
+                started_at: at(5, 9),
+                duration_ms: 1.0,
+            }),
+        );
+        let typo = reading(2, 3, "latency", 2000.0, None);
+        let first = done(10, 2);
+        let dog = ev(
+            40,
+            at(6, 9),
+            Body::Dogfood(event::Dogfood {
+                kind: DogfoodKind::Test,
+                generated: true,
+                at: at(6, 9),
+                note: None,
+            }),
+        );
+        vec![
+            reading(1, 2, "latency", 300.0, None),
+            typo.clone(),
+            ev(
+                3,
+                at(3, 11),
+                Body::Retraction {
+                    target: typo.id,
+                    reason: None,
+                },
+            ),
+            first.clone(),
+            ev(11, at(3, 12), Body::Undo { target: first.id }),
+            done(12, 4),
+            adhoc.clone(),
+            ev(
+                21,
+                at(7, 1),
+                Body::Retraction {
+                    target: adhoc.id,
+                    reason: None,
+                },
+            ),
+            run.clone(),
+            reading(31, 5, "cacheHitRate", 40.0, Some(run.id)),
+            ev(
+                32,
+                at(6, 1),
+                Body::Retraction {
+                    target: run.id,
+                    reason: None,
+                },
+            ),
+            dog.clone(),
+            ev(
+                41,
+                at(8, 1),
+                Body::Retraction {
+                    target: dog.id,
+                    reason: None,
+                },
+            ),
+            reading(1, 2, "latency", 300.0, None), // a duplicate
+        ]
+    }
+
+    /// Everything a report reads, as one comparable value.
+    fn state(store: &mut Store) -> String {
+        store
+            .read(|r| {
+                Ok(format!(
+                    "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+                    r.planned_completions()?,
+                    r.latest_readings("latency", 10)?,
+                    r.reading_count("latency")?,
+                    r.reading_count("cacheHitRate")?,
+                    r.reading_history("cacheHitRate", 10)?,
+                    r.dogfood_counts()?,
+                    r.adhoc_per_month()?,
+                    r.recent_completions(5)?,
+                ))
+            })
+            .unwrap()
+    }
+
+    fn apply_each(events: &[Event]) -> String {
+        let mut s = Store::open_in_memory().unwrap();
+        s.write(|w| {
+            for e in events {
+                w.apply(e, LineAt::Text(&e.to_line()))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        state(&mut s)
+    }
+
+    #[test]
+    fn the_result_does_not_depend_on_the_order_events_arrive_in() {
+        let events = history();
+        let forward = apply_each(&events);
+        let mut reversed = events.clone();
+        reversed.reverse();
+        assert_eq!(apply_each(&reversed), forward);
+        let mut shuffled = events.clone();
+        shuffled.rotate_left(5);
+        shuffled.swap(0, 7);
+        assert_eq!(apply_each(&shuffled), forward);
+
+        let mut bulk = Store::open_in_memory().unwrap();
+        let lines: Vec<String> = events.iter().map(Event::to_line).collect();
+        bulk.write(|w| {
+            w.apply_all_fresh(events.iter().zip(&lines).map(|(e, l)| (e, LineAt::Text(l))))
+        })
+        .unwrap();
+        assert_eq!(state(&mut bulk), forward);
+
+        // What the state says: the undone completion and the retractions
+        // count for nothing, the later completion counts, the duplicate once.
+        assert!(forward.contains("value: 300.0"), "{forward}");
+        let counts = bulk
+            .read(|r| {
+                Ok((
+                    r.reading_count("latency")?,
+                    r.reading_count("cacheHitRate")?,
+                ))
+            })
+            .unwrap();
+        assert_eq!(counts, (1, 0));
+        let done = bulk.read(|r| r.planned_completions()).unwrap();
+        assert_eq!(done.len(), 1);
+        assert_eq!(done[0].completed_at, "2026-01-04T10:00:00Z");
+        assert!(bulk.read(|r| r.adhoc_per_month()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_bulk_load_leaves_the_schema_as_the_migrations_made_it() {
+        let schema = |s: &mut Store| -> Vec<(String, String)> {
+            s.read(|r| {
+                let mut stmt = r
+                    .conn
+                    .prepare("SELECT name, coalesce(sql, '') FROM sqlite_master ORDER BY name")?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                Ok(rows.collect::<rusqlite::Result<_>>()?)
+            })
+            .unwrap()
+        };
+        let mut s = Store::open_in_memory().unwrap();
+        let before = schema(&mut s);
+        let events = history();
+        let lines: Vec<String> = events.iter().map(Event::to_line).collect();
+        s.write(|w| {
+            w.apply_all_fresh(events.iter().zip(&lines).map(|(e, l)| (e, LineAt::Text(l))))
+        })
+        .unwrap();
+        assert_eq!(schema(&mut s), before);
+    }
 }

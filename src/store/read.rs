@@ -13,6 +13,23 @@ const COMPLETION_COLUMNS: &str =
     "event_id, month, week, block_first_week, task_key, title, adhoc, \
      note, completed_at, legacy_name";
 const LIVE: &str = "undone_at IS NULL AND retracted_at IS NULL";
+const EVENT_COLUMNS: &str = "line, file, offset, retracted_by, kind, record";
+
+/// The line that starts at `offset` of `path`, without its newline.
+fn read_line_at(path: &std::path::Path, offset: u64) -> Result<String> {
+    use std::io::{BufRead, Seek, SeekFrom};
+    let fail = |e: std::io::Error| {
+        anyhow::anyhow!(
+            "cannot read the event log file {}: {e}; check its permissions",
+            path.display()
+        )
+    };
+    let mut f = std::io::BufReader::new(std::fs::File::open(path).map_err(fail)?);
+    f.seek(SeekFrom::Start(offset)).map_err(fail)?;
+    let mut line = String::new();
+    f.read_line(&mut line).map_err(fail)?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+}
 
 fn completion_from_row(r: &rusqlite::Row) -> rusqlite::Result<Completion> {
     Ok(Completion {
@@ -234,65 +251,97 @@ impl Reader<'_> {
         Ok(counts)
     }
 
-    fn stored_event(&self, row: &rusqlite::Row) -> rusqlite::Result<(String, Option<String>)> {
-        Ok((row.get(0)?, row.get(1)?))
+    /// An event's line: kept in the database, or read from its log file.
+    fn line_of(&self, row: &rusqlite::Row) -> Result<String> {
+        let line: Option<String> = row.get("line")?;
+        if let Some(l) = line {
+            return Ok(l);
+        }
+        let file: Option<i64> = row.get("file")?;
+        let offset: Option<i64> = row.get("offset")?;
+        let (Some(file), Some(offset), Some(dir)) = (file, offset, self.log_dir) else {
+            anyhow::bail!(
+                "the index has an event without its line; delete the index to rebuild it"
+            );
+        };
+        let name: String = self
+            .conn
+            .prepare_cached("SELECT path FROM log_file WHERE no = ?1")?
+            .query_row([file], |r| r.get(0))?;
+        read_line_at(&dir.join(name), offset as u64)
     }
 
-    fn to_stored(&self, line: String, retracted_by: Option<String>) -> Result<StoredEvent> {
-        let event = Event::from_line(&line)
-            .map_err(|e| anyhow::anyhow!("the index holds an unreadable event ({e})"))?;
-        let undone = match &event.body {
-            crate::domain::event::Body::Completion(_) => self
-                .conn
-                .prepare_cached("SELECT undone_at IS NOT NULL FROM completion WHERE event_id = ?1")?
-                .query_row([event.id.to_string()], |r| r.get(0))
-                .optional()?
-                .unwrap_or(false),
-            _ => false,
-        };
-        Ok(StoredEvent {
-            event,
-            retracted_by,
-            undone,
-        })
+    /// Runs `sql` (which selects `line, file, offset, retracted_by, kind,
+    /// record` from `event`) and turns its rows into stored events.
+    fn stored_events(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<StoredEvent>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut rows = stmt.query(params)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let line = self.line_of(row)?;
+            let event = Event::from_line(&line).map_err(|e| {
+                anyhow::anyhow!(
+                    "the index points at an unreadable event ({e}); delete the index to rebuild it"
+                )
+            })?;
+            let kind: String = row.get("kind")?;
+            let record: Option<i64> = row.get("record")?;
+            let undone = match (kind.as_str(), record) {
+                ("completion", Some(rowid)) => self
+                    .conn
+                    .prepare_cached(
+                        "SELECT undone_at IS NOT NULL FROM completion WHERE rowid = ?1",
+                    )?
+                    .query_row([rowid], |r| r.get(0))
+                    .optional()?
+                    .unwrap_or(false),
+                _ => false,
+            };
+            out.push(StoredEvent {
+                event,
+                retracted_by: row.get("retracted_by")?,
+                undone,
+            });
+        }
+        Ok(out)
     }
 
     /// Events whose full id is `typed`, or whose short id is (case does not
     /// matter). More than one means the short id is ambiguous.
     pub fn find_events(&self, typed: &str) -> Result<Vec<StoredEvent>> {
         let typed = typed.trim();
-        let rows: Vec<(String, Option<String>)> = if let Ok(id) = typed.parse::<EventId>() {
-            let mut stmt = self
-                .conn
-                .prepare_cached("SELECT line, retracted_by FROM event WHERE id = ?1")?;
-            let rows = stmt.query_map([id.to_string()], |r| self.stored_event(r))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        } else if typed.len() == SHORT_ID_LEN {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT line, retracted_by FROM event WHERE short = ?1 ORDER BY recorded_at, id",
-            )?;
-            let rows = stmt.query_map([typed.to_ascii_lowercase()], |r| self.stored_event(r))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        } else {
-            Vec::new()
-        };
-        rows.into_iter()
-            .map(|(line, by)| self.to_stored(line, by))
-            .collect()
+        if let Ok(id) = typed.parse::<EventId>() {
+            return self.stored_events(
+                &format!("SELECT {EVENT_COLUMNS} FROM event WHERE id = ?1"),
+                [id.to_string()],
+            );
+        }
+        if typed.len() != SHORT_ID_LEN || !typed.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Ok(Vec::new());
+        }
+        // Short ids are the ids' last characters; a scan, since retracting is rare.
+        self.stored_events(
+            &format!(
+                "SELECT {EVENT_COLUMNS} FROM event WHERE substr(id, {}) = ?1 ORDER BY recorded_at, id",
+                27 - SHORT_ID_LEN
+            ),
+            [typed.to_ascii_uppercase()],
+        )
     }
 
     /// The newest event of `author` that is a record (not an undo or a
     /// retraction) and still stands: what `beast undo` takes back.
     pub fn last_record_of(&self, author: &str) -> Result<Option<StoredEvent>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT line, retracted_by FROM event
-             WHERE author = ?1 AND kind NOT IN ('undo', 'retraction') AND retracted_by IS NULL
-             ORDER BY recorded_at DESC, id DESC LIMIT 1",
-        )?;
-        let row = stmt
-            .query_row([author], |r| self.stored_event(r))
-            .optional()?;
-        row.map(|(line, by)| self.to_stored(line, by)).transpose()
+        Ok(self
+            .stored_events(
+                &format!(
+                    "SELECT {EVENT_COLUMNS} FROM event
+                     WHERE author = ?1 AND record IS NOT NULL AND retracted_by IS NULL
+                     ORDER BY recorded_at DESC, id DESC LIMIT 1"
+                ),
+                [author],
+            )?
+            .pop())
     }
 
     /// Whether the store has an event with this id.
@@ -310,14 +359,13 @@ impl Reader<'_> {
         since: Option<&str>,
         mut each: impl FnMut(&str) -> Result<()>,
     ) -> Result<u64> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT line FROM event WHERE recorded_at >= ?1 ORDER BY recorded_at, id",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {EVENT_COLUMNS} FROM event WHERE recorded_at >= ?1 ORDER BY recorded_at, id"
+        ))?;
         let mut rows = stmt.query([since.unwrap_or("")])?;
         let mut n = 0;
         while let Some(row) = rows.next()? {
-            let line: String = row.get(0)?;
-            each(&line)?;
+            each(&self.line_of(row)?)?;
             n += 1;
         }
         Ok(n)
@@ -325,24 +373,22 @@ impl Reader<'_> {
 
     /// The newest events, newest first, with their state: `beast log`.
     pub fn recent_events(&self, limit: usize) -> Result<Vec<StoredEvent>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT line, retracted_by FROM event ORDER BY recorded_at DESC, id DESC LIMIT ?1",
-        )?;
-        let rows: Vec<(String, Option<String>)> = stmt
-            .query_map([limit as i64], |r| self.stored_event(r))?
-            .collect::<rusqlite::Result<_>>()?;
-        rows.into_iter()
-            .map(|(line, by)| self.to_stored(line, by))
-            .collect()
+        self.stored_events(
+            &format!(
+                "SELECT {EVENT_COLUMNS} FROM event ORDER BY recorded_at DESC, id DESC LIMIT ?1"
+            ),
+            [limit as i64],
+        )
     }
 
     /// What the index knows of each log file.
     pub fn log_files(&self) -> Result<Vec<LogFileState>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT path, length, lines, crc, size, mtime_ns, inode FROM log_file ORDER BY path",
+            "SELECT path, length, lines, crc, size, mtime_ns, inode, no FROM log_file ORDER BY path",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(LogFileState {
+                no: r.get(7)?,
                 path: r.get(0)?,
                 length: r.get::<_, i64>(1)? as u64,
                 lines: r.get::<_, i64>(2)? as u64,

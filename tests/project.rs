@@ -1,0 +1,721 @@
+//! Project mode with real git repositories: the history travels with the
+//! repository, merges without conflicts, survives crashes and parallel
+//! writers, and the index is only ever a disposable copy of the log.
+
+mod common;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use serde_json::Value;
+use tempfile::TempDir;
+
+const TODAY: &str = "2026-01-20";
+
+/// A scratch area with git configured not to read the machine's settings.
+struct Lab {
+    dir: TempDir,
+}
+
+impl Lab {
+    fn new() -> Lab {
+        Lab {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn git(&self, cwd: &Path, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+            .args([
+                "-c",
+                "init.defaultBranch=main",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(cwd)
+            .env("HOME", self.dir.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .stdin(Stdio::null())
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    /// A new repository with `beast init` committed, as `name`.
+    fn repo(&self, name: &str) -> PathBuf {
+        let root = self.path(name);
+        std::fs::create_dir_all(&root).unwrap();
+        self.git(&root, &["init", "-q"]);
+        beast_ok(&root, "alice@example.com", &["init"]);
+        self.git(&root, &["add", "-A"]);
+        self.git(&root, &["commit", "-qm", "beast init"]);
+        root
+    }
+
+    fn clone(&self, from: &Path, name: &str) -> PathBuf {
+        let to = self.path(name);
+        self.git(
+            self.dir.path(),
+            &["clone", "-q", from.to_str().unwrap(), to.to_str().unwrap()],
+        );
+        to
+    }
+
+    fn commit_all(&self, root: &Path, message: &str) {
+        self.git(root, &["add", "-A"]);
+        self.git(root, &["commit", "-qm", message]);
+    }
+}
+
+/// `beast` run inside `cwd` as `author`, isolated from the machine.
+fn beast(cwd: &Path, author: &str, args: &[&str]) -> Output {
+    cargo_bin_cmd!("beast")
+        .env_clear()
+        .env("BEAST_TODAY", TODAY)
+        .env("BEAST_AUTHOR", author)
+        .env("HOME", cwd)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("run beast")
+}
+
+fn beast_ok(cwd: &Path, author: &str, args: &[&str]) -> String {
+    let out = beast(cwd, author, args);
+    assert!(
+        out.status.success(),
+        "beast {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn report(cwd: &Path) -> Value {
+    let mut r: Value =
+        serde_json::from_str(&beast_ok(cwd, "reader@example.com", &["report"])).unwrap();
+    r.as_object_mut().unwrap().remove("generated_at");
+    r
+}
+
+fn metric(r: &Value, id: &str) -> Value {
+    common::metric(r, id)
+}
+
+fn log_lines(root: &Path) -> Vec<String> {
+    let mut lines = Vec::new();
+    for entry in std::fs::read_dir(root.join(".beast/events")).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "jsonl") {
+            lines.extend(
+                std::fs::read_to_string(&p)
+                    .unwrap()
+                    .lines()
+                    .map(String::from),
+            );
+        }
+    }
+    lines
+}
+
+fn remove_index(root: &Path) {
+    for s in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(root.join(format!(".beast/index.db{s}")));
+    }
+}
+
+#[test]
+fn init_sets_up_the_repository_and_commands_find_it_from_any_subdirectory() {
+    let lab = Lab::new();
+    let root = lab.repo("r");
+    for f in [
+        ".beast/config.toml",
+        ".beast/.gitignore",
+        ".beast/.gitattributes",
+    ] {
+        assert!(root.join(f).is_file(), "{f}");
+    }
+    let attrs = std::fs::read_to_string(root.join(".beast/.gitattributes")).unwrap();
+    assert!(attrs.contains("events/*.jsonl merge=union"), "{attrs}");
+    assert!(beast_ok(&root, "a@x", &["init"]).contains("already set up"));
+
+    let sub = root.join("src/deep");
+    std::fs::create_dir_all(&sub).unwrap();
+    beast_ok(&sub, "alice@example.com", &["metric", "latency", "300"]);
+    let file = root.join(".beast/events/alice@example.com.jsonl");
+    assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 1);
+    let status = beast_ok(&root, "a@x", &["status"]);
+    assert!(status.contains("History: project log"), "{status}");
+    assert_eq!(report(&root)["history"]["mode"], "project");
+    // The index is ignored by git; the log is not.
+    let st = lab.git(&root, &["status", "--porcelain", "--untracked-files=all"]);
+    assert!(st.contains("alice@example.com.jsonl"), "{st}");
+    assert!(!st.contains("index.db"), "{st}");
+
+    // --db still picks a personal database, and wins.
+    let db = lab.path("personal.db");
+    beast_ok(
+        &sub,
+        "a@x",
+        &["--db", db.to_str().unwrap(), "metric", "uptime", "99"],
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 1);
+}
+
+#[test]
+fn init_outside_a_repository_is_refused() {
+    let lab = Lab::new();
+    let plain = lab.path("plain");
+    std::fs::create_dir_all(&plain).unwrap();
+    let out = beast(&plain, "a@x", &["init"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not inside a git repository"), "{err}");
+    assert!(!plain.join(".beast").exists());
+}
+
+#[test]
+fn two_clones_merge_and_a_fresh_clone_reports_the_same() {
+    let lab = Lab::new();
+    let origin = lab.repo("origin");
+    lab.git(&origin, &["config", "receive.denyCurrentBranch", "ignore"]);
+    let a = lab.clone(&origin, "a");
+    let b = lab.clone(&origin, "b");
+    beast_ok(
+        &a,
+        "alice@example.com",
+        &["complete", "1", "1", "Fix failed request tracking"],
+    );
+    beast_ok(&a, "alice@example.com", &["metric", "cacheHitRate", "25"]);
+    lab.git(&a, &["checkout", "-qb", "alice"]);
+    lab.commit_all(&a, "alice's work");
+    beast_ok(
+        &b,
+        "bob@example.com",
+        &["complete", "1", "2", "Enhanced error context"],
+    );
+    beast_ok(&b, "bob@example.com", &["metric", "latency", "320"]);
+    beast_ok(&b, "bob@example.com", &["dogfood", "test"]);
+    lab.git(&b, &["checkout", "-qb", "bob"]);
+    lab.commit_all(&b, "bob's work");
+
+    // Merge both branches in a, as a pull request would.
+    lab.git(
+        &a,
+        &[
+            "pull",
+            "-q",
+            "--no-rebase",
+            "--no-edit",
+            b.to_str().unwrap(),
+            "bob",
+        ],
+    );
+    let merged = report(&a);
+    assert_eq!(merged["progress"]["month"]["completed"], 2);
+    assert_eq!(metric(&merged, "cacheHitRate")["latest"]["value"], 25.0);
+    assert_eq!(metric(&merged, "latency")["latest"]["value"], 320.0);
+
+    // A fresh clone of the merged history (CI) reports exactly the same.
+    lab.git(&a, &["push", "-q", origin.to_str().unwrap(), "alice:main"]);
+    lab.git(&origin, &["reset", "-q", "--hard"]);
+    let ci = lab.clone(&origin, "ci");
+    assert_eq!(report(&ci), merged);
+}
+
+#[test]
+fn the_same_author_on_two_machines_merges_by_union_without_loss_or_doubling() {
+    let lab = Lab::new();
+    let origin = lab.repo("origin");
+    let laptop = lab.clone(&origin, "laptop");
+    let desktop = lab.clone(&origin, "desktop");
+    beast_ok(&laptop, "alice@example.com", &["metric", "latency", "300"]);
+    lab.commit_all(&laptop, "laptop 1");
+    for (where_, v) in [(&laptop, "280"), (&desktop, "310"), (&desktop, "305")] {
+        beast_ok(where_, "alice@example.com", &["metric", "latency", v]);
+    }
+    lab.commit_all(&laptop, "laptop 2");
+    lab.commit_all(&desktop, "desktop");
+    // Both machines appended to alice@example.com.jsonl: git's union merge.
+    lab.git(
+        &desktop,
+        &[
+            "pull",
+            "-q",
+            "--no-rebase",
+            "--no-edit",
+            laptop.to_str().unwrap(),
+            "HEAD",
+        ],
+    );
+    let lines = log_lines(&desktop);
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    let r = report(&desktop);
+    assert_eq!(metric(&r, "latency")["count"], 4);
+    // And the order of lines in the file does not matter.
+    let file = desktop.join(".beast/events/alice@example.com.jsonl");
+    let mut reversed: Vec<String> = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    reversed.reverse();
+    std::fs::write(&file, reversed.join("\n") + "\n").unwrap();
+    assert_eq!(report(&desktop), r);
+}
+
+#[test]
+fn checking_out_an_older_commit_takes_its_events_out_of_the_index_and_back() {
+    let lab = Lab::new();
+    let root = lab.repo("r");
+    beast_ok(&root, "alice@example.com", &["metric", "latency", "300"]);
+    lab.commit_all(&root, "one");
+    let one = lab.git(&root, &["rev-parse", "HEAD"]).trim().to_string();
+    beast_ok(&root, "alice@example.com", &["metric", "latency", "250"]);
+    beast_ok(
+        &root,
+        "alice@example.com",
+        &["complete", "1", "1", "Fix failed request tracking"],
+    );
+    lab.commit_all(&root, "two");
+    let two = report(&root);
+    assert_eq!(metric(&two, "latency")["count"], 2);
+
+    lab.git(&root, &["checkout", "-q", &one]);
+    let then = report(&root);
+    assert_eq!(metric(&then, "latency")["count"], 1);
+    assert_eq!(metric(&then, "latency")["latest"]["value"], 300.0);
+    assert_eq!(then["progress"]["month"]["completed"], 0);
+
+    lab.git(&root, &["checkout", "-q", "main"]);
+    assert_eq!(report(&root), two);
+}
+
+#[test]
+fn deleting_the_index_loses_nothing() {
+    let lab = Lab::new();
+    let root = lab.repo("r");
+    beast_ok(&root, "alice@example.com", &["metric", "latency", "2000"]);
+    beast_ok(&root, "alice@example.com", &["undo"]);
+    beast_ok(&root, "alice@example.com", &["metric", "latency", "200"]);
+    beast_ok(
+        &root,
+        "alice@example.com",
+        &["complete", "1", "1", "Fix failed request tracking"],
+    );
+    beast_ok(
+        &root,
+        "alice@example.com",
+        &[
+            "complete",
+            "--undo",
+            "1",
+            "1",
+            "Fix failed request tracking",
+        ],
+    );
+    beast_ok(
+        &root,
+        "alice@example.com",
+        &["complete", "1", "3", "Semantic cache matching"],
+    );
+    beast_ok(&root, "alice@example.com", &["dogfood", "doc", "--manual"]);
+    beast_ok(&root, "alice@example.com", &["bench", "routing"]);
+    let before = report(&root);
+    let history = beast_ok(&root, "a@x", &["metric", "latency"]);
+    remove_index(&root);
+    assert_eq!(report(&root), before);
+    assert_eq!(beast_ok(&root, "a@x", &["metric", "latency"]), history);
+}
+
+#[test]
+fn a_mistyped_reading_is_fixed_in_one_command_and_stays_in_the_history() {
+    let lab = Lab::new();
+    let root = lab.repo("r");
+    beast_ok(&root, "alice@example.com", &["metric", "latency", "180"]);
+    let before = report(&root);
+    let typo = beast_ok(&root, "alice@example.com", &["metric", "latency", "2000"]);
+    assert!(typo.contains("behind"), "{typo}");
+    let undone = beast_ok(&root, "alice@example.com", &["undo"]);
+    assert!(
+        undone.contains("Retracted") && undone.contains("latency = 2000"),
+        "{undone}"
+    );
+    let after = report(&root);
+    assert_eq!(metric(&after, "latency"), metric(&before, "latency"));
+    let history = beast_ok(&root, "a@x", &["metric", "latency"]);
+    assert!(history.contains("RETRACTED"), "{history}");
+    assert!(history.contains("2000 ms"), "{history}");
+    // Someone else's undo takes back their own record, not alice's.
+    let out = beast(&root, "bob@example.com", &["undo"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn retract_by_short_id_takes_any_record_out_of_every_total() {
+    let lab = Lab::new();
+    let root = lab.repo("r");
+    beast_ok(&root, "alice@example.com", &["dogfood", "test"]);
+    let out = beast_ok(
+        &root,
+        "bob@example.com",
+        &["complete", "1", "1", "Fix failed request tracking"],
+    );
+    let id = out
+        .rsplit('[')
+        .next()
+        .unwrap()
+        .trim()
+        .trim_end_matches(']')
+        .to_string();
+    assert_eq!(id.len(), 8, "{out}");
+    assert_eq!(report(&root)["progress"]["month"]["completed"], 1);
+    let r = beast_ok(
+        &root,
+        "alice@example.com",
+        &["retract", &id, "--reason", "not done yet"],
+    );
+    assert!(r.contains("Retracted"), "{r}");
+    assert_eq!(report(&root)["progress"]["month"]["completed"], 0);
+    assert!(beast_ok(&root, "a@x", &["retract", &id]).contains("already retracted"));
+    let log = beast_ok(&root, "a@x", &["log"]);
+    assert!(log.contains("retracted") && log.contains(&id), "{log}");
+    let out = beast(&root, "a@x", &["retract", "zzzzzzzz"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no event \"zzzzzzzz\""));
+}
+
+#[test]
+fn export_then_import_into_an_empty_history_reports_the_same_and_twice_adds_nothing() {
+    let lab = Lab::new();
+    let db = lab.path("personal.db");
+    let dbs = db.to_str().unwrap();
+    let cwd = lab.path("anywhere");
+    std::fs::create_dir_all(&cwd).unwrap();
+    for args in [
+        vec!["metric", "latency", "420"],
+        vec!["metric", "cacheHitRate", "22", "--note", "after warm-up"],
+        vec!["complete", "1", "1", "Fix failed request tracking"],
+        vec!["complete", "2", "2", "Hotfix", "--adhoc"],
+        vec!["dogfood", "improvement"],
+        vec!["metric", "latency", "9999"],
+        vec!["undo"],
+    ] {
+        let mut full = vec!["--db", dbs];
+        full.extend(args);
+        beast_ok(&cwd, "alice@example.com", &full);
+    }
+    let personal = {
+        let mut r: Value =
+            serde_json::from_str(&beast_ok(&cwd, "a@x", &["--db", dbs, "report"])).unwrap();
+        r.as_object_mut().unwrap().remove("generated_at");
+        r
+    };
+    let export = lab.path("mine.jsonl");
+    beast_ok(
+        &cwd,
+        "a@x",
+        &["--db", dbs, "export", "-o", export.to_str().unwrap()],
+    );
+    assert_eq!(std::fs::read_to_string(&export).unwrap().lines().count(), 7);
+
+    // Into a project.
+    let root = lab.repo("r");
+    let out = beast_ok(
+        &root,
+        "alice@example.com",
+        &["import", export.to_str().unwrap()],
+    );
+    assert!(out.contains("Imported 7 of 7"), "{out}");
+    let mut project = report(&root);
+    assert_eq!(project["history"]["mode"], "project");
+    project["history"] = personal["history"].clone();
+    assert_eq!(project, personal);
+    let again = beast_ok(
+        &root,
+        "alice@example.com",
+        &["import", export.to_str().unwrap()],
+    );
+    assert!(again.contains("Imported 0 of 7"), "{again}");
+    assert_eq!(log_lines(&root).len(), 7);
+
+    // Into another personal database, twice.
+    let other = lab.path("other.db");
+    let others = other.to_str().unwrap();
+    beast_ok(
+        &cwd,
+        "a@x",
+        &["--db", others, "import", export.to_str().unwrap()],
+    );
+    beast_ok(
+        &cwd,
+        "a@x",
+        &["--db", others, "import", export.to_str().unwrap()],
+    );
+    let mut r: Value =
+        serde_json::from_str(&beast_ok(&cwd, "a@x", &["--db", others, "report"])).unwrap();
+    r.as_object_mut().unwrap().remove("generated_at");
+    assert_eq!(r, personal);
+    // And the export of the project is the same file.
+    let from_project = beast_ok(&root, "a@x", &["export"]);
+    assert_eq!(from_project, std::fs::read_to_string(&export).unwrap());
+}
+
+#[test]
+fn export_since_a_date_and_a_bad_import_file() {
+    let lab = Lab::new();
+    let root = lab.repo("r");
+    beast_ok(
+        &root,
+        "alice@example.com",
+        &["--today", "2026-01-05", "metric", "latency", "400"],
+    );
+    beast_ok(&root, "alice@example.com", &["metric", "latency", "300"]);
+    let since = beast_ok(&root, "a@x", &["export", "--since", "2026-01-10"]);
+    assert_eq!(since.lines().count(), 1, "{since}");
+    assert!(since.contains("300"), "{since}");
+
+    let bad = lab.path("bad.jsonl");
+    std::fs::write(&bad, format!("{}\nnot an event\n", since.trim())).unwrap();
+    let before = log_lines(&root);
+    let out = beast(&root, "a@x", &["import", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.jsonl:2:") && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1);
+    assert_eq!(log_lines(&root), before);
+}
+
+#[test]
+fn unreadable_lines_are_reported_with_file_and_line_and_kept() {
+    let lab = Lab::new();
+    let root = lab.repo("r");
+    beast_ok(&root, "alice@example.com", &["metric", "latency", "300"]);
+    let file = root.join(".beast/events/alice@example.com.jsonl");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("this line was edited by hand\n");
+    text.push_str(r#"{"v":9,"id":"01KEE8Z0G0000000000000001A","kind":"poll"}"#);
+    text.push('\n');
+    std::fs::write(&file, &text).unwrap();
+    let out = beast(&root, "a@x", &["report"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("events/alice@example.com.jsonl:2: not an event"),
+        "{err}"
+    );
+    assert!(
+        err.contains("events/alice@example.com.jsonl:3: written in log format 9 by a newer beast"),
+        "{err}"
+    );
+    // Reported once, not on every command.
+    let out = beast(&root, "a@x", &["report"]);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Kept: the next write appends after them.
+    beast_ok(&root, "alice@example.com", &["metric", "latency", "250"]);
+    let now = std::fs::read_to_string(&file).unwrap();
+    assert!(now.starts_with(&text), "earlier lines are never rewritten");
+    assert_eq!(metric(&report(&root), "latency")["count"], 2);
+}
+
+#[test]
+fn conflict_markers_are_an_error_that_says_how_to_fix_them() {
+    let lab = Lab::new();
+    let root = lab.repo("r");
+    beast_ok(&root, "alice@example.com", &["metric", "latency", "300"]);
+    let file = root.join(".beast/events/alice@example.com.jsonl");
+    let line = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        format!("<<<<<<< HEAD\n{line}=======\n>>>>>>> other\n"),
+    )
+    .unwrap();
+    let out = beast(&root, "a@x", &["status"]);
+    assert_eq!(out.status.code(), Some(4));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("alice@example.com.jsonl:1: git merge conflict markers"),
+        "{err}"
+    );
+    assert!(err.contains("keep both sides"), "{err}");
+    std::fs::write(&file, &line).unwrap();
+    assert_eq!(metric(&report(&root), "latency")["count"], 1);
+}
+
+#[test]
+fn a_partial_last_line_is_skipped_with_a_warning_and_the_next_write_starts_fresh() {
+    let lab = Lab::new();
+    let root = lab.repo("r");
+    beast_ok(&root, "alice@example.com", &["metric", "latency", "300"]);
+    let file = root.join(".beast/events/alice@example.com.jsonl");
+    let whole = std::fs::read_to_string(&file).unwrap();
+    // What a crash in the middle of an append leaves.
+    let partial = &whole[..whole.len() / 2];
+    std::fs::write(&file, format!("{whole}{partial}")).unwrap();
+    let out = beast(&root, "a@x", &["report"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("alice@example.com.jsonl:2: incomplete last line"),
+        "{err}"
+    );
+    beast_ok(&root, "alice@example.com", &["metric", "latency", "250"]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with(&format!("{whole}{partial}\n")), "{text}");
+    assert_eq!(text.lines().count(), 3);
+    let r = report(&root);
+    assert_eq!(metric(&r, "latency")["count"], 2);
+    assert_eq!(metric(&r, "latency")["latest"]["value"], 250.0);
+}
+
+#[test]
+fn parallel_writers_lose_nothing() {
+    let lab = Lab::new();
+    let root = lab.repo("r");
+    let threads: Vec<_> = (0..16)
+        .map(|t| {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                for i in 0..50 {
+                    // Four authors, so that files are shared between writers.
+                    let author = format!("dev{}@example.com", t % 4);
+                    let note = format!("w{t}-{i}");
+                    beast_ok(&root, &author, &["dogfood", "improvement", "--note", &note]);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let lines = log_lines(&root);
+    assert_eq!(lines.len(), 800);
+    let notes: HashSet<String> = lines
+        .iter()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["note"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(notes.len(), 800, "every write once");
+    let r = report(&root);
+    assert_eq!(r["dogfood"][0]["generated"], 800);
+    remove_index(&root);
+    assert_eq!(report(&root), r);
+}
+
+#[cfg(unix)]
+#[test]
+fn killed_writers_lose_no_acknowledged_write() {
+    let lab = Lab::new();
+    let root = lab.repo("r");
+    let mut acknowledged = Vec::new();
+    for i in 0..60u32 {
+        let value = format!("{}", 1 + i);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_beast"))
+            .env_clear()
+            .env("BEAST_TODAY", TODAY)
+            .env("BEAST_AUTHOR", "alice@example.com")
+            .env("HOME", &root)
+            .current_dir(&root)
+            .args(["metric", "latency", &value])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Kill some processes at varying points of their run; no sleeping:
+        // the process is polled a varying number of times first.
+        if i % 3 != 0 {
+            for _ in 0..(i * 37 % 200) {
+                if child.try_wait().unwrap().is_some() {
+                    break;
+                }
+                std::thread::yield_now();
+            }
+            let _ = child.kill();
+        }
+        if child.wait().unwrap().success() {
+            acknowledged.push(1.0 + f64::from(i));
+        }
+    }
+    assert!(acknowledged.len() >= 20, "the unkilled third at least");
+    let out = beast_ok(&root, "a@x", &["export"]);
+    let values: Vec<f64> = out
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["value"]
+                .as_f64()
+                .unwrap()
+        })
+        .collect();
+    for v in &acknowledged {
+        assert!(values.contains(v), "acknowledged {v} is in the log");
+    }
+    let r = report(&root);
+    assert_eq!(
+        metric(&r, "latency")["count"].as_u64().unwrap() as usize,
+        values.len()
+    );
+    remove_index(&root);
+    assert_eq!(report(&root), r, "the index was consistent with the log");
+}
+
+#[test]
+fn a_personal_database_from_before_events_gets_events_and_exports_them() {
+    // The migration test in store.rs checks the data; this checks that old
+    // rows can leave the database as events.
+    let lab = Lab::new();
+    let db = lab.path("old.db");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(include_str!("../src/store/migrations/0001_initial.sql"))
+            .unwrap();
+        conn.execute_batch(
+            "PRAGMA application_id = 1111834963; PRAGMA user_version = 1;
+             INSERT INTO reading (metric, value, at, source, recorded_at)
+                 VALUES ('latency', 321.0, '2026-01-05T12:00:00Z', 'manual', '2026-01-05T12:00:00Z');
+             INSERT INTO completion (month, week, block_first_week, task_key, title, completed_at, undone_at)
+                 VALUES (1, 1, 1, 'fixfailedrequesttracking', 'Fix failed request tracking',
+                         '2026-01-06T12:00:00Z', '2026-01-07T12:00:00Z');",
+        )
+        .unwrap();
+    }
+    let cwd = lab.path("x");
+    std::fs::create_dir_all(&cwd).unwrap();
+    let out = beast_ok(&cwd, "a@x", &["--db", db.to_str().unwrap(), "export"]);
+    let kinds: Vec<String> = out
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(kinds, ["reading", "completion", "undo"]);
+    let again = beast_ok(&cwd, "a@x", &["--db", db.to_str().unwrap(), "export"]);
+    assert_eq!(out, again, "ids are stable");
+}
