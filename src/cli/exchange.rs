@@ -6,9 +6,12 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
+use comfy_table::{presets, ContentArrangement, Table};
+
 use super::{parse_time, Context};
 use crate::app::exchange;
 use crate::error;
+use crate::import::legacy;
 
 /// Write the history's events as JSON lines (the event log's format)
 #[derive(clap::Args)]
@@ -24,13 +27,43 @@ pub struct ExportArgs {
     since: Option<String>,
 }
 
-/// Merge events from a `beast export` file into this history (ids it has are skipped)
+/// Merge events from a `beast export` file (or, with `legacy`, the old tracker's file) into this history
 #[derive(clap::Args)]
-#[command(after_help = "Examples:
-  beast import mine.jsonl          bring a personal history into the project")]
+#[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "Examples:
+  beast import mine.jsonl                                   bring a personal history into the project
+  beast import legacy docs/ROADMAP_PROGRESS.json --dry-run  see how the old tracker's tasks map
+  beast import legacy docs/ROADMAP_PROGRESS.json --map map.toml"
+)]
 pub struct ImportArgs {
+    #[command(subcommand)]
+    from: Option<ImportFrom>,
     /// A file written by `beast export` (or any event log file)
+    #[arg(required = true)]
+    file: Option<PathBuf>,
+}
+
+#[derive(clap::Subcommand)]
+enum ImportFrom {
+    /// The old tracker's progress file (docs/ROADMAP_PROGRESS.json): tasks mapped to the roadmap by meaning
+    Legacy(LegacyArgs),
+}
+
+#[derive(clap::Args)]
+struct LegacyArgs {
+    /// The old tracker's ROADMAP_PROGRESS.json
     file: PathBuf,
+    /// TOML overrides: "legacy name" = "Roadmap title" (or = "adhoc")
+    #[arg(long, value_name = "FILE")]
+    map: Option<PathBuf>,
+    /// Show what would be imported; write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Print the mapping as JSON ({"mapped", "adhoc", "skipped", "readings", "dogfood"})
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn export(ctx: &Context, args: ExportArgs, out: &mut dyn Write) -> Result<()> {
@@ -80,26 +113,30 @@ pub fn export(ctx: &Context, args: ExportArgs, out: &mut dyn Write) -> Result<()
 /// Files larger than this are refused rather than read into memory whole.
 const MAX_IMPORT_BYTES: u64 = 1 << 30;
 
-pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> Result<()> {
-    let path = &args.file;
+/// Reads a file to import: a regular file of bounded size, UTF-8.
+fn read_input(path: &std::path::Path, what: &str) -> Result<String> {
     let shown = path.display().to_string();
     let meta = std::fs::metadata(path)
         .or_else(|e| error::input(format!("cannot read {shown}: {e}; check the path")))?;
     if !meta.is_file() {
-        return error::input(format!(
-            "{shown} is not a regular file; give a file written by beast export"
-        ));
+        return error::input(format!("{shown} is not a regular file; give {what}"));
     }
     if meta.len() > MAX_IMPORT_BYTES {
         return error::input(format!(
-            "{shown} is larger than 1 GiB; split it with `split -l` and import the parts"
+            "{shown} is larger than 1 GiB; split it and import the parts"
         ));
     }
-    let text = std::fs::read_to_string(path).or_else(|e| {
-        error::input(format!(
-            "cannot read {shown}: {e}; it must be UTF-8 JSON lines written by beast export"
-        ))
-    })?;
+    std::fs::read_to_string(path)
+        .or_else(|e| error::input(format!("cannot read {shown}: {e}; it must be UTF-8 text")))
+}
+
+pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> Result<()> {
+    if let Some(ImportFrom::Legacy(a)) = args.from {
+        return import_legacy(ctx, a, out);
+    }
+    let path = args.file.expect("clap requires FILE without a subcommand");
+    let shown = path.display().to_string();
+    let text = read_input(&path, "a file written by beast export")?;
     let events = exchange::parse(&shown, &text)?;
     let mut history = ctx.open_history()?;
     let stamp = ctx.stamp();
@@ -111,5 +148,96 @@ pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> Result<()
         done.read,
         done.read - done.added
     )?;
+    Ok(())
+}
+
+fn import_legacy(ctx: &Context, a: LegacyArgs, out: &mut dyn Write) -> Result<()> {
+    let shown = a.file.display().to_string();
+    let text = read_input(&a.file, "the old tracker's ROADMAP_PROGRESS.json")?;
+    let file = legacy::parse(&shown, &text).or_else(error::input)?;
+    let overrides = match &a.map {
+        Some(p) => {
+            let t = read_input(p, "a TOML map of legacy names to roadmap titles")?;
+            legacy::parse_map(&p.display().to_string(), &t).or_else(error::input)?
+        }
+        None => Default::default(),
+    };
+    let (catalog, roadmap) = ctx.load_roadmap()?;
+    let plan = legacy::plan(&file, &roadmap, &catalog, &overrides).or_else(error::input)?;
+    for w in &plan.warnings {
+        eprintln!("warning: {shown}: {w}");
+    }
+    let added = if a.dry_run {
+        None
+    } else {
+        let mut history = ctx.open_history()?;
+        let stamp = ctx.stamp();
+        Some(exchange::import(&mut history, &plan.events, &stamp.author)?)
+    };
+    if a.json {
+        serde_json::to_writer_pretty(&mut *out, &plan)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_header(vec![
+        "Month",
+        "Week",
+        "Legacy task",
+        "Becomes",
+        "Score / why",
+    ]);
+    let mut rows: Vec<(u32, u8, String, String, String)> = plan
+        .mapped
+        .iter()
+        .map(|m| {
+            (
+                m.month,
+                m.week,
+                m.legacy.clone(),
+                m.task.clone(),
+                format!("{:.2}", m.score),
+            )
+        })
+        .chain(plan.adhoc.iter().map(|x| {
+            (
+                x.month,
+                x.week,
+                x.legacy.clone(),
+                "ad hoc".to_string(),
+                x.reason.clone(),
+            )
+        }))
+        .collect();
+    rows.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
+    for (m, w, legacy, to, why) in rows {
+        t.add_row(vec![m.to_string(), w.to_string(), legacy, to, why]);
+    }
+    writeln!(out, "{t}")?;
+    let d = &plan.dogfood;
+    writeln!(
+        out,
+        "{} mapped to roadmap tasks, {} ad hoc, {} skipped (not completed); {} metric readings; dog food: {} improvement, {} test, {} optimization, {} doc (dated lastUpdated: real dates unknown)",
+        plan.mapped.len(),
+        plan.adhoc.len(),
+        plan.skipped.len(),
+        plan.readings,
+        d.improvement,
+        d.test,
+        d.optimization,
+        d.doc
+    )?;
+    match added {
+        None => writeln!(out, "Dry run: nothing was written.")?,
+        Some(done) => writeln!(
+            out,
+            "Imported {} new events of {} ({} already in this history). Override a mapping with --map FILE.",
+            done.added,
+            done.read,
+            done.read - done.added
+        )?,
+    }
     Ok(())
 }

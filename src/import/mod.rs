@@ -1,4 +1,5 @@
-//! Importers: foreign roadmap formats → the roadmap tree. One file per format.
+//! Importers: foreign formats → the roadmap tree or events. One file per format.
 
+pub mod legacy;
 pub mod markdown;
 pub mod mojibake;
