@@ -14,10 +14,10 @@ use std::hint::black_box;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use beast::bench::cache::{Config, MultiTierCache, Outcome};
+use beast::bench::cache::{CacheLookup, Config, MultiTierCache};
 use beast::bench::models::Fleet;
 use beast::bench::routing::{self, RuleBased, Selector};
-use beast::bench::text::{normalize, SemanticIndex, Vectorizer};
+use beast::bench::text::{normalize_prompt, SemanticIndex, Vectorizer};
 use beast::bench::workload::{generate, Spec};
 
 fn verdict(ok: bool) -> &'static str {
@@ -53,7 +53,7 @@ fn exact_lookups() -> bool {
     let mut hits = 0u64;
     for _ in 0..rounds {
         for p in &prompts {
-            if let Outcome::Hit { .. } = cache.lookup(black_box(p), 60.0).unwrap() {
+            if let CacheLookup::Hit { .. } = cache.lookup(black_box(p), 60.0).unwrap() {
                 hits += 1;
             }
         }
@@ -79,7 +79,7 @@ fn semantic_index() -> bool {
         .history
         .iter()
         .chain(&w.window)
-        .map(|r| normalize(&r.prompt))
+        .map(|r| normalize_prompt(&r.prompt))
         .collect();
     let vectorizer = Vectorizer::fit(keys.iter().take(20_000).map(String::as_str));
     keys.sort();
@@ -94,7 +94,7 @@ fn semantic_index() -> bool {
     let queries: Vec<_> = generate(&q_spec, 99)
         .window
         .iter()
-        .map(|r| vectorizer.vector(&normalize(&r.prompt)))
+        .map(|r| vectorizer.vector(&normalize_prompt(&r.prompt)))
         .collect();
     let mut all_ok = true;
     for threshold in [0.95f32, 0.8] {
@@ -139,7 +139,7 @@ fn semantic_index() -> bool {
 fn rule_based_routing() -> bool {
     let fleet = Fleet::built_in();
     let requests = routing::parse_dataset("data/routing.jsonl", routing::BUILT_IN, &fleet).unwrap();
-    let rows: Vec<&routing::Request> = requests.iter().collect();
+    let rows: Vec<&routing::RoutingRequest> = requests.iter().collect();
     let rules = RuleBased::new(&fleet);
     let rate = routing::throughput(&rules, &rows);
     println!(

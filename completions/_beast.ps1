@@ -43,7 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('retract', 'retract', [CompletionResultType]::ParameterValue, 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The events of the history, newest first, with ids for `beast retract`')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the history''s events as JSON lines (the event log''s format)')
-            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Merge events from a `beast export` file into this history (ids it has are skipped)')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Merge events from a `beast export` file (or, with `legacy`, the old tracker''s file) into this history')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -346,6 +346,33 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('legacy', 'legacy', [CompletionResultType]::ParameterValue, 'The old tracker''s progress file (docs/ROADMAP_PROGRESS.json): tasks mapped to the roadmap by meaning')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'beast;import;legacy' {
+            [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'TOML overrides: "legacy name" = "Roadmap title" (or = "adhoc")')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be imported; write nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the mapping as JSON ({"mapped", "adhoc", "skipped", "readings", "dogfood"})')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;import;help' {
+            [CompletionResult]::new('legacy', 'legacy', [CompletionResultType]::ParameterValue, 'The old tracker''s progress file (docs/ROADMAP_PROGRESS.json): tasks mapped to the roadmap by meaning')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'beast;import;help;legacy' {
+            break
+        }
+        'beast;import;help;help' {
             break
         }
         'beast;completions' {
@@ -373,7 +400,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('retract', 'retract', [CompletionResultType]::ParameterValue, 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The events of the history, newest first, with ids for `beast retract`')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the history''s events as JSON lines (the event log''s format)')
-            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Merge events from a `beast export` file into this history (ids it has are skipped)')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Merge events from a `beast export` file (or, with `legacy`, the old tracker''s file) into this history')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -439,6 +466,10 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             break
         }
         'beast;help;import' {
+            [CompletionResult]::new('legacy', 'legacy', [CompletionResultType]::ParameterValue, 'The old tracker''s progress file (docs/ROADMAP_PROGRESS.json): tasks mapped to the roadmap by meaning')
+            break
+        }
+        'beast;help;import;legacy' {
             break
         }
         'beast;help;completions' {

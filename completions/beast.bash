@@ -148,11 +148,26 @@ _beast() {
             beast__subcmd__help__subcmd__bench,runs)
                 cmd="beast__subcmd__help__subcmd__bench__subcmd__runs"
                 ;;
+            beast__subcmd__help__subcmd__import,legacy)
+                cmd="beast__subcmd__help__subcmd__import__subcmd__legacy"
+                ;;
             beast__subcmd__help__subcmd__roadmap,check)
                 cmd="beast__subcmd__help__subcmd__roadmap__subcmd__check"
                 ;;
             beast__subcmd__help__subcmd__roadmap,import)
                 cmd="beast__subcmd__help__subcmd__roadmap__subcmd__import"
+                ;;
+            beast__subcmd__import,help)
+                cmd="beast__subcmd__import__subcmd__help"
+                ;;
+            beast__subcmd__import,legacy)
+                cmd="beast__subcmd__import__subcmd__legacy"
+                ;;
+            beast__subcmd__import__subcmd__help,help)
+                cmd="beast__subcmd__import__subcmd__help__subcmd__help"
+                ;;
+            beast__subcmd__import__subcmd__help,legacy)
+                cmd="beast__subcmd__import__subcmd__help__subcmd__legacy"
                 ;;
             beast__subcmd__roadmap,check)
                 cmd="beast__subcmd__roadmap__subcmd__check"
@@ -877,8 +892,22 @@ _beast() {
             return 0
             ;;
         beast__subcmd__help__subcmd__import)
-            opts=""
+            opts="legacy"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        beast__subcmd__help__subcmd__import__subcmd__legacy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1031,12 +1060,96 @@ _beast() {
             return 0
             ;;
         beast__subcmd__import)
-            opts="-h --db --project --author --roadmap --today --color --help"
+            opts="-h --db --project --author --roadmap --today --color --help legacy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --roadmap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --today)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        beast__subcmd__import__subcmd__help)
+            opts="legacy help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        beast__subcmd__import__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        beast__subcmd__import__subcmd__help__subcmd__legacy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        beast__subcmd__import__subcmd__legacy)
+            opts="-h --map --dry-run --json --db --project --author --roadmap --today --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -40,7 +40,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand retract 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)'
             cand log 'The events of the history, newest first, with ids for `beast retract`'
             cand export 'Write the history''s events as JSON lines (the event log''s format)'
-            cand import 'Merge events from a `beast export` file into this history (ids it has are skipped)'
+            cand import 'Merge events from a `beast export` file (or, with `legacy`, the old tracker''s file) into this history'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -314,6 +314,29 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --color 'When to use colour'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand legacy 'The old tracker''s progress file (docs/ROADMAP_PROGRESS.json): tasks mapped to the roadmap by meaning'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'beast;import;legacy'= {
+            cand --map 'TOML overrides: "legacy name" = "Roadmap title" (or = "adhoc")'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand --dry-run 'Show what would be imported; write nothing'
+            cand --json 'Print the mapping as JSON ({"mapped", "adhoc", "skipped", "readings", "dogfood"})'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;import;help'= {
+            cand legacy 'The old tracker''s progress file (docs/ROADMAP_PROGRESS.json): tasks mapped to the roadmap by meaning'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'beast;import;help;legacy'= {
+        }
+        &'beast;import;help;help'= {
         }
         &'beast;completions'= {
             cand --out-dir 'Write the scripts for every shell into this directory instead'
@@ -339,7 +362,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand retract 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)'
             cand log 'The events of the history, newest first, with ids for `beast retract`'
             cand export 'Write the history''s events as JSON lines (the event log''s format)'
-            cand import 'Merge events from a `beast export` file into this history (ids it has are skipped)'
+            cand import 'Merge events from a `beast export` file (or, with `legacy`, the old tracker''s file) into this history'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -386,6 +409,9 @@ set edit:completion:arg-completer[beast] = {|@words|
         &'beast;help;export'= {
         }
         &'beast;help;import'= {
+            cand legacy 'The old tracker''s progress file (docs/ROADMAP_PROGRESS.json): tasks mapped to the roadmap by meaning'
+        }
+        &'beast;help;import;legacy'= {
         }
         &'beast;help;completions'= {
         }

@@ -46,7 +46,7 @@ complete -c beast -n "__fish_beast_needs_command" -f -a "undo" -d 'Take back you
 complete -c beast -n "__fish_beast_needs_command" -f -a "retract" -d 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)'
 complete -c beast -n "__fish_beast_needs_command" -f -a "log" -d 'The events of the history, newest first, with ids for `beast retract`'
 complete -c beast -n "__fish_beast_needs_command" -f -a "export" -d 'Write the history\'s events as JSON lines (the event log\'s format)'
-complete -c beast -n "__fish_beast_needs_command" -f -a "import" -d 'Merge events from a `beast export` file into this history (ids it has are skipped)'
+complete -c beast -n "__fish_beast_needs_command" -f -a "import" -d 'Merge events from a `beast export` file (or, with `legacy`, the old tracker\'s file) into this history'
 complete -c beast -n "__fish_beast_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c beast -n "__fish_beast_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c beast -n "__fish_beast_using_subcommand status" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
@@ -273,15 +273,31 @@ complete -c beast -n "__fish_beast_using_subcommand export" -l color -d 'When to
 always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand export" -s h -l help -d 'Print help'
-complete -c beast -n "__fish_beast_using_subcommand import" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
-complete -c beast -n "__fish_beast_using_subcommand import" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
-complete -c beast -n "__fish_beast_using_subcommand import" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
-complete -c beast -n "__fish_beast_using_subcommand import" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
-complete -c beast -n "__fish_beast_using_subcommand import" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
-complete -c beast -n "__fish_beast_using_subcommand import" -l color -d 'When to use colour' -r -f -a "auto\t''
+complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
+complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c beast -n "__fish_beast_using_subcommand import" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -a "legacy" -d 'The old tracker\'s progress file (docs/ROADMAP_PROGRESS.json): tasks mapped to the roadmap by meaning'
+complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c beast -n "__fish_beast_using_subcommand import; and __fish_seen_subcommand_from legacy" -l map -d 'TOML overrides: "legacy name" = "Roadmap title" (or = "adhoc")' -r -F
+complete -c beast -n "__fish_beast_using_subcommand import; and __fish_seen_subcommand_from legacy" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand import; and __fish_seen_subcommand_from legacy" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand import; and __fish_seen_subcommand_from legacy" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
+complete -c beast -n "__fish_beast_using_subcommand import; and __fish_seen_subcommand_from legacy" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand import; and __fish_seen_subcommand_from legacy" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand import; and __fish_seen_subcommand_from legacy" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand import; and __fish_seen_subcommand_from legacy" -l dry-run -d 'Show what would be imported; write nothing'
+complete -c beast -n "__fish_beast_using_subcommand import; and __fish_seen_subcommand_from legacy" -l json -d 'Print the mapping as JSON ({"mapped", "adhoc", "skipped", "readings", "dogfood"})'
+complete -c beast -n "__fish_beast_using_subcommand import; and __fish_seen_subcommand_from legacy" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "legacy" -d 'The old tracker\'s progress file (docs/ROADMAP_PROGRESS.json): tasks mapped to the roadmap by meaning'
+complete -c beast -n "__fish_beast_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c beast -n "__fish_beast_using_subcommand completions" -l out-dir -d 'Write the scripts for every shell into this directory instead' -r -F
 complete -c beast -n "__fish_beast_using_subcommand completions" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand completions" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
@@ -304,7 +320,7 @@ complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_su
 complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "retract" -d 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)'
 complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "log" -d 'The events of the history, newest first, with ids for `beast retract`'
 complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "export" -d 'Write the history\'s events as JSON lines (the event log\'s format)'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "import" -d 'Merge events from a `beast export` file into this history (ids it has are skipped)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "import" -d 'Merge events from a `beast export` file (or, with `legacy`, the old tracker\'s file) into this history'
 complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from roadmap" -f -a "import" -d 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML'
@@ -313,3 +329,4 @@ complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcom
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "routing" -d 'Model routing: selection accuracy, cost savings, error rate, latency'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "all" -d 'Both benchmarks on their defaults'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "runs" -d 'List stored benchmark runs'
+complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "legacy" -d 'The old tracker\'s progress file (docs/ROADMAP_PROGRESS.json): tasks mapped to the roadmap by meaning'

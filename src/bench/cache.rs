@@ -24,8 +24,8 @@ use super::lru::Lru;
 use super::models::Fleet;
 use super::rng::Rng;
 use super::stats::{percentile, Percentiles, Samples};
-use super::text::{exact_key, normalize_into, SemanticIndex, Vectorizer};
-use super::workload::{Request, Spec, Workload};
+use super::text::{exact_key, normalize_prompt_into, SemanticIndex, Vectorizer};
+use super::workload::{Spec, TraceRequest, Workload};
 use super::Progress;
 
 /// Time-to-live of each tier in seconds (seed 002).
@@ -94,7 +94,7 @@ impl Config {
 
 /// Where a lookup was answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub enum CacheLookup {
     Miss,
     Hit {
         tier: u8,
@@ -288,19 +288,19 @@ impl MultiTierCache {
     }
 
     /// Looks a prompt up: exact match first, then the most similar entry.
-    pub fn lookup(&mut self, prompt: &str, now: f64) -> Result<Outcome> {
+    pub fn lookup(&mut self, prompt: &str, now: f64) -> Result<CacheLookup> {
         let mut scratch = std::mem::take(&mut self.scratch);
         let outcome = self.lookup_normalized(exact_key(prompt, &mut scratch), now);
         self.scratch = scratch;
         outcome
     }
 
-    fn lookup_normalized(&mut self, key: &str, now: f64) -> Result<Outcome> {
+    fn lookup_normalized(&mut self, key: &str, now: f64) -> Result<CacheLookup> {
         let hash = key_hash(key);
         if let Some(&id) = self.by_hash.get(&hash) {
             if self.entries[id as usize].key == key {
                 if let Some(tier) = self.serve(id, now)? {
-                    return Ok(Outcome::Hit {
+                    return Ok(CacheLookup::Hit {
                         tier,
                         semantic: false,
                         entry: id,
@@ -317,7 +317,7 @@ impl MultiTierCache {
                     break;
                 };
                 if let Some(tier) = self.serve(id, now)? {
-                    return Ok(Outcome::Hit {
+                    return Ok(CacheLookup::Hit {
                         tier,
                         semantic: true,
                         entry: id,
@@ -325,13 +325,13 @@ impl MultiTierCache {
                 }
             }
         }
-        Ok(Outcome::Miss)
+        Ok(CacheLookup::Miss)
     }
 
     /// Writes a prompt's answer to every tier (after a miss, or when warming).
     pub fn insert(&mut self, prompt: &str, intent: Option<u32>, now: f64) -> Result<()> {
         let mut key = std::mem::take(&mut self.scratch);
-        normalize_into(prompt, &mut key);
+        normalize_prompt_into(prompt, &mut key);
         let hash = key_hash(&key);
         let existing = self
             .by_hash
@@ -455,11 +455,11 @@ struct Group {
 
 /// The prompts warming preloads: for each of the `top` most frequent intents
 /// of the history (or prompts, without intents), its most frequent prompt.
-pub fn warm_set(history: &[Request], top: usize) -> Vec<(String, Option<u32>)> {
+pub fn warm_set(history: &[TraceRequest], top: usize) -> Vec<(String, Option<u32>)> {
     let mut groups: FxHashMap<String, Group> = FxHashMap::default();
     let mut key = String::new();
     for r in history {
-        normalize_into(&r.prompt, &mut key);
+        normalize_prompt_into(&r.prompt, &mut key);
         let name = match r.intent {
             Some(i) => format!("#{i}"),
             None => key.clone(),
@@ -496,7 +496,7 @@ pub fn run(
         .history
         .iter()
         .map(|r| {
-            normalize_into(&r.prompt, &mut key);
+            normalize_prompt_into(&r.prompt, &mut key);
             key.clone()
         })
         .collect();
@@ -539,16 +539,16 @@ pub fn run(
         let cost = fronted.cost(r.tokens);
         total_cost += cost;
         let mut e2e = ns as f64 / 1e6;
-        if config.tiers >= 2 && !matches!(outcome, Outcome::Hit { tier: 1, .. }) {
+        if config.tiers >= 2 && !matches!(outcome, CacheLookup::Hit { tier: 1, .. }) {
             e2e += fleet.cache.l2_latency_ms;
         }
         match outcome {
-            Outcome::Miss => {
+            CacheLookup::Miss => {
                 // Log-normal spread around the model's mean latency.
                 e2e += fronted.latency_ms * (0.35 * model_latency.normal() - 0.06125).exp();
                 cache.insert(&r.prompt, r.intent, r.t)?;
             }
-            Outcome::Hit {
+            CacheLookup::Hit {
                 tier,
                 semantic: sem,
                 entry,
@@ -635,10 +635,10 @@ mod tests {
         }
     }
 
-    fn hit_tier(o: Outcome) -> Option<u8> {
+    fn hit_tier(o: CacheLookup) -> Option<u8> {
         match o {
-            Outcome::Hit { tier, .. } => Some(tier),
-            Outcome::Miss => None,
+            CacheLookup::Hit { tier, .. } => Some(tier),
+            CacheLookup::Miss => None,
         }
     }
 
@@ -646,7 +646,7 @@ mod tests {
     fn ttls_expire_tier_by_tier_and_hits_promote() {
         let mut c = MultiTierCache::new(config(3, false, true), Vectorizer::default()).unwrap();
         let q = "How do I sort a list in Go";
-        assert_eq!(c.lookup(q, 0.0).unwrap(), Outcome::Miss);
+        assert_eq!(c.lookup(q, 0.0).unwrap(), CacheLookup::Miss);
         c.insert(q, None, 0.0).unwrap();
         // Within L1's hour; case and spacing do not matter.
         assert_eq!(
@@ -662,7 +662,7 @@ mod tests {
         assert_eq!(hit_tier(c.lookup(q, 9100.0).unwrap()), Some(1));
         assert_eq!(hit_tier(c.lookup(q, 9001.0 + 3601.0).unwrap()), Some(2));
         // Past 24 h of the only L3 write: gone from every tier.
-        assert_eq!(c.lookup(q, 86_401.0).unwrap(), Outcome::Miss);
+        assert_eq!(c.lookup(q, 86_401.0).unwrap(), CacheLookup::Miss);
         assert!(c.is_empty());
     }
 
@@ -674,7 +674,7 @@ mod tests {
         let mut c = MultiTierCache::new(config(1, false, true), Vectorizer::default()).unwrap();
         c.insert("a", None, 0.0).unwrap();
         assert_eq!(hit_tier(c.lookup("a", 3599.0).unwrap()), Some(1));
-        assert_eq!(c.lookup("a", 3601.0).unwrap(), Outcome::Miss);
+        assert_eq!(c.lookup("a", 3601.0).unwrap(), CacheLookup::Miss);
     }
 
     #[test]
@@ -699,7 +699,7 @@ mod tests {
         let mut c = MultiTierCache::new(cfg, Vectorizer::default()).unwrap();
         c.insert("a", None, 0.0).unwrap();
         c.insert("b", None, 1.0).unwrap();
-        assert_eq!(c.lookup("a", 2.0).unwrap(), Outcome::Miss);
+        assert_eq!(c.lookup("a", 2.0).unwrap(), CacheLookup::Miss);
         assert_eq!(c.len(), 1);
     }
 
@@ -711,7 +711,7 @@ mod tests {
             "how do i parse a date in go",
         ]
         .iter()
-        .map(|p| Request {
+        .map(|p| TraceRequest {
             t: 0.0,
             prompt: p.to_string(),
             intent: Some(99),
@@ -723,7 +723,7 @@ mod tests {
             history,
             window: requests
                 .iter()
-                .map(|(t, p, i)| Request {
+                .map(|(t, p, i)| TraceRequest {
                     t: *t,
                     prompt: p.to_string(),
                     intent: Some(*i),
@@ -883,7 +883,7 @@ mod tests {
             ("d", 3),
             ("d", 3),
         ] {
-            history.push(Request {
+            history.push(TraceRequest {
                 t: 0.0,
                 prompt: p.into(),
                 intent: Some(i),

@@ -60,7 +60,7 @@ pub struct Row {
 
 /// A request ready for routing: the row plus quality and label by model index.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub struct RoutingRequest {
     pub row: Row,
     pub quality: Vec<f64>,
     pub label: usize,
@@ -76,7 +76,7 @@ pub struct Features<'a> {
     pub tokens: u32,
 }
 
-impl Request {
+impl RoutingRequest {
     pub fn features(&self) -> Features<'_> {
         Features {
             prompt: &self.row.prompt,
@@ -263,7 +263,7 @@ pub fn to_jsonl(rows: &[Row]) -> String {
 
 /// Reads a JSON-lines dataset, checking every line against the fleet. Errors
 /// name the line.
-pub fn parse_dataset(name: &str, text: &str, fleet: &Fleet) -> Result<Vec<Request>> {
+pub fn parse_dataset(name: &str, text: &str, fleet: &Fleet) -> Result<Vec<RoutingRequest>> {
     let mut out = Vec::new();
     let mut ids = FxHashSet::default();
     for (i, line) in text.lines().enumerate() {
@@ -325,7 +325,7 @@ pub fn parse_dataset(name: &str, text: &str, fleet: &Fleet) -> Result<Vec<Reques
                 ));
             }
         }
-        out.push(Request {
+        out.push(RoutingRequest {
             row,
             quality,
             label,
@@ -494,7 +494,7 @@ fn for_each_feature(f: Features, mut emit: impl FnMut(u64)) {
 }
 
 impl Learned {
-    pub fn train(rows: &[&Request]) -> Learned {
+    pub fn train(rows: &[&RoutingRequest]) -> Learned {
         let mut classes: Vec<usize> = rows.iter().map(|r| r.label).collect();
         classes.sort_unstable();
         classes.dedup();
@@ -601,7 +601,7 @@ pub struct RunConfig {
 /// Serves a request: the selected model, then the fallback chain, each call
 /// failing with its model's failure rate. The same request and model fail the
 /// same way for every selector. Returns the serving model, if any.
-fn serve(fleet: &Fleet, seed: u64, request: &Request, selected: usize) -> Option<usize> {
+fn serve(fleet: &Fleet, seed: u64, request: &RoutingRequest, selected: usize) -> Option<usize> {
     let mut tried = Vec::with_capacity(1 + fleet.fallback.len());
     for m in std::iter::once(selected).chain(fleet.fallback.iter().copied()) {
         if tried.contains(&m) {
@@ -620,7 +620,7 @@ fn serve(fleet: &Fleet, seed: u64, request: &Request, selected: usize) -> Option
 fn evaluate(
     fleet: &Fleet,
     seed: u64,
-    test: &[&Request],
+    test: &[&RoutingRequest],
     selector: &dyn Selector,
 ) -> (u64, f64, u64, u64, Samples) {
     let mut samples = Samples::with_capacity(test.len());
@@ -647,7 +647,7 @@ fn evaluate(
 }
 
 /// Decisions per second over the test rows, in a tight loop.
-pub fn throughput(selector: &dyn Selector, test: &[&Request]) -> f64 {
+pub fn throughput(selector: &dyn Selector, test: &[&RoutingRequest]) -> f64 {
     let features: Vec<Features> = test.iter().map(|r| r.features()).collect();
     let mut decisions = 0u64;
     let began = Instant::now();
@@ -666,11 +666,11 @@ pub fn throughput(selector: &dyn Selector, test: &[&Request]) -> f64 {
 /// Runs the three selectors on the same held-out rows.
 pub fn run(
     fleet: &Fleet,
-    requests: &[Request],
+    requests: &[RoutingRequest],
     dataset: &str,
     seed: u64,
 ) -> Result<Vec<RunResult>> {
-    let (train, test): (Vec<&Request>, Vec<&Request>) = requests
+    let (train, test): (Vec<&RoutingRequest>, Vec<&RoutingRequest>) = requests
         .iter()
         .partition(|r| is_training_row(seed, r.row.id));
     if train.is_empty() || test.is_empty() {
@@ -730,7 +730,7 @@ pub fn run(
 mod tests {
     use super::*;
 
-    fn built_in() -> (Fleet, Vec<Request>) {
+    fn built_in() -> (Fleet, Vec<RoutingRequest>) {
         let fleet = Fleet::built_in();
         let requests = parse_dataset("data/routing.jsonl", BUILT_IN, &fleet).unwrap();
         (fleet, requests)
@@ -767,7 +767,7 @@ mod tests {
     #[test]
     fn the_split_is_disjoint_and_the_learned_selector_never_sees_test_rows() {
         let (_, requests) = built_in();
-        let (train, test): (Vec<&Request>, Vec<&Request>) = requests
+        let (train, test): (Vec<&RoutingRequest>, Vec<&RoutingRequest>) = requests
             .iter()
             .partition(|r| is_training_row(DATASET_SEED, r.row.id));
         assert!(

@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 /// The general path: every insert, and the lookups `exact_key` cannot short-cut.
 /// ASCII prompts take a byte-wise path; other text goes through Unicode
 /// lower-casing.
-pub fn normalize_into(prompt: &str, out: &mut String) {
+pub fn normalize_prompt_into(prompt: &str, out: &mut String) {
     out.clear();
     if prompt.is_ascii() {
         let mut bytes = std::mem::take(out).into_bytes();
@@ -51,7 +51,7 @@ pub fn normalize_into(prompt: &str, out: &mut String) {
 }
 
 /// The exact-match key of `prompt`: the prompt itself when it already is one,
-/// otherwise `normalize_into(prompt, scratch)`.
+/// otherwise `normalize_prompt_into(prompt, scratch)`.
 ///
 /// This is the exact path's hot spot, so it takes one pass over the bytes to
 /// sort prompts into three kinds: already a key (most prompts: no copy);
@@ -77,13 +77,13 @@ pub fn exact_key<'a>(prompt: &'a str, scratch: &'a mut String) -> &'a str {
         scratch.make_ascii_lowercase();
         return scratch;
     }
-    normalize_into(prompt, scratch);
+    normalize_prompt_into(prompt, scratch);
     scratch
 }
 
-pub fn normalize(prompt: &str) -> String {
+pub fn normalize_prompt(prompt: &str) -> String {
     let mut s = String::with_capacity(prompt.len());
-    normalize_into(prompt, &mut s);
+    normalize_prompt_into(prompt, &mut s);
     s
 }
 
@@ -337,17 +337,21 @@ mod tests {
     #[test]
     fn normalization_lowercases_and_collapses_space() {
         assert_eq!(
-            normalize("  How DO I\tsort  a List? "),
+            normalize_prompt("  How DO I\tsort  a List? "),
             "how do i sort a list?"
         );
-        assert_eq!(normalize("ÉCOLE  Ünïcode"), "école ünïcode");
-        assert_eq!(normalize(""), "");
+        assert_eq!(normalize_prompt("ÉCOLE  Ünïcode"), "école ünïcode");
+        assert_eq!(normalize_prompt(""), "");
         assert_eq!(
-            normalize("\x0Ba\x0Cb \r\n"),
+            normalize_prompt("\x0Ba\x0Cb \r\n"),
             "a b",
             "ASCII whitespace of every kind"
         );
-        assert_eq!(normalize("a\u{2003}B"), "a b", "Unicode whitespace too");
+        assert_eq!(
+            normalize_prompt("a\u{2003}B"),
+            "a b",
+            "Unicode whitespace too"
+        );
         let mut scratch = String::new();
         for p in [
             "how do i sort",
@@ -365,7 +369,7 @@ mod tests {
             "Src/Api/Users.ts?",
         ] {
             // Every shortcut gives the key the general path gives.
-            assert_eq!(exact_key(p, &mut scratch), normalize(p), "{p:?}");
+            assert_eq!(exact_key(p, &mut scratch), normalize_prompt(p), "{p:?}");
         }
     }
 
@@ -376,7 +380,7 @@ mod tests {
         let mut shortcuts = 0;
         for r in &w.window {
             let key = exact_key(&r.prompt, &mut scratch);
-            assert_eq!(key, normalize(&r.prompt), "{:?}", r.prompt);
+            assert_eq!(key, normalize_prompt(&r.prompt), "{:?}", r.prompt);
             shortcuts += usize::from(key == r.prompt);
         }
         // The workload holds prompts that are their own key and prompts that are not.

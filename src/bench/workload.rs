@@ -78,7 +78,7 @@ impl Spec {
 
 /// One request of the stream.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Request {
+pub struct TraceRequest {
     /// Seconds since the start of the stream.
     pub t: f64,
     pub prompt: String,
@@ -93,15 +93,15 @@ pub struct Request {
 pub struct Workload {
     /// What it is, for the stored run: "built-in (seed 7)" or "trace FILE".
     pub description: String,
-    pub history: Vec<Request>,
-    pub window: Vec<Request>,
+    pub history: Vec<TraceRequest>,
+    pub window: Vec<TraceRequest>,
     pub intents_known: bool,
 }
 
 impl Workload {
     fn split(
         description: String,
-        mut requests: Vec<Request>,
+        mut requests: Vec<TraceRequest>,
         history_share: f64,
         intents_known: bool,
     ) -> Workload {
@@ -222,7 +222,7 @@ pub fn generate(spec: &Spec, seed: u64) -> Workload {
                 .replace("{file}", &file);
             unique_count += 1;
             let id = intern(format!("unique|{unique_count}"));
-            requests.push(Request {
+            requests.push(TraceRequest {
                 t: draw_time(&mut rng, span),
                 prompt,
                 intent: Some(id),
@@ -266,7 +266,7 @@ pub fn generate(spec: &Spec, seed: u64) -> Workload {
         if rng.chance(spec.noise_share) {
             prompt = add_noise(&prompt, &mut rng);
         }
-        requests.push(Request {
+        requests.push(TraceRequest {
             t: draw_time(&mut rng, span),
             prompt,
             intent: Some(id),
@@ -331,7 +331,7 @@ pub fn parse_trace(name: &str, text: &str, spec: &Spec) -> Result<Workload> {
             let next = interned.len() as u32;
             *interned.entry(key).or_insert(next)
         });
-        requests.push(Request {
+        requests.push(TraceRequest {
             t: parsed.t,
             prompt: parsed.prompt,
             intent,

@@ -11,12 +11,12 @@
 
 use anyhow::Result;
 use chrono::{DateTime, TimeZone, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension};
 
 use super::{timestamp, Writer};
 use crate::domain::event::{self, Body, Event, EventId};
 use crate::domain::matching::normalize;
-use crate::domain::{DogfoodKind, TaskRef};
+use crate::domain::DogfoodKind;
 
 /// Whether applying an event changed the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub enum Applied {
 
 /// Index time format of the `event` table: milliseconds, so that events of
 /// one second still sort by time.
-fn event_time(t: DateTime<Utc>) -> String {
+pub(super) fn event_time(t: DateTime<Utc>) -> String {
     event::log_time(t)
 }
 
@@ -502,238 +502,16 @@ impl Writer<'_> {
     }
 }
 
-fn parse_event_time(text: &str) -> DateTime<Utc> {
+pub(super) fn parse_event_time(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(|_| Utc.timestamp_opt(0, 0).unwrap())
 }
 
-fn parse_stored_time(text: &str) -> DateTime<Utc> {
-    parse_event_time(text)
-}
-
-/// Gives every row of a database written before events existed an event of
-/// its own, so that it can be exported, merged and retracted like any other.
-/// Ids are derived from the row (table, row id and content), so the same
-/// database always gets the same ids. Undone completions also get their undo.
-pub(super) fn backfill_events(tx: &Transaction) -> Result<()> {
-    const AUTHOR: &str = "local";
-    // (statement that links the row to its event, the event)
-    let mut events: Vec<(String, Event)> = Vec::new();
-    let mut run_ids: std::collections::HashMap<i64, EventId> = std::collections::HashMap::new();
-    let derive = |table: &str, rowid: i64, at: DateTime<Utc>, extra: &str| {
-        let millis = at.timestamp_millis().max(0) as u64;
-        EventId::derived(
-            millis,
-            format!("{table}\u{0}{rowid}\u{0}{extra}").as_bytes(),
-        )
-    };
-    {
-        let mut stmt = tx.prepare(
-            "SELECT id, kind, seed, workload, params, results, recorded, started_at, duration_ms
-             FROM bench_run",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<i64>>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, String>(7)?,
-                r.get::<_, f64>(8)?,
-            ))
-        })?;
-        for row in rows {
-            let (rowid, kind, seed, workload, params, results, recorded, started, duration) = row?;
-            let at = parse_stored_time(&started);
-            let id = derive("bench_run", rowid, at, &results);
-            run_ids.insert(rowid, id);
-            events.push((
-                format!("UPDATE bench_run SET event_id = '{id}' WHERE id = {rowid}"),
-                Event {
-                    id,
-                    author: AUTHOR.into(),
-                    recorded_at: at,
-                    body: Body::BenchRun(event::BenchRun {
-                        bench: kind,
-                        seed: seed.map(|s| s as u64),
-                        workload,
-                        params: serde_json::from_str(&params).unwrap_or_default(),
-                        results: serde_json::from_str(&results).unwrap_or_default(),
-                        recorded,
-                        started_at: at,
-                        duration_ms: duration,
-                    }),
-                },
-            ));
-        }
-    }
-    {
-        let mut stmt = tx.prepare(
-            "SELECT id, metric, value, at, source, note, recorded_at, run_id FROM reading",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, f64>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, Option<i64>>(7)?,
-            ))
-        })?;
-        for row in rows {
-            let (rowid, metric, value, at, source, note, recorded, run) = row?;
-            let recorded_at = parse_stored_time(&recorded);
-            let id = derive("reading", rowid, recorded_at, &metric);
-            let run = run.and_then(|r| run_ids.get(&r).copied());
-            events.push((
-                format!(
-                    "UPDATE reading SET event_id = '{id}', run_event = {} WHERE id = {rowid}",
-                    run.map_or("NULL".to_string(), |r| format!("'{r}'"))
-                ),
-                Event {
-                    id,
-                    author: AUTHOR.into(),
-                    recorded_at,
-                    body: Body::Reading(event::Reading {
-                        metric,
-                        value,
-                        measured_at: parse_stored_time(&at),
-                        source,
-                        note,
-                        run,
-                    }),
-                },
-            ));
-        }
-    }
-    {
-        let mut stmt = tx.prepare(
-            "SELECT id, month, week, block_first_week, task_key, title, adhoc, note, completed_at, undone_at
-             FROM completion",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, u32>(1)?,
-                r.get::<_, u8>(2)?,
-                r.get::<_, Option<u8>>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, bool>(6)?,
-                r.get::<_, Option<String>>(7)?,
-                r.get::<_, String>(8)?,
-                r.get::<_, Option<String>>(9)?,
-            ))
-        })?;
-        for row in rows {
-            let (rowid, month, week, block, key, title, adhoc, note, done, undone) = row?;
-            let at = parse_stored_time(&done);
-            let id = derive("completion", rowid, at, &title);
-            let task = match (adhoc, block) {
-                (false, Some(b)) => Some(TaskRef {
-                    month,
-                    block_first_week: b,
-                    key,
-                }),
-                _ => None,
-            };
-            events.push((
-                format!("UPDATE completion SET event_id = '{id}' WHERE id = {rowid}"),
-                Event {
-                    id,
-                    author: AUTHOR.into(),
-                    recorded_at: at,
-                    body: Body::Completion(event::Completion {
-                        month,
-                        week,
-                        task,
-                        title,
-                        note,
-                        completed_at: at,
-                        legacy_name: None,
-                    }),
-                },
-            ));
-            if let Some(undone) = undone {
-                let at = parse_stored_time(&undone);
-                let undo = derive("undo", rowid, at, "");
-                events.push((
-                    String::new(),
-                    Event {
-                        id: undo,
-                        author: AUTHOR.into(),
-                        recorded_at: at,
-                        body: Body::Undo { target: id },
-                    },
-                ));
-            }
-        }
-    }
-    {
-        let mut stmt = tx.prepare("SELECT id, kind, generated, at, note FROM dogfood")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, bool>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-            ))
-        })?;
-        for row in rows {
-            let (rowid, kind, generated, at, note) = row?;
-            let at = parse_stored_time(&at);
-            let id = derive("dogfood", rowid, at, &kind);
-            events.push((
-                format!("UPDATE dogfood SET event_id = '{id}' WHERE id = {rowid}"),
-                Event {
-                    id,
-                    author: AUTHOR.into(),
-                    recorded_at: at,
-                    body: Body::Dogfood(event::Dogfood {
-                        kind: DogfoodKind::parse(&kind).unwrap_or(DogfoodKind::Improvement),
-                        generated,
-                        at,
-                        note,
-                    }),
-                },
-            ));
-        }
-    }
-    let mut insert = tx.prepare(
-        "INSERT OR IGNORE INTO event (id, kind, author, recorded_at, target, record, line)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    for (sql, e) in &events {
-        let record = if sql.is_empty() {
-            None
-        } else {
-            tx.execute(sql, [])?;
-            sql.rsplit(' ').next().and_then(|r| r.parse::<i64>().ok())
-        };
-        insert.execute(params![
-            e.id.to_string(),
-            e.body.kind(),
-            e.author,
-            event_time(e.recorded_at),
-            e.body.target().map(|t| t.to_string()),
-            record,
-            e.to_line()
-        ])?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::TaskRef;
     use crate::store::Store;
 
     fn at(day: u32, h: u32) -> DateTime<Utc> {

@@ -29,6 +29,7 @@ use crate::domain::TaskRef;
 use crate::error;
 
 mod apply;
+mod backfill;
 mod read;
 
 pub use apply::{Applied, LineAt};
@@ -324,7 +325,7 @@ impl Store {
                 .with_context(|| format!("migration {:04} failed", i + 1))?;
         }
         if version > 0 && version < EVENTS_MIGRATION {
-            apply::backfill_events(&tx)?;
+            backfill::backfill_events(&tx)?;
         }
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;

@@ -1,0 +1,232 @@
+//! `beast bench cache`: the arguments, the configurations they describe, and
+//! the side-by-side figures of the multi-tier semantic cache.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Result;
+use serde_json::{json, Value};
+
+use super::{check_threshold, read_file, side_by_side, Bar, Common, Figure, Shown};
+use crate::app::bench::Measured;
+use crate::bench::cache::{self, Config, DEFAULT_THRESHOLD};
+use crate::bench::models::Fleet;
+use crate::bench::workload::{self, Spec, Workload};
+use crate::cli::Context;
+use crate::domain::catalog::fmt_number;
+use crate::error;
+
+#[derive(clap::Args)]
+pub(super) struct CacheArgs {
+    #[command(flatten)]
+    pub(super) common: Common,
+    /// Replay a JSON-lines trace: {"t": <seconds>, "prompt": "…", "intent": "…"}
+    #[arg(long, value_name = "FILE")]
+    pub(super) trace: Option<PathBuf>,
+    /// Size of the built-in workload (requests, history included)
+    #[arg(long, value_name = "N", conflicts_with = "trace")]
+    pub(super) requests: Option<usize>,
+    /// Custom configuration: number of tiers
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub(super) tiers: Option<u8>,
+    /// Custom configuration: L1 capacity in entries
+    #[arg(long, value_name = "N")]
+    pub(super) l1_capacity: Option<usize>,
+    /// Custom configuration: exact matching only
+    #[arg(long, conflicts_with_all = ["threshold", "thresholds"])]
+    pub(super) exact_only: bool,
+    /// Custom configuration: semantic similarity threshold, 0–1
+    #[arg(long, value_name = "X")]
+    pub(super) threshold: Option<f32>,
+    /// Compare these thresholds side by side (records nothing)
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        conflicts_with = "threshold"
+    )]
+    pub(super) thresholds: Vec<f32>,
+    /// Custom configuration: entries never expire
+    #[arg(long)]
+    pub(super) no_ttl: bool,
+    /// Custom configuration: no cache warming
+    #[arg(long)]
+    pub(super) no_warm: bool,
+}
+
+fn custom_config(a: &CacheArgs, spec: &Spec) -> Result<Option<Config>> {
+    let custom = a.tiers.is_some()
+        || a.l1_capacity.is_some()
+        || a.exact_only
+        || a.threshold.is_some()
+        || a.no_ttl
+        || a.no_warm;
+    if !custom && a.thresholds.is_empty() {
+        return Ok(None);
+    }
+    let tiers = a.tiers.unwrap_or(3);
+    let l1_capacity = a.l1_capacity.unwrap_or(spec.l1_capacity);
+    if l1_capacity == 0 {
+        return error::input("--l1-capacity must be at least 1");
+    }
+    let threshold = match a.threshold {
+        Some(x) => Some(check_threshold(x)?),
+        None if a.exact_only => None,
+        None => Some(DEFAULT_THRESHOLD),
+    };
+    let mut name = format!("{tiers} tier{}", if tiers == 1 { "" } else { "s" });
+    match threshold {
+        Some(t) => name.push_str(&format!(", semantic {t}")),
+        None => name.push_str(", exact"),
+    }
+    if a.no_ttl {
+        name.push_str(", no TTL");
+    }
+    if !a.no_warm {
+        name.push_str(", warmed");
+    }
+    Ok(Some(Config {
+        name,
+        tiers,
+        l1_capacity,
+        semantic: threshold.is_some(),
+        threshold,
+        ttl: !a.no_ttl,
+        warm: !a.no_warm,
+    }))
+}
+
+pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
+    let mut spec = Spec::built_in();
+    let fleet = Fleet::built_in();
+    let seed = a.common.seed;
+    let workload: Workload = match &a.trace {
+        Some(path) => {
+            let text = read_file(path, "trace")?;
+            workload::parse_trace(&path.display().to_string(), &text, &spec)?
+        }
+        None => {
+            if let Some(n) = a.requests {
+                if n < 100 {
+                    return error::input("--requests must be at least 100");
+                }
+                spec.requests = n;
+            }
+            workload::generate(&spec, seed)
+        }
+    };
+    let mut configs = match custom_config(a, &spec)? {
+        Some(c) => vec![c],
+        None => Config::defaults(spec.l1_capacity),
+    };
+    if !a.thresholds.is_empty() {
+        let base = configs[0].clone();
+        configs = a
+            .thresholds
+            .iter()
+            .map(|t| {
+                let t = check_threshold(*t)?;
+                Ok(Config {
+                    name: format!("threshold {t}"),
+                    threshold: Some(t),
+                    semantic: true,
+                    ..base.clone()
+                })
+            })
+            .collect::<Result<_>>()?;
+    }
+    let started = ctx.now;
+    let clock = Instant::now();
+    let bar = Bar::new();
+    let results: Vec<cache::RunResult> = configs
+        .iter()
+        .map(|c| cache::run(c, &workload, &spec, &fleet, seed, &bar))
+        .collect::<Result<_>>()?;
+    let duration_ms = clock.elapsed().as_secs_f64() * 1000.0;
+    let f = |v: f64, places: usize| format!("{v:.places$}");
+    let figures: Vec<Figure<cache::RunResult>> = vec![
+        ("requests", Box::new(|r| r.requests.to_string())),
+        ("hits", Box::new(|r| r.hits.to_string())),
+        (
+            "hit rate",
+            Box::new(move |r| format!("{}%", f(r.hit_rate, 1))),
+        ),
+        ("exact hits", Box::new(|r| r.exact_hits.to_string())),
+        ("semantic hits", Box::new(|r| r.semantic_hits.to_string())),
+        (
+            "false hits",
+            Box::new(|r| r.false_hits.map_or("unknown".into(), |n| n.to_string())),
+        ),
+        (
+            "hits L1 / L2 / L3",
+            Box::new(|r| format!("{} / {} / {}", r.hits_l1, r.hits_l2, r.hits_l3)),
+        ),
+        (
+            "lookup p50 / p95 / p99",
+            Box::new(move |r| {
+                format!(
+                    "{} / {} / {} µs",
+                    f(r.lookup_p50_us, 1),
+                    f(r.lookup_p95_us, 1),
+                    f(r.lookup_p99_us, 1)
+                )
+            }),
+        ),
+        (
+            "lookups per second",
+            Box::new(|r| format!("{:.0}", r.lookups_per_sec)),
+        ),
+        (
+            "end-to-end p95 (modelled)",
+            Box::new(move |r| format!("{} ms", f(r.e2e_p95_ms_modelled, 1))),
+        ),
+        ("warming calls", Box::new(|r| r.warm_calls.to_string())),
+        (
+            "model cost saved",
+            Box::new(move |r| format!("${} ({}%)", f(r.cost_saved_usd, 2), f(r.cost_saved_pct, 1))),
+        ),
+    ];
+    let table = side_by_side(&results, figures);
+    // The last configuration (or the custom one) is what gets recorded; a
+    // threshold sweep only compares.
+    let recorded = if a.thresholds.is_empty() {
+        let r = results.last().expect("at least one configuration");
+        Some((r.config.name.clone(), r.readings()))
+    } else {
+        None
+    };
+    let mut notes = vec![format!(
+        "workload: {}; {} history requests fit the vectoriser and pick warming targets, {} measured",
+        workload.description,
+        workload.history.len(),
+        workload.window.len()
+    )];
+    notes.push(format!(
+        "lookup latency is measured (L1 and L2 in memory, L3 a SQLite file); L2's {} ms network round trip and the model latency on misses are modelled (data/models.toml)",
+        fmt_number(fleet.cache.l2_latency_ms)
+    ));
+    if !a.thresholds.is_empty() {
+        notes.push("threshold comparison: nothing recorded".into());
+    }
+    let runs: Vec<Value> = results
+        .iter()
+        .map(|r| serde_json::to_value(r).expect("serialisable"))
+        .collect();
+    let headers: Vec<String> = results.iter().map(|r| r.config.name.clone()).collect();
+    Ok(Shown {
+        measured: Measured {
+            kind: "cache",
+            seed: a.trace.is_none().then_some(seed),
+            workload: workload.description.clone(),
+            params: json!(headers),
+            results: Value::Array(runs.clone()),
+            recorded,
+            started,
+            duration_ms,
+        },
+        runs,
+        headers,
+        table,
+        notes,
+    })
+}
