@@ -16,8 +16,10 @@ pub mod exit {
     pub const USAGE: i32 = 2;
     /// The roadmap files are unreadable or invalid.
     pub const ROADMAP: i32 = 3;
-    /// The database is unusable: foreign file, newer schema, not writable.
+    /// The history is unusable: foreign file, newer schema, not writable…
     pub const STORE: i32 = 4;
+    /// `beast check` ran and something it checks does not hold.
+    pub const CHECK: i32 = 5;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +27,8 @@ pub enum Failure {
     Input(String),
     Roadmap(String),
     Store(String),
+    /// A check failed; the failures themselves were printed already.
+    Check(String),
 }
 
 impl Failure {
@@ -33,6 +37,7 @@ impl Failure {
             Failure::Input(_) => exit::INPUT,
             Failure::Roadmap(_) => exit::ROADMAP,
             Failure::Store(_) => exit::STORE,
+            Failure::Check(_) => exit::CHECK,
         }
     }
 }
@@ -40,7 +45,9 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::Input(m) | Failure::Roadmap(m) | Failure::Store(m) => f.write_str(m),
+            Failure::Input(m) | Failure::Roadmap(m) | Failure::Store(m) | Failure::Check(m) => {
+                f.write_str(m)
+            }
         }
     }
 }

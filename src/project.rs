@@ -30,6 +30,13 @@ const CONFIG_TEMPLATE: &str = r#"# beast project settings. Every setting is opti
 # The time zone that decides what "today" is (an IANA name). Default: the
 # machine's local time.
 # timezone = "Europe/Berlin"
+
+# What `beast check` (the CI gate) checks; flags override these.
+# [check]
+# rules = ["behind", "regression", "pace"]   # default: all three
+# threshold = 5.0                            # regression threshold, % worse than before
+# [check.thresholds]                         # per-metric regression thresholds
+# latency = 10.0
 "#;
 
 const GITIGNORE: &str =
@@ -45,6 +52,9 @@ pub struct Config {
     pub roadmap: Option<String>,
     pub author: Option<String>,
     pub timezone: Option<String>,
+    /// `[check]`: what `beast check` checks.
+    #[serde(default)]
+    pub check: crate::app::check::Settings,
 }
 
 #[derive(Debug, Clone)]
@@ -125,7 +135,7 @@ fn read_config(path: &Path) -> Result<Config> {
         Err(e) => {
             let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
             error::input(format!(
-                "{}:{line}:{col}: {}; the settings are roadmap, author and timezone (see the comments `beast init` writes)",
+                "{}:{line}:{col}: {}; the settings are roadmap, author, timezone and [check] (see the comments `beast init` writes)",
                 path.display(),
                 e.message().trim()
             ))

@@ -149,7 +149,7 @@ fn report_markdown_renders_tables() {
     let md = env.ok(&["report", "--format", "markdown"]);
     assert!(md.starts_with("# BEAST MODE roadmap — 2026-01-10"), "{md}");
     assert!(
-        md.contains("| cacheHitRate | 15% | 30% | manual | 40% by M1 |"),
+        md.contains("| cacheHitRate | 15% | 30% (manual) | 40% by M1 | 27.5% | on track | ▄ |"),
         "{md}"
     );
     let compact = env.ok(&["report", "--compact"]);

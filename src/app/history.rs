@@ -25,7 +25,7 @@ pub enum Mode {
 }
 
 /// Which history a report shows, for people and for scripts.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct HistoryInfo {
     /// `project` or `personal`.
     pub mode: &'static str,

@@ -5,6 +5,7 @@
 //! command line only prints it.
 
 pub mod bench;
+pub mod check;
 pub mod corrections;
 pub mod dogfood;
 pub mod exchange;

@@ -33,6 +33,12 @@ pub struct Args {
     /// A note kept with the completion
     #[arg(long, value_name = "TEXT")]
     note: Option<String>,
+    /// Print what was recorded as JSON
+    #[arg(long)]
+    json: bool,
+    /// Print nothing on success
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
@@ -49,7 +55,49 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
         adhoc: args.adhoc,
         undo: args.undo,
     };
-    match tasks::complete(&mut history, &roadmap, &req, &ctx.stamp())? {
+    let change = tasks::complete(&mut history, &roadmap, &req, &ctx.stamp())?;
+    if args.quiet {
+        return Ok(());
+    }
+    if args.json {
+        let v = match &change {
+            TaskChange::Adhoc { id, title } => serde_json::json!({
+                "outcome": "adhoc", "id": id.to_string(), "month": month, "week": week, "title": title,
+            }),
+            TaskChange::Completed {
+                id,
+                title,
+                weeks,
+                timing,
+                month: t,
+            } => serde_json::json!({
+                "outcome": "completed", "id": id.to_string(), "month": month, "week": week,
+                "title": title, "weeks": weeks.to_string(), "timing": timing,
+                "month_progress": { "completed": t.completed, "total": t.total },
+            }),
+            TaskChange::AlreadyDone {
+                title,
+                completed_at,
+                week,
+            } => serde_json::json!({
+                "outcome": "already_done", "month": month, "title": title,
+                "completed_at": completed_at, "week": week,
+            }),
+            TaskChange::Undone {
+                title,
+                completed_at,
+            } => serde_json::json!({
+                "outcome": "undone", "month": month, "title": title, "completed_at": completed_at,
+            }),
+            TaskChange::NothingToUndo { title } => serde_json::json!({
+                "outcome": "nothing_to_undo", "month": month, "title": title,
+            }),
+        };
+        serde_json::to_writer_pretty(&mut *out, &v)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    match change {
         TaskChange::Adhoc { id, title } => writeln!(
             out,
             "Recorded ad-hoc work in month {month}, week {week}: {title} (not counted in roadmap progress) [{}]",

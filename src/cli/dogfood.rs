@@ -26,11 +26,22 @@ pub struct Args {
     /// A note kept with the event
     #[arg(long, value_name = "TEXT")]
     note: Option<String>,
+    /// Print JSON: what was recorded, or the shares
+    #[arg(long)]
+    json: bool,
+    /// Print nothing on success
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     let Some(typed) = args.kind.as_deref() else {
         let r = ctx.build_report()?;
+        if args.json {
+            serde_json::to_writer_pretty(&mut *out, &serde_json::json!({ "dogfood": r.dogfood }))?;
+            writeln!(out)?;
+            return Ok(());
+        }
         for d in &r.dogfood {
             let share = d.share.map_or("no events".into(), |s| {
                 format!("{}%", fmt_number(report::round(s, 1)))
@@ -60,6 +71,9 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
         &ctx.stamp(),
     )?;
     let c = rec.counts;
+    if args.quiet {
+        return Ok(());
+    }
     let how = if args.manual {
         "without BEAST MODE"
     } else {
@@ -74,6 +88,18 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
             format!(", target {}% — {verdict}", fmt_number(*t))
         })
         .unwrap_or_default();
+    if args.json {
+        let target = catalog.dogfood_targets.get(&kind).copied();
+        let v = serde_json::json!({
+            "id": rec.id.to_string(), "kind": kind, "generated": !args.manual,
+            "counts": { "generated": c.generated, "manual": c.manual },
+            "share": share.map(|s| report::round(s, 2)), "target": target,
+            "verdict": dogfood::verdict(share, target),
+        });
+        serde_json::to_writer_pretty(&mut *out, &v)?;
+        writeln!(out)?;
+        return Ok(());
+    }
     let share = share.unwrap_or(0.0);
     let article = if kind.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"

@@ -84,26 +84,9 @@ pub fn export(ctx: &Context, args: ExportArgs, out: &mut dyn Write) -> Result<()
             exchange::export(&mut history, since, out)?;
         }
         Some(path) => {
-            // Written beside the target and renamed, so a reader never sees half a file.
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new("."));
-            let fail = |e: std::io::Error| {
-                error::Failure::Input(format!(
-                    "cannot write {}: {e}; choose a writable path",
-                    path.display()
-                ))
-            };
-            let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-            let n = {
-                let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-                let n = exchange::export(&mut history, since, &mut w)?;
-                w.flush().map_err(fail)?;
-                n
-            };
-            tmp.as_file().sync_all().map_err(fail)?;
-            tmp.persist(path).map_err(|e| fail(e.error))?;
+            let mut bytes = Vec::new();
+            let n = exchange::export(&mut history, since, &mut bytes)?;
+            super::report::write_atomically(path, &bytes)?;
             writeln!(out, "wrote {n} events to {}", path.display())?;
         }
     }

@@ -24,7 +24,7 @@ pub struct Args {
     /// Metric id from the catalog (cacheHitRate, cache_hit_rate and CacheHitRate all work)
     name: Option<String>,
     /// Value to record, in the metric's unit (40 or 40% for a percentage)
-    #[arg(allow_hyphen_values = true)]
+    #[arg(allow_negative_numbers = true)]
     value: Option<String>,
     /// A note kept with the reading
     #[arg(long, value_name = "TEXT")]
@@ -38,16 +38,22 @@ pub struct Args {
     /// How many readings the history shows
     #[arg(long, default_value_t = 20, value_name = "N")]
     limit: usize,
+    /// Print JSON: the reading recorded, the history, or the catalog
+    #[arg(long)]
+    json: bool,
+    /// Print nothing on success
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     let (catalog, _) = ctx.load_roadmap()?;
     let Some(name) = args.name.as_deref() else {
-        return list(ctx, &catalog, out);
+        return list(ctx, &catalog, args.json, out);
     };
     let def = resolve(&catalog, name)?;
     let Some(value_text) = args.value.as_deref() else {
-        return history(ctx, def, args.limit, out);
+        return history(ctx, def, args.limit, args.json, out);
     };
     let at = match args.at.as_deref() {
         Some(t) => Some(parse_time("--at", t)?),
@@ -62,8 +68,23 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     };
     let rec = readings::record(&mut history, def, &req, &ctx.stamp())?;
     let (count, latest, value, source) = (rec.count, rec.latest, rec.value, rec.source);
+    if args.quiet {
+        return Ok(());
+    }
     let pos = Position::from_date(ctx.today);
     let verdict = def.verdict(latest, pos);
+    if args.json {
+        let t = def.target_in_force(pos);
+        let v = serde_json::json!({
+            "id": rec.id.to_string(), "metric": def.id, "value": value, "source": source,
+            "count": count, "latest": latest,
+            "target": t.map(|t| serde_json::json!({"month": t.month, "value": t.value})),
+            "verdict": verdict,
+        });
+        serde_json::to_writer_pretty(&mut *out, &v)?;
+        writeln!(out)?;
+        return Ok(());
+    }
     let target = def
         .target_in_force(pos)
         .map(|t| {
@@ -92,8 +113,27 @@ fn table() -> Table {
     t
 }
 
-fn list(ctx: &Context, catalog: &Catalog, out: &mut dyn Write) -> Result<()> {
+fn list(ctx: &Context, catalog: &Catalog, json: bool, out: &mut dyn Write) -> Result<()> {
     let pos = Position::from_date(ctx.today);
+    if json {
+        let mut history = ctx.open_history()?;
+        let rows = history.store().read(|r| {
+            let mut rows = Vec::new();
+            for def in &catalog.metrics {
+                let latest = r.latest_reading(&def.id)?;
+                rows.push(serde_json::json!({
+                    "id": def.id, "name": def.name, "unit": def.unit, "direction": def.direction,
+                    "baseline": def.baseline, "count": r.reading_count(&def.id)?,
+                    "latest": latest.map(|l| serde_json::json!({"value": l.value, "at": l.at, "source": l.source})),
+                    "target": def.target_in_force(pos).map(|t| serde_json::json!({"month": t.month, "value": t.value})),
+                }));
+            }
+            Ok(rows)
+        })?;
+        serde_json::to_writer_pretty(&mut *out, &serde_json::json!({ "metrics": rows }))?;
+        writeln!(out)?;
+        return Ok(());
+    }
     let mut history = ctx.open_history()?;
     let mut t = table();
     t.set_header(vec![
@@ -132,7 +172,13 @@ fn list(ctx: &Context, catalog: &Catalog, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-fn history(ctx: &Context, def: &MetricDef, limit: usize, out: &mut dyn Write) -> Result<()> {
+fn history(
+    ctx: &Context,
+    def: &MetricDef,
+    limit: usize,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
     let mut history = ctx.open_history()?;
     let (readings, count) = history.store().read(|r| {
         Ok((
@@ -140,6 +186,21 @@ fn history(ctx: &Context, def: &MetricDef, limit: usize, out: &mut dyn Write) ->
             r.reading_count(&def.id)?,
         ))
     })?;
+    if json {
+        let rows: Vec<serde_json::Value> = readings
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.event_id, "at": r.at, "value": r.value, "source": r.source,
+                    "note": r.note, "run": r.run, "retracted": r.retracted_at.is_some(),
+                })
+            })
+            .collect();
+        let v = serde_json::json!({ "metric": def.id, "count": count, "readings": rows });
+        serde_json::to_writer_pretty(&mut *out, &v)?;
+        writeln!(out)?;
+        return Ok(());
+    }
     let unit = if def.unit.is_empty() {
         String::new()
     } else {

@@ -2,6 +2,7 @@
 //! gets a [`Context`] with the options every command shares.
 
 mod bench;
+mod check;
 mod complete;
 mod completions;
 mod corrections;
@@ -89,6 +90,7 @@ enum Command {
     Metric(metric::Args),
     Dogfood(dogfood::Args),
     Report(report::Args),
+    Check(check::Args),
     Roadmap(roadmap::Args),
     Bench(bench::Args),
     Init(init::Args),
@@ -201,6 +203,11 @@ impl Context {
     /// Loads the roadmap, opens the history and builds the report in one
     /// read transaction: what `status`, `report` and `dogfood` show.
     pub fn build_report(&self) -> Result<crate::report::Report> {
+        self.build_report_with(0)
+    }
+
+    /// The report with up to `series` readings per metric for charts.
+    pub fn build_report_with(&self, series: usize) -> Result<crate::report::Report> {
         let (catalog, roadmap) = self.load_roadmap()?;
         let mut history = self.open_history()?;
         let info = history.info();
@@ -210,6 +217,7 @@ impl Context {
             today: self.today,
             now: self.now,
             history: info,
+            series,
         };
         history.store().read(|db| crate::report::build(&inputs, db))
     }
@@ -385,6 +393,7 @@ fn run(cli: Cli) -> Result<()> {
         ColorChoice::Auto => {
             std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
         }
     };
     let ctx = Context {
@@ -403,6 +412,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Metric(args) => metric::run(&ctx, args, &mut out),
         Command::Dogfood(args) => dogfood::run(&ctx, args, &mut out),
         Command::Report(args) => report::run(&ctx, args, &mut out),
+        Command::Check(args) => check::run(&ctx, args, &mut out),
         Command::Roadmap(args) => roadmap::run(&ctx, args, &mut out),
         Command::Bench(args) => bench::run(&ctx, args, &mut out),
         Command::Undo(args) => corrections::undo(&ctx, args, &mut out),

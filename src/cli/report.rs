@@ -1,21 +1,32 @@
-//! `beast report` — the full report for CI, JSON by default.
+//! `beast report` — the full report for CI: JSON by default, or Markdown,
+//! OpenMetrics or a self-contained HTML page.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::ValueEnum;
 
 use super::Context;
-use crate::report::{json::Json, markdown::Markdown, Format};
+use crate::error;
+use crate::report::{html::Html, json::Json, markdown::Markdown, openmetrics::OpenMetrics, Format};
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ReportFormat {
     Json,
     Markdown,
+    Openmetrics,
+    Html,
 }
 
-/// The full report on stdout, for CI: `beast report > report.json`
+/// The full report, for CI: `beast report > report.json`
 #[derive(clap::Args)]
+#[command(after_help = "Examples:
+  beast report > report.json                                   JSON (its schema: beast report --schema)
+  beast report --format markdown                               for a pull-request comment
+  beast report --summary                                       append the Markdown to $GITHUB_STEP_SUMMARY
+  beast report --format openmetrics -o /var/lib/node_exporter/textfile/beast.prom
+  beast report --format html -o roadmap.html                   a page with charts, no network needed")]
 pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
@@ -23,15 +34,95 @@ pub struct Args {
     /// JSON on one line instead of indented
     #[arg(long)]
     compact: bool,
+    /// Write to FILE (atomically: readers never see half a file) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Append the Markdown report to the file $GITHUB_STEP_SUMMARY names (a GitHub Actions job summary)
+    #[arg(long, conflicts_with_all = ["format", "output", "schema"])]
+    summary: bool,
+    /// Print the JSON Schema of the JSON report and exit
+    #[arg(long, conflicts_with_all = ["format", "output"])]
+    schema: bool,
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory
+/// and a rename, so that a reader (node_exporter's textfile collector, a
+/// browser) sees the old file or the new one, never half of one.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let fail = |e: std::io::Error| {
+        error::Failure::Input(format!(
+            "cannot write {}: {e}; choose a writable path",
+            path.display()
+        ))
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    // Readable like any file the user writes (a temporary file starts 0600).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = tmp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
-    let r = ctx.build_report()?;
+    if args.schema {
+        writeln!(out, "{}", crate::report::schema::json_schema())?;
+        return Ok(());
+    }
+    // Charts show up to this many readings of each metric.
+    let series = if matches!(args.format, ReportFormat::Html) {
+        500
+    } else {
+        0
+    };
+    let r = ctx.build_report_with(series)?;
+    if args.summary {
+        let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+            return error::input(
+                "--summary appends to the file $GITHUB_STEP_SUMMARY names, and it is not set (outside GitHub Actions, use --format markdown)",
+            );
+        };
+        let mut text = Vec::new();
+        Markdown.render(&r, &mut text)?;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .or_else(|e| {
+                error::input(format!(
+                    "cannot append to $GITHUB_STEP_SUMMARY ({}): {e}",
+                    Path::new(&path).display()
+                ))
+            })?;
+        f.write_all(b"\n")?;
+        f.write_all(&text)?;
+        writeln!(out, "appended the report to the job summary")?;
+        return Ok(());
+    }
     let format: Box<dyn Format> = match args.format {
         ReportFormat::Json => Box::new(Json {
             pretty: !args.compact,
         }),
         ReportFormat::Markdown => Box::new(Markdown),
+        ReportFormat::Openmetrics => Box::new(OpenMetrics),
+        ReportFormat::Html => Box::new(Html),
     };
-    format.render(&r, out)
+    match &args.output {
+        None => format.render(&r, out),
+        Some(path) => {
+            let mut bytes = Vec::new();
+            format.render(&r, &mut bytes)?;
+            write_atomically(path, &bytes)
+        }
+    }
 }

@@ -36,6 +36,9 @@ pub struct Args {
     /// Show one month (1–48) in detail
     #[arg(long, value_name = "M", conflicts_with_all = ["year", "quarter"])]
     month: Option<String>,
+    /// Print JSON: {"years": [...]} with done marks (browse), or the summary (check)
+    #[arg(long, global = true)]
+    json: bool,
 }
 
 #[derive(Subcommand)]
@@ -55,7 +58,8 @@ enum RoadmapCommand {
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     match args.command {
         Some(RoadmapCommand::Import { file, output }) => import(&file, output.as_deref(), out),
-        Some(RoadmapCommand::Check) => check(ctx, out),
+        Some(RoadmapCommand::Check) => check(ctx, args.json, out),
+        None if args.json => browse_json(ctx, args.year, args.quarter, args.month, out),
         None => browse(ctx, args.year, args.quarter, args.month, out),
     }
 }
@@ -136,10 +140,25 @@ fn import(
     Ok(())
 }
 
-fn check(ctx: &Context, out: &mut dyn Write) -> Result<()> {
+fn check(ctx: &Context, json: bool, out: &mut dyn Write) -> Result<()> {
     let (catalog, roadmap) = ctx.load_roadmap()?;
     let targets: usize = catalog.metrics.iter().map(|m| m.targets.len()).sum();
     let blocks: usize = roadmap.months().map(|m| m.blocks.len()).sum();
+    if json {
+        let v = serde_json::json!({
+            "ok": true,
+            "years": roadmap.years.iter().map(|y| y.number).collect::<Vec<_>>(),
+            "missing_years": roadmap.missing_years(),
+            "months": roadmap.months().count(),
+            "blocks": blocks,
+            "tasks": roadmap.task_count(),
+            "metrics": catalog.metrics.len(),
+            "targets": targets,
+        });
+        serde_json::to_writer_pretty(&mut *out, &v)?;
+        writeln!(out)?;
+        return Ok(());
+    }
     writeln!(
         out,
         "ok: years {} · {} months · {blocks} week blocks · {} tasks · {} metrics · {targets} targets",
@@ -222,6 +241,94 @@ fn browse(
             writeln!(out, "\nYear {y} — no roadmap yet (no source document)")?;
         }
     }
+    Ok(())
+}
+
+/// The roadmap (or the part asked for) as JSON, with done marks.
+fn browse_json(
+    ctx: &Context,
+    year: Option<u32>,
+    quarter: Option<u32>,
+    month: Option<String>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    use serde_json::{json, Value};
+    let (_, roadmap) = ctx.load_roadmap()?;
+    let done = done_set(ctx)?;
+    let month = match month {
+        Some(m) => {
+            let m = super::parse_month(&m)?;
+            if roadmap.month(m).is_none() {
+                return error::input(crate::app::tasks::no_roadmap_for(&roadmap, m));
+            }
+            Some(m)
+        }
+        None => None,
+    };
+    if let Some(q) = quarter {
+        if !(1..=4).contains(&q) {
+            return error::input(format!("quarter {q} is outside quarters 1–4"));
+        }
+    }
+    let year = year.or_else(|| {
+        quarter.map(|_| {
+            crate::domain::Position::from_date(ctx.today)
+                .roadmap_month()
+                .map(year_of)
+                .unwrap_or(1)
+        })
+    });
+    let month_json = |m: &crate::domain::Month| -> Value {
+        let t = tally(&roadmap, &done, Scope::Month(m.number));
+        json!({
+            "month": m.number, "title": m.title, "dogfood": m.dogfood,
+            "completed": t.completed, "total": t.total,
+            "blocks": m.blocks.iter().map(|b| json!({
+                "weeks": b.weeks.to_string(), "title": b.title,
+                "tasks": b.tasks.iter().map(|task| json!({
+                    "title": task.title, "deliverable": task.deliverable, "metric": task.metric,
+                    "done": done.contains(&TaskRef::of(m.number, b, task)),
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        })
+    };
+    let years: Vec<Value> = roadmap
+        .years
+        .iter()
+        .filter(|y| year.is_none_or(|n| n == y.number))
+        .map(|y| {
+            let t = tally(&roadmap, &done, Scope::Year(y.number));
+            json!({
+                "year": y.number, "title": y.title, "completed": t.completed, "total": t.total,
+                "quarters": y.quarters.iter()
+                    .filter(|q| quarter.is_none_or(|n| n == q.number))
+                    .map(|q| {
+                        let t = tally(&roadmap, &done, Scope::Quarter(y.number, q.number));
+                        json!({
+                            "quarter": q.number, "theme": q.theme,
+                            "completed": t.completed, "total": t.total,
+                            "months": q.months.iter()
+                                .filter(|m| month.is_none_or(|n| n == m.number))
+                                .map(&month_json).collect::<Vec<_>>(),
+                        })
+                    })
+                    .filter(|q| month.is_none() || q["months"].as_array().is_some_and(|a| !a.is_empty()))
+                    .collect::<Vec<_>>(),
+            })
+        })
+        .filter(|y| month.is_none() || y["quarters"].as_array().is_some_and(|a| !a.is_empty()))
+        .collect();
+    if let Some(y) = year {
+        if years.is_empty() {
+            return error::input(format!(
+                "year {y} has no roadmap; loaded years: {}",
+                roadmap.loaded_years()
+            ));
+        }
+    }
+    let v = json!({ "years": years, "missing_years": roadmap.missing_years() });
+    serde_json::to_writer_pretty(&mut *out, &v)?;
+    writeln!(out)?;
     Ok(())
 }
 

@@ -67,9 +67,41 @@ impl Position {
     }
 }
 
+/// The first day of a roadmap month.
+pub fn month_start(month: u32) -> NaiveDate {
+    let m0 = (START_MONTH - 1) + (month - 1);
+    NaiveDate::from_ymd_opt(START_YEAR + (m0 / 12) as i32, m0 % 12 + 1, 1).expect("a valid month")
+}
+
+/// The last day of a roadmap month.
+pub fn month_end(month: u32) -> NaiveDate {
+    month_start(month + 1).pred_opt().expect("a day before")
+}
+
+/// The share of a roadmap month already behind us on `today`: whole days
+/// before today over the month's days (0 on the first day, near 1 on the last).
+pub fn month_elapsed(month: u32, today: NaiveDate) -> f64 {
+    let start = month_start(month);
+    let days = (month_end(month) - start).num_days() + 1;
+    let before = (today - start).num_days().clamp(0, days);
+    before as f64 / days as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_have_their_calendar_dates() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(month_start(1), d(2026, 1, 1));
+        assert_eq!(month_end(2), d(2026, 2, 28));
+        assert_eq!(month_end(12), d(2026, 12, 31));
+        assert_eq!(month_start(25), d(2028, 1, 1));
+        assert_eq!(month_end(26), d(2028, 2, 29), "2028 is a leap year");
+        assert_eq!(month_elapsed(11, d(2026, 11, 1)), 0.0);
+        assert_eq!(month_elapsed(11, d(2026, 11, 16)), 0.5);
+    }
 
     fn pos(y: i32, m: u32, d: u32) -> Position {
         Position::from_date(NaiveDate::from_ymd_opt(y, m, d).unwrap())

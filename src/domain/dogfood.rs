@@ -3,7 +3,9 @@
 use std::fmt;
 
 /// The kinds of work the roadmap tracks dog-fooding for (seed 000).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DogfoodKind {
     Improvement,

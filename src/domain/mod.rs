@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod dogfood;
 pub mod event;
+pub mod forecast;
 pub mod matching;
 pub mod progress;
 pub mod roadmap;

@@ -270,7 +270,7 @@ impl Month {
 }
 
 /// When work was done relative to its task's week block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Timing {
     Early,
@@ -279,6 +279,14 @@ pub enum Timing {
 }
 
 impl Timing {
+    pub fn label(self) -> &'static str {
+        match self {
+            Timing::Early => "early",
+            Timing::OnTime => "on time",
+            Timing::Late => "late",
+        }
+    }
+
     /// The timing of work done in `week` on a task planned for `weeks`.
     pub fn of(weeks: WeekRange, week: u8) -> Timing {
         if week < weeks.first {

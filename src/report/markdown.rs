@@ -1,10 +1,13 @@
-//! The report as GitHub-flavoured Markdown, for posting from CI to a pull
-//! request or a wiki page.
+//! The report as GitHub-flavoured Markdown: for a pull-request comment, a wiki
+//! page, or a job summary (`beast report --summary` appends it to
+//! `$GITHUB_STEP_SUMMARY`). Text that users typed (titles, sources, notes) is
+//! escaped so that it can neither break a table nor inject HTML.
 
 use std::io::Write;
 
 use anyhow::Result;
 
+use super::terminal::{forecast_line, sparkline};
 use super::{Count, Format, Report};
 use crate::domain::catalog::{fmt_number, format_with_unit, significant};
 
@@ -18,12 +21,26 @@ fn count(c: Count) -> String {
             c.total,
             fmt_number(super::round(p, 1))
         ),
-        None => format!("{}/{}", c.completed, c.total),
+        None => format!("{}/{} (nothing planned)", c.completed, c.total),
     }
 }
 
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
+/// Escapes text for a Markdown table cell: HTML, the cell separator, line
+/// breaks and control characters.
+pub fn cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' => out.push_str("\\|"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 impl Format for Markdown {
@@ -32,61 +49,117 @@ impl Format for Markdown {
         writeln!(out, "# BEAST MODE roadmap — {}\n", r.today)?;
         writeln!(
             out,
-            "Year {}, Q{}, month {}{}, week {} ({}).\n",
+            "Year {}, Q{}, month {}{}, week {} ({}). History: {}.\n",
             c.year,
             c.quarter,
             c.month,
             c.month_title
                 .as_deref()
-                .map(|t| format!(" ({t})"))
+                .map(|t| format!(" ({})", cell(t)))
                 .unwrap_or_default(),
             c.week,
-            c.state.label()
-        )?;
-        writeln!(out, "## Progress\n\n| Scope | Done |\n|---|---|")?;
-        writeln!(
-            out,
-            "History: {}.\n",
+            c.state.label(),
             match r.history.mode {
                 "project" => "the project's event log",
                 _ => "a personal database",
             }
         )?;
+
         let p = &r.progress;
-        for (label, cnt) in [
-            ("Month", p.month),
-            ("Quarter", p.quarter),
-            ("Year", p.year),
-            ("Overall", p.overall),
-        ] {
-            writeln!(out, "| {label} | {} |", count(cnt))?;
-        }
         writeln!(
             out,
-            "\n## Metrics\n\n| Metric | Baseline | Latest | Source | Target | Paced | Verdict |\n|---|---:|---:|---|---:|---:|---|"
+            "## Progress\n\n| Scope | Done | Forecast |\n|---|---:|---|"
+        )?;
+        let f = r.forecast.as_ref();
+        for (label, cnt, fc) in [
+            (
+                format!("Month {}", c.month),
+                p.month,
+                f.and_then(|f| f.month.as_ref()),
+            ),
+            (
+                format!("Q{} of year {}", c.quarter, c.year),
+                p.quarter,
+                f.and_then(|f| f.quarter.as_ref()),
+            ),
+            (
+                format!("Year {}", c.year),
+                p.year,
+                f.and_then(|f| f.year.as_ref()),
+            ),
+            ("Overall".to_string(), p.overall, None),
+        ] {
+            writeln!(
+                out,
+                "| {label} | {} | {} |",
+                count(cnt),
+                fc.map_or("—".to_string(), forecast_line)
+            )?;
+        }
+        if let Some(f) = f {
+            writeln!(
+                out,
+                "\nForecasts assume the pace of the last {} days continues.",
+                f.window_days
+            )?;
+        }
+
+        if !r.month_tasks.is_empty() {
+            writeln!(
+                out,
+                "\n## Month {} tasks\n\n| | Task | Weeks | Done |\n|---|---|---|---|",
+                c.month
+            )?;
+            for t in &r.month_tasks {
+                let done = match (t.week_done, t.timing) {
+                    (Some(w), Some(timing)) => format!("week {w} ({})", timing.label()),
+                    (Some(w), None) => format!("week {w}"),
+                    _ => String::new(),
+                };
+                writeln!(
+                    out,
+                    "| {} | {} | {} | {done} |",
+                    if t.done { "✅" } else { "⬜" },
+                    cell(&t.title),
+                    t.weeks
+                )?;
+            }
+        }
+
+        writeln!(
+            out,
+            "\n## Metrics\n\n| Metric | Baseline | Latest (source) | Target | Paced | Verdict | Trend |\n|---|---:|---:|---:|---:|---|---|"
         )?;
         for m in &r.metrics {
             let f = |v: f64| format_with_unit(v, &m.unit);
+            let latest = m.latest.as_ref().map_or("—".into(), |l| {
+                let source = match &l.run {
+                    Some(run) => format!("{} {}", l.source, run.short),
+                    None => l.source.clone(),
+                };
+                format!("{} ({})", f(significant(l.value, 4)), cell(&source))
+            });
             writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {latest} | {} | {} | {} | {} |",
                 m.id,
                 m.baseline.map_or("—".into(), f),
-                m.latest
-                    .as_ref()
-                    .map_or("—".into(), |l| f(significant(l.value, 4))),
-                m.latest.as_ref().map_or("—".into(), |l| cell(&l.source)),
                 m.target
                     .map_or("—".into(), |t| format!("{} by M{}", f(t.value), t.month)),
                 m.paced_target.map_or("—".into(), |v| f(significant(v, 4))),
-                m.verdict.label()
+                m.verdict.label(),
+                sparkline(&m.trend)
             )?;
         }
-        writeln!(out, "\n## Dog food\n\n| Kind | Generated | Manual | Share | Target |\n|---|---:|---:|---:|---:|")?;
+
+        writeln!(
+            out,
+            "\n## Dog food\n\n| Kind | Generated | Manual | Share | Target | Verdict |\n|---|---:|---:|---:|---:|---|"
+        )?;
         for d in &r.dogfood {
             writeln!(
                 out,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} |",
                 d.kind,
                 d.generated,
                 d.manual,
@@ -95,9 +168,23 @@ impl Format for Markdown {
                     fmt_number(super::round(s, 1))
                 )),
                 d.target
-                    .map_or("—".into(), |t| format!("{}%", fmt_number(t)))
+                    .map_or("—".into(), |t| format!("{}%", fmt_number(t))),
+                d.verdict.label()
             )?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_cannot_break_tables_or_inject_html() {
+        assert_eq!(cell("a|b"), "a\\|b");
+        assert_eq!(cell("<script>x</script>"), "&lt;script&gt;x&lt;/script&gt;");
+        assert_eq!(cell("two\nlines"), "two lines");
+        assert_eq!(cell("bell\u{7}"), "bell\\u{7}");
     }
 }

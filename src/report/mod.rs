@@ -5,8 +5,11 @@
 //! `report --format markdown` all render the same [`Report`], so they can never
 //! disagree about a number.
 
+pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod openmetrics;
+pub mod schema;
 pub mod terminal;
 
 use std::collections::{HashMap, HashSet};
@@ -17,8 +20,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::app::HistoryInfo;
+use crate::domain::calendar;
 use crate::domain::catalog::{Catalog, Direction, Verdict};
 use crate::domain::dogfood::generated_share;
+use crate::domain::forecast::{self, ScopeForecast};
 use crate::domain::progress::{tally, Scope, Tally};
 use crate::domain::roadmap::Timing;
 use crate::domain::roadmap::{Roadmap, TaskRef};
@@ -38,7 +43,7 @@ pub trait Format {
     fn render(&self, report: &Report, out: &mut dyn Write) -> Result<()>;
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Report {
     pub schema_version: u32,
     pub generated_at: String,
@@ -48,6 +53,9 @@ pub struct Report {
     pub current: Current,
     pub roadmap: RoadmapInfo,
     pub progress: Progress,
+    /// When the current month, quarter and year will be finished at the
+    /// recent pace; null outside the roadmap's months.
+    pub forecast: Option<Forecast>,
     /// The current month's planned tasks and whether they are done.
     pub month_tasks: Vec<TaskStatus>,
     pub metrics: Vec<MetricReport>,
@@ -56,9 +64,24 @@ pub struct Report {
     pub adhoc: Vec<AdhocMonth>,
     /// The latest completions, newest first.
     pub recent: Vec<RecentCompletion>,
+    /// Readings over time and target checkpoints per metric, for charts;
+    /// filled only when a renderer needs them (HTML), never in the JSON.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub series: Vec<Series>,
 }
 
-#[derive(Debug, Serialize)]
+/// One metric's readings over time, for a chart.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub metric: String,
+    /// (measured at, value, source), oldest first.
+    pub points: Vec<(String, f64, String)>,
+    /// Every target checkpoint: (month, value).
+    pub targets: Vec<(u32, f64)>,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Current {
     pub year: i32,
     pub quarter: u32,
@@ -70,7 +93,7 @@ pub struct Current {
 }
 
 /// Where the calendar puts the team relative to the roadmap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MonthState {
     /// The month has a roadmap.
@@ -92,14 +115,14 @@ impl MonthState {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RoadmapInfo {
     pub years: Vec<u32>,
     pub missing_years: Vec<u32>,
     pub tasks: usize,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 pub struct Count {
     pub completed: usize,
     pub total: usize,
@@ -117,7 +140,7 @@ impl From<Tally> for Count {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Progress {
     pub overall: Count,
     pub year: Count,
@@ -126,7 +149,17 @@ pub struct Progress {
     pub months: Vec<MonthCount>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Forecast {
+    /// Days of history the pace is measured over.
+    pub window_days: i64,
+    /// Each null when the scope has no planned tasks.
+    pub month: Option<ScopeForecast>,
+    pub quarter: Option<ScopeForecast>,
+    pub year: Option<ScopeForecast>,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct MonthCount {
     pub month: u32,
     pub title: String,
@@ -134,7 +167,7 @@ pub struct MonthCount {
     pub total: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct TaskStatus {
     pub weeks: String,
     pub block: String,
@@ -147,7 +180,7 @@ pub struct TaskStatus {
     pub completed_at: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct LatestReading {
     pub value: f64,
     pub at: String,
@@ -158,7 +191,7 @@ pub struct LatestReading {
 }
 
 /// Where a measured number came from: a stored `beast bench` run.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RunRef {
     /// The run's event id.
     pub id: String,
@@ -173,13 +206,13 @@ pub struct RunRef {
     pub duration_ms: f64,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
 pub struct TargetOut {
     pub month: u32,
     pub value: f64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct MetricReport {
     pub id: String,
     pub name: String,
@@ -195,7 +228,7 @@ pub struct MetricReport {
     pub trend: Vec<f64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct DogfoodReport {
     pub kind: DogfoodKind,
     pub generated: u64,
@@ -206,13 +239,13 @@ pub struct DogfoodReport {
     pub verdict: Verdict,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct AdhocMonth {
     pub month: u32,
     pub count: u64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RecentCompletion {
     pub month: u32,
     pub week: u8,
@@ -235,6 +268,8 @@ pub struct Inputs<'a> {
     pub today: NaiveDate,
     pub now: DateTime<Utc>,
     pub history: HistoryInfo,
+    /// How many readings per metric to include as chart series (0: none).
+    pub series: usize,
 }
 
 fn run_ref(db: &Reader, id: Option<&str>) -> Result<Option<RunRef>> {
@@ -261,6 +296,7 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
         today,
         now,
         ref history,
+        series: series_limit,
     } = *inputs;
     let pos = Position::from_date(today);
     let completions = db.planned_completions()?;
@@ -310,6 +346,43 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
             })
             .collect(),
     };
+
+    let forecast = month.map(|m| {
+        let window_start = crate::store::timestamp(
+            (today - chrono::Duration::days(forecast::WINDOW_DAYS))
+                .and_hms_opt(23, 59, 59)
+                .expect("a valid time")
+                .and_utc(),
+        );
+        let recent: Vec<u32> = completions
+            .iter()
+            .filter(|c| c.completed_at > window_start)
+            .map(|c| c.month)
+            .collect();
+        let (y, q) = (
+            crate::domain::roadmap::year_of(m),
+            crate::domain::roadmap::quarter_of(m),
+        );
+        let in_year = |x: u32| crate::domain::roadmap::year_of(x) == y;
+        let in_quarter = |x: u32| in_year(x) && crate::domain::roadmap::quarter_of(x) == q;
+        let scope = |count: Count, last_month: u32, member: &dyn Fn(u32) -> bool| {
+            (count.total > 0).then(|| {
+                forecast::forecast(
+                    count.total - count.completed,
+                    recent.iter().filter(|x| member(**x)).count(),
+                    today,
+                    calendar::month_end(last_month),
+                )
+            })
+        };
+        let quarter_last = (y - 1) * 12 + q * 3;
+        Forecast {
+            window_days: forecast::WINDOW_DAYS,
+            month: scope(progress.month, m, &|x| x == m),
+            quarter: scope(progress.quarter, quarter_last, &in_quarter),
+            year: scope(progress.year, y * 12, &in_year),
+        }
+    });
 
     let month_tasks = current_month
         .map(|m| {
@@ -418,10 +491,31 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
             tasks: roadmap.task_count(),
         },
         progress,
+        forecast,
         month_tasks,
         metrics,
         dogfood,
         adhoc,
         recent,
+        series: if series_limit == 0 {
+            Vec::new()
+        } else {
+            catalog
+                .metrics
+                .iter()
+                .map(|def| {
+                    let mut readings = db.latest_readings(&def.id, series_limit)?;
+                    readings.reverse();
+                    Ok(Series {
+                        metric: def.id.clone(),
+                        points: readings
+                            .into_iter()
+                            .map(|r| (r.at, r.value, r.source))
+                            .collect(),
+                        targets: def.targets.iter().map(|t| (t.month, t.value)).collect(),
+                    })
+                })
+                .collect::<Result<_>>()?
+        },
     })
 }

@@ -76,7 +76,12 @@ impl Family {
             .iter()
             .map(|(k, v)| format!("{k}=\"{}\"", label(v)))
             .collect();
-        let _ = write!(self.text, "{name}{{{}}} {}", labels.join(","), number(value));
+        let _ = write!(
+            self.text,
+            "{name}{{{}}} {}",
+            labels.join(","),
+            number(value)
+        );
         if let Some(at) = at {
             let _ = write!(self.text, " {at}");
         }
@@ -138,7 +143,12 @@ impl Format for OpenMetrics {
             readings.sample("beast_metric_readings", &base, m.count as f64, None);
             if m.latest.is_some() {
                 let is_behind = matches!(m.verdict, crate::domain::Verdict::Behind);
-                behind.sample("beast_metric_behind", &base, f64::from(u8::from(is_behind)), None);
+                behind.sample(
+                    "beast_metric_behind",
+                    &base,
+                    f64::from(u8::from(is_behind)),
+                    None,
+                );
             }
         }
         families.extend([value, target, paced, baseline, readings, behind]);
@@ -163,8 +173,18 @@ impl Format for OpenMetrics {
             ("month", p.month),
         ];
         for (scope, c) in scopes {
-            done.sample("beast_progress_completed_tasks", &[("scope", scope)], c.completed as f64, None);
-            total.sample("beast_progress_planned_tasks", &[("scope", scope)], c.total as f64, None);
+            done.sample(
+                "beast_progress_completed_tasks",
+                &[("scope", scope)],
+                c.completed as f64,
+                None,
+            );
+            total.sample(
+                "beast_progress_planned_tasks",
+                &[("scope", scope)],
+                c.total as f64,
+                None,
+            );
             if c.total > 0 {
                 ratio.sample(
                     "beast_progress_ratio",
@@ -187,10 +207,20 @@ impl Format for OpenMetrics {
         for d in &r.dogfood {
             let kind = d.kind.as_str();
             if let Some(s) = d.share {
-                share.sample("beast_dogfood_generated_ratio", &[("kind", kind)], s / 100.0, None);
+                share.sample(
+                    "beast_dogfood_generated_ratio",
+                    &[("kind", kind)],
+                    s / 100.0,
+                    None,
+                );
             }
             if let Some(t) = d.target {
-                share_target.sample("beast_dogfood_target_ratio", &[("kind", kind)], t / 100.0, None);
+                share_target.sample(
+                    "beast_dogfood_target_ratio",
+                    &[("kind", kind)],
+                    t / 100.0,
+                    None,
+                );
             }
         }
         families.extend([share, share_target]);

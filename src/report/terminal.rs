@@ -8,6 +8,7 @@ use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table
 
 use super::{Count, Format, MetricReport, MonthState, Report};
 use crate::domain::catalog::{fmt_number, format_with_unit, significant};
+use crate::domain::forecast::{Outlook, ScopeForecast};
 use crate::domain::{Timing, Verdict};
 
 pub struct Terminal {
@@ -91,6 +92,25 @@ pub fn sparkline(values: &[f64]) -> String {
             }
         })
         .collect()
+}
+
+/// One scope's forecast in words: "1.5 tasks/week → done by 2026-11-28 (due 2026-11-30), on time".
+pub fn forecast_line(f: &ScopeForecast) -> String {
+    let pace = format!("{} tasks/week", fmt_number(f.pace_per_week));
+    match (f.outlook, f.finish) {
+        (Outlook::Done, _) => "all planned tasks done".to_string(),
+        (Outlook::Stalled, _) => format!(
+            "{} open, none completed lately: not finished at this pace (due {})",
+            f.remaining, f.due
+        ),
+        (o, Some(finish)) => format!(
+            "{} open at {pace} → finished by {finish} (due {}), {}",
+            f.remaining,
+            f.due,
+            o.label()
+        ),
+        (o, None) => format!("{} open at {pace}, {}", f.remaining, o.label()),
+    }
 }
 
 fn metric_row(m: &MetricReport) -> Vec<String> {
@@ -194,6 +214,34 @@ impl Format for Terminal {
             note.push_str(&format!("; year {} has no roadmap yet", missing.join(", ")));
         }
         writeln!(out, "{}", self.paint(&note, DIM))?;
+
+        if let Some(f) = &r.forecast {
+            let scopes = [
+                (format!("Month {}", c.month), &f.month),
+                (format!("Q{} of year {}", c.quarter, c.year), &f.quarter),
+                (format!("Year {}", c.year), &f.year),
+            ];
+            let mut lines = Vec::new();
+            for (label, sf) in scopes {
+                if let Some(sf) = sf {
+                    lines.push(format!("  {label:<15} {}", forecast_line(sf)));
+                }
+            }
+            if !lines.is_empty() {
+                writeln!(
+                    out,
+                    "\n{}  {}",
+                    self.paint("Forecast", BOLD),
+                    self.paint(
+                        &format!("at the pace of the last {} days", f.window_days),
+                        DIM
+                    )
+                )?;
+                for l in lines {
+                    writeln!(out, "{l}")?;
+                }
+            }
+        }
 
         if !r.month_tasks.is_empty() {
             writeln!(

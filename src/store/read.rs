@@ -163,6 +163,18 @@ impl Reader<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The newest live reading of a metric measured at or before `at` (a
+    /// stored timestamp): what the metric stood at then.
+    pub fn reading_as_of(&self, metric: &str, at: &str) -> Result<Option<Reading>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {READING_COLUMNS} FROM reading WHERE metric = ?1 AND retracted_at IS NULL AND at <= ?2
+             ORDER BY at DESC, event_id DESC LIMIT 1"
+        ))?;
+        Ok(stmt
+            .query_row(params![metric, at], reading_from_row)
+            .optional()?)
+    }
+
     /// The newest `limit` readings of a metric, retracted ones included and
     /// marked, newest first: what the history shows.
     pub fn reading_history(&self, metric: &str, limit: usize) -> Result<Vec<Reading>> {

@@ -51,6 +51,9 @@ enum What {
         /// How many runs to list
         #[arg(long, default_value_t = 10, value_name = "N")]
         limit: usize,
+        /// Print the runs as JSON
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -169,7 +172,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
             ];
             finish(ctx, &c, reports, out)
         }
-        What::Runs { limit } => list_runs(ctx, limit, out),
+        What::Runs { limit, json } => list_runs(ctx, limit, json, out),
     }
 }
 
@@ -307,9 +310,25 @@ fn write_dataset(
     Ok(())
 }
 
-fn list_runs(ctx: &Context, limit: usize, out: &mut dyn Write) -> Result<()> {
+fn list_runs(ctx: &Context, limit: usize, json: bool, out: &mut dyn Write) -> Result<()> {
     let mut history = ctx.open_history()?;
     let runs = history.store().read(|r| r.bench_runs(limit))?;
+    if json {
+        let rows: Vec<Value> = runs
+            .iter()
+            .map(|r| {
+                json!({
+                    "id": r.event_id, "kind": r.kind, "started_at": r.started_at, "seed": r.seed,
+                    "workload": r.workload, "recorded": r.recorded, "duration_ms": r.duration_ms,
+                    "retracted": r.retracted_at.is_some(),
+                    "results": serde_json::from_str::<Value>(&r.results).unwrap_or(Value::Null),
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &json!({ "runs": rows }))?;
+        writeln!(out)?;
+        return Ok(());
+    }
     if runs.is_empty() {
         writeln!(out, "no benchmark runs yet; run one with: beast bench all")?;
         return Ok(());
