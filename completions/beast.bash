@@ -19,6 +19,9 @@ _beast() {
             beast,bench)
                 cmd="beast__subcmd__bench"
                 ;;
+            beast,check)
+                cmd="beast__subcmd__check"
+                ;;
             beast,complete)
                 cmd="beast__subcmd__complete"
                 ;;
@@ -93,6 +96,9 @@ _beast() {
                 ;;
             beast__subcmd__help,bench)
                 cmd="beast__subcmd__help__subcmd__bench"
+                ;;
+            beast__subcmd__help,check)
+                cmd="beast__subcmd__help__subcmd__check"
                 ;;
             beast__subcmd__help,complete)
                 cmd="beast__subcmd__help__subcmd__complete"
@@ -194,7 +200,7 @@ _beast() {
 
     case "${cmd}" in
         beast)
-            opts="-h -V --db --project --author --roadmap --today --color --help --version status complete metric dogfood report roadmap bench init undo retract log export import completions help"
+            opts="-h -V --db --project --author --roadmap --today --color --help --version status complete metric dogfood report check roadmap bench init undo retract log export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -520,7 +526,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__bench__subcmd__runs)
-            opts="-h --limit --db --project --author --roadmap --today --color --help"
+            opts="-h --limit --json --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -561,8 +567,66 @@ _beast() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        beast__subcmd__check)
+            opts="-h --rules --threshold --metric-threshold --since --format --json --db --project --author --roadmap --today --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --rules)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metric-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text markdown json" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --roadmap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --today)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         beast__subcmd__complete)
-            opts="-h --adhoc --undo --note --db --project --author --roadmap --today --color --help"
+            opts="-q -h --adhoc --undo --note --json --quiet --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -604,7 +668,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__completions)
-            opts="-h --out-dir --db --project --author --roadmap --today --color --help bash elvish fish powershell zsh"
+            opts="-h --man --out-dir --db --project --author --roadmap --today --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -646,7 +710,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__dogfood)
-            opts="-h --manual --note --db --project --author --roadmap --today --color --help"
+            opts="-q -h --manual --note --json --quiet --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -738,7 +802,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__help)
-            opts="status complete metric dogfood report roadmap bench init undo retract log export import completions help"
+            opts="status complete metric dogfood report check roadmap bench init undo retract log export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -810,6 +874,20 @@ _beast() {
         beast__subcmd__help__subcmd__bench__subcmd__runs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        beast__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1262,7 +1340,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__metric)
-            opts="-h --note --at --source --limit --db --project --author --roadmap --today --color --help"
+            opts="-q -h --note --at --source --limit --json --quiet --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1316,14 +1394,22 @@ _beast() {
             return 0
             ;;
         beast__subcmd__report)
-            opts="-h --format --compact --db --project --author --roadmap --today --color --help"
+            opts="-o -h --format --compact --output --summary --schema --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "json markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json markdown openmetrics html" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --db)
@@ -1400,7 +1486,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__roadmap)
-            opts="-h --year --quarter --month --db --project --author --roadmap --today --color --help import check help"
+            opts="-h --year --quarter --month --json --db --project --author --roadmap --today --color --help import check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1450,7 +1536,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__roadmap__subcmd__check)
-            opts="-h --db --project --author --roadmap --today --color --help"
+            opts="-h --json --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1544,7 +1630,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__roadmap__subcmd__import)
-            opts="-o -h --output --db --project --author --roadmap --today --color --help"
+            opts="-o -h --output --json --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

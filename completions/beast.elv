@@ -32,7 +32,8 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand complete 'Mark a roadmap task done, record ad-hoc work, or undo a completion'
             cand metric 'Record a metric reading, show a metric''s history, or list the catalog'
             cand dogfood 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
-            cand report 'The full report on stdout, for CI: `beast report > report.json`'
+            cand report 'The full report, for CI: `beast report > report.json`'
+            cand check 'Fail (exit 5) when the roadmap or a metric is off track: for CI'
             cand roadmap 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
             cand bench 'Measure cache and routing metrics on a reproducible workload and record them'
             cand init 'Start a project history in this git repository (.beast/: config, event log, index)'
@@ -65,6 +66,9 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --color 'When to use colour'
             cand --adhoc 'Record unplanned work; it is listed but never counted in roadmap progress'
             cand --undo 'Undo the task''s completion (it stays in the history as undone)'
+            cand --json 'Print what was recorded as JSON'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -79,6 +83,9 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
+            cand --json 'Print JSON: the reading recorded, the history, or the catalog'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -91,11 +98,16 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
             cand --manual 'The work was done without BEAST MODE (counts against the generated share)'
+            cand --json 'Print JSON: what was recorded, or the shares'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'beast;report'= {
             cand --format 'Output format'
+            cand -o 'Write to FILE (atomically: readers never see half a file) instead of stdout'
+            cand --output 'Write to FILE (atomically: readers never see half a file) instead of stdout'
             cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
             cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
             cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
@@ -103,6 +115,24 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
             cand --compact 'JSON on one line instead of indented'
+            cand --summary 'Append the Markdown report to the file $GITHUB_STEP_SUMMARY names (a GitHub Actions job summary)'
+            cand --schema 'Print the JSON Schema of the JSON report and exit'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;check'= {
+            cand --rules 'Rules to run, comma-separated: behind, regression, pace'
+            cand --threshold 'Regression threshold for every metric, in percent worse than before'
+            cand --metric-threshold 'Regression threshold for one metric: NAME=PCT (repeatable)'
+            cand --since 'Compare with the metrics as of this date (YYYY-MM-DD) or git revision instead of the previous reading'
+            cand --format 'Output format'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand --json 'Same as --format json'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -116,6 +146,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
+            cand --json 'Print JSON: {"years": [...]} with done marks (browse), or the summary (check)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand import 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML'
@@ -131,6 +162,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
+            cand --json 'Print JSON: {"years": [...]} with done marks (browse), or the summary (check)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -141,6 +173,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
+            cand --json 'Print JSON: {"years": [...]} with done marks (browse), or the summary (check)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -230,6 +263,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
+            cand --json 'Print the runs as JSON'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -346,6 +380,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
+            cand --man 'Print the man page (roff) instead'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -354,7 +389,8 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand complete 'Mark a roadmap task done, record ad-hoc work, or undo a completion'
             cand metric 'Record a metric reading, show a metric''s history, or list the catalog'
             cand dogfood 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
-            cand report 'The full report on stdout, for CI: `beast report > report.json`'
+            cand report 'The full report, for CI: `beast report > report.json`'
+            cand check 'Fail (exit 5) when the roadmap or a metric is off track: for CI'
             cand roadmap 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
             cand bench 'Measure cache and routing metrics on a reproducible workload and record them'
             cand init 'Start a project history in this git repository (.beast/: config, event log, index)'
@@ -375,6 +411,8 @@ set edit:completion:arg-completer[beast] = {|@words|
         &'beast;help;dogfood'= {
         }
         &'beast;help;report'= {
+        }
+        &'beast;help;check'= {
         }
         &'beast;help;roadmap'= {
             cand import 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML'

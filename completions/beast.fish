@@ -38,7 +38,8 @@ complete -c beast -n "__fish_beast_needs_command" -f -a "status" -d 'Where the t
 complete -c beast -n "__fish_beast_needs_command" -f -a "complete" -d 'Mark a roadmap task done, record ad-hoc work, or undo a completion'
 complete -c beast -n "__fish_beast_needs_command" -f -a "metric" -d 'Record a metric reading, show a metric\'s history, or list the catalog'
 complete -c beast -n "__fish_beast_needs_command" -f -a "dogfood" -d 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
-complete -c beast -n "__fish_beast_needs_command" -f -a "report" -d 'The full report on stdout, for CI: `beast report > report.json`'
+complete -c beast -n "__fish_beast_needs_command" -f -a "report" -d 'The full report, for CI: `beast report > report.json`'
+complete -c beast -n "__fish_beast_needs_command" -f -a "check" -d 'Fail (exit 5) when the roadmap or a metric is off track: for CI'
 complete -c beast -n "__fish_beast_needs_command" -f -a "roadmap" -d 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
 complete -c beast -n "__fish_beast_needs_command" -f -a "bench" -d 'Measure cache and routing metrics on a reproducible workload and record them'
 complete -c beast -n "__fish_beast_needs_command" -f -a "init" -d 'Start a project history in this git repository (.beast/: config, event log, index)'
@@ -70,6 +71,8 @@ always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand complete" -l adhoc -d 'Record unplanned work; it is listed but never counted in roadmap progress'
 complete -c beast -n "__fish_beast_using_subcommand complete" -l undo -d 'Undo the task\'s completion (it stays in the history as undone)'
+complete -c beast -n "__fish_beast_using_subcommand complete" -l json -d 'Print what was recorded as JSON'
+complete -c beast -n "__fish_beast_using_subcommand complete" -s q -l quiet -d 'Print nothing on success'
 complete -c beast -n "__fish_beast_using_subcommand complete" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand metric" -l note -d 'A note kept with the reading' -r
 complete -c beast -n "__fish_beast_using_subcommand metric" -l at -d 'When the value was measured (YYYY-MM-DD or RFC 3339) [default: now]' -r
@@ -83,6 +86,8 @@ complete -c beast -n "__fish_beast_using_subcommand metric" -l today -d 'Pretend
 complete -c beast -n "__fish_beast_using_subcommand metric" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c beast -n "__fish_beast_using_subcommand metric" -l json -d 'Print JSON: the reading recorded, the history, or the catalog'
+complete -c beast -n "__fish_beast_using_subcommand metric" -s q -l quiet -d 'Print nothing on success'
 complete -c beast -n "__fish_beast_using_subcommand metric" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand dogfood" -l note -d 'A note kept with the event' -r
 complete -c beast -n "__fish_beast_using_subcommand dogfood" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
@@ -94,9 +99,14 @@ complete -c beast -n "__fish_beast_using_subcommand dogfood" -l color -d 'When t
 always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand dogfood" -l manual -d 'The work was done without BEAST MODE (counts against the generated share)'
+complete -c beast -n "__fish_beast_using_subcommand dogfood" -l json -d 'Print JSON: what was recorded, or the shares'
+complete -c beast -n "__fish_beast_using_subcommand dogfood" -s q -l quiet -d 'Print nothing on success'
 complete -c beast -n "__fish_beast_using_subcommand dogfood" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand report" -l format -d 'Output format' -r -f -a "json\t''
-markdown\t''"
+markdown\t''
+openmetrics\t''
+html\t''"
+complete -c beast -n "__fish_beast_using_subcommand report" -s o -l output -d 'Write to FILE (atomically: readers never see half a file) instead of stdout' -r -F
 complete -c beast -n "__fish_beast_using_subcommand report" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand report" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand report" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
@@ -106,7 +116,26 @@ complete -c beast -n "__fish_beast_using_subcommand report" -l color -d 'When to
 always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand report" -l compact -d 'JSON on one line instead of indented'
+complete -c beast -n "__fish_beast_using_subcommand report" -l summary -d 'Append the Markdown report to the file $GITHUB_STEP_SUMMARY names (a GitHub Actions job summary)'
+complete -c beast -n "__fish_beast_using_subcommand report" -l schema -d 'Print the JSON Schema of the JSON report and exit'
 complete -c beast -n "__fish_beast_using_subcommand report" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand check" -l rules -d 'Rules to run, comma-separated: behind, regression, pace' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l threshold -d 'Regression threshold for every metric, in percent worse than before' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l metric-threshold -d 'Regression threshold for one metric: NAME=PCT (repeatable)' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l since -d 'Compare with the metrics as of this date (YYYY-MM-DD) or git revision instead of the previous reading' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l format -d 'Output format' -r -f -a "text\t''
+markdown\t''
+json\t''"
+complete -c beast -n "__fish_beast_using_subcommand check" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand check" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand check" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand check" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand check" -l json -d 'Same as --format json'
+complete -c beast -n "__fish_beast_using_subcommand check" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l year -d 'Show one year (1, 3, 4 …)' -r
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l quarter -d 'Show one quarter (1–4) of --year, or of the current year' -r
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l month -d 'Show one month (1–48) in detail' -r
@@ -118,6 +147,7 @@ complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -l json -d 'Print JSON: {"years": [...]} with done marks (browse), or the summary (check)'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -f -a "import" -d 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -f -a "check" -d 'Validate the roadmap files in use and summarise them'
@@ -131,6 +161,7 @@ complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_sub
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -l json -d 'Print JSON: {"years": [...]} with done marks (browse), or the summary (check)'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from check" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from check" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
@@ -140,6 +171,7 @@ complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_sub
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from check" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from check" -l json -d 'Print JSON: {"years": [...]} with done marks (browse), or the summary (check)'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from help" -f -a "import" -d 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the roadmap files in use and summarise them'
@@ -218,6 +250,7 @@ complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subco
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -l json -d 'Print the runs as JSON'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "cache" -d 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "routing" -d 'Model routing: selection accuracy, cost savings, error rate, latency'
@@ -307,22 +340,24 @@ complete -c beast -n "__fish_beast_using_subcommand completions" -l today -d 'Pr
 complete -c beast -n "__fish_beast_using_subcommand completions" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c beast -n "__fish_beast_using_subcommand completions" -l man -d 'Print the man page (roff) instead'
 complete -c beast -n "__fish_beast_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "status" -d 'Where the team stands: position, progress, month tasks, metrics, dog food'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "complete" -d 'Mark a roadmap task done, record ad-hoc work, or undo a completion'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "metric" -d 'Record a metric reading, show a metric\'s history, or list the catalog'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "dogfood" -d 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "report" -d 'The full report on stdout, for CI: `beast report > report.json`'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "roadmap" -d 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "bench" -d 'Measure cache and routing metrics on a reproducible workload and record them'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "init" -d 'Start a project history in this git repository (.beast/: config, event log, index)'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "undo" -d 'Take back your last record (a reading, completion, dog-food event or benchmark run)'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "retract" -d 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "log" -d 'The events of the history, newest first, with ids for `beast retract`'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "export" -d 'Write the history\'s events as JSON lines (the event log\'s format)'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "import" -d 'Merge events from a `beast export` file (or, with `legacy`, the old tracker\'s file) into this history'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report roadmap bench init undo retract log export import completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "status" -d 'Where the team stands: position, progress, month tasks, metrics, dog food'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "complete" -d 'Mark a roadmap task done, record ad-hoc work, or undo a completion'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "metric" -d 'Record a metric reading, show a metric\'s history, or list the catalog'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "dogfood" -d 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "report" -d 'The full report, for CI: `beast report > report.json`'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "check" -d 'Fail (exit 5) when the roadmap or a metric is off track: for CI'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "roadmap" -d 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "bench" -d 'Measure cache and routing metrics on a reproducible workload and record them'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "init" -d 'Start a project history in this git repository (.beast/: config, event log, index)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "undo" -d 'Take back your last record (a reading, completion, dog-food event or benchmark run)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "retract" -d 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "log" -d 'The events of the history, newest first, with ids for `beast retract`'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "export" -d 'Write the history\'s events as JSON lines (the event log\'s format)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "import" -d 'Merge events from a `beast export` file (or, with `legacy`, the old tracker\'s file) into this history'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from roadmap" -f -a "import" -d 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from roadmap" -f -a "check" -d 'Validate the roadmap files in use and summarise them'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "cache" -d 'The multi-tier semantic cache: hit rates, false hits, lookup latency'

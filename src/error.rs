@@ -29,6 +29,8 @@ pub enum Failure {
     Store(String),
     /// A check failed; the failures themselves were printed already.
     Check(String),
+    /// The command line is wrong in a way clap could not see.
+    Usage(String),
 }
 
 impl Failure {
@@ -38,6 +40,7 @@ impl Failure {
             Failure::Roadmap(_) => exit::ROADMAP,
             Failure::Store(_) => exit::STORE,
             Failure::Check(_) => exit::CHECK,
+            Failure::Usage(_) => exit::USAGE,
         }
     }
 }
@@ -45,9 +48,11 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::Input(m) | Failure::Roadmap(m) | Failure::Store(m) | Failure::Check(m) => {
-                f.write_str(m)
-            }
+            Failure::Input(m)
+            | Failure::Roadmap(m)
+            | Failure::Store(m)
+            | Failure::Check(m)
+            | Failure::Usage(m) => f.write_str(m),
         }
     }
 }

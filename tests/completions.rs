@@ -27,6 +27,33 @@ fn checked_in_completions_are_up_to_date() {
 }
 
 #[test]
+fn checked_in_man_pages_are_up_to_date() {
+    let env = Env::new();
+    let dir = env.dir.path().join("generated");
+    env.ok(&["completions", "--out-dir", dir.to_str().unwrap()]);
+    let mut pages = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let generated = std::fs::read_to_string(&path).unwrap();
+        let checked_in = std::fs::read_to_string(repo_path(&format!("completions/{name}")))
+            .unwrap_or_else(|_| panic!("completions/{name} is missing; regenerate with: cargo run -- completions --out-dir completions"));
+        assert!(
+            generated == checked_in,
+            "completions/{name} is out of date; regenerate with: cargo run -- completions --out-dir completions"
+        );
+        pages += usize::from(name.ends_with(".1"));
+    }
+    assert!(
+        pages >= 10,
+        "a page for beast and each subcommand, got {pages}"
+    );
+    let man = env.ok(&["completions", "--man"]);
+    assert!(man.starts_with(".ie"), "roff");
+    assert!(man.contains("beast") && man.contains("check"), "{man}");
+}
+
+#[test]
 fn completions_know_the_subcommands() {
     let env = Env::new();
     let bash = env.ok(&["completions", "bash"]);

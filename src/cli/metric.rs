@@ -24,7 +24,7 @@ pub struct Args {
     /// Metric id from the catalog (cacheHitRate, cache_hit_rate and CacheHitRate all work)
     name: Option<String>,
     /// Value to record, in the metric's unit (40 or 40% for a percentage)
-    #[arg(allow_negative_numbers = true)]
+    #[arg(allow_hyphen_values = true)]
     value: Option<String>,
     /// A note kept with the reading
     #[arg(long, value_name = "TEXT")]
@@ -52,6 +52,13 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
         return list(ctx, &catalog, args.json, out);
     };
     let def = resolve(&catalog, name)?;
+    if let Some(v) = args.value.as_deref().filter(|v| looks_like_a_flag(v)) {
+        return Err(crate::error::Failure::Usage(format!(
+            "unexpected argument '{}' found; run 'beast metric --help' for usage",
+            v.escape_default()
+        ))
+        .into());
+    }
     let Some(value_text) = args.value.as_deref() else {
         return history(ctx, def, args.limit, args.json, out);
     };
@@ -104,6 +111,20 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
         rec.id.short()
     )?;
     Ok(())
+}
+
+/// A value position holding a flag rather than a (possibly negative or
+/// non-finite) number: `--bogus`, `-x`, but not `-5`, `-.5` or `-inf`.
+fn looks_like_a_flag(v: &str) -> bool {
+    let Some(rest) = v.strip_prefix('-') else {
+        return false;
+    };
+    if rest.starts_with('-') {
+        return true;
+    }
+    let numeric = rest.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        || ["inf", "infinity", "nan"].contains(&rest.to_ascii_lowercase().as_str());
+    !numeric
 }
 
 fn table() -> Table {
