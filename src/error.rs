@@ -20,6 +20,9 @@ pub mod exit {
     pub const STORE: i32 = 4;
     /// `beast check` ran and something it checks does not hold.
     pub const CHECK: i32 = 5;
+    /// The record was stored, but printing the result failed (stdout closed
+    /// or full): do not record it again.
+    pub const STORED_NOT_SHOWN: i32 = 6;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,6 +20,7 @@ pub mod bench;
 pub mod cli;
 pub mod domain;
 pub mod error;
+pub mod files;
 pub mod import;
 pub mod log;
 pub mod project;

@@ -61,6 +61,22 @@ pub fn new_id() -> EventId {
     EventId::from_parts(ulid.timestamp_ms(), ulid.random())
 }
 
+/// Ids recorded by this process, so that a failure after the commit (stdout
+/// closed or full) can say what was stored rather than leave a script to
+/// record it twice.
+static RECORDED: std::sync::Mutex<Vec<EventId>> = std::sync::Mutex::new(Vec::new());
+
+/// What this process has recorded so far.
+pub fn recorded_by_this_process() -> Vec<EventId> {
+    RECORDED.lock().map(|v| v.clone()).unwrap_or_default()
+}
+
+fn remember(events: &[Event]) {
+    if let Ok(mut v) = RECORDED.lock() {
+        v.extend(events.iter().map(|e| e.id));
+    }
+}
+
 /// An event by `author`, recorded `now`.
 pub fn event(author: &str, now: DateTime<Utc>, body: Body) -> Event {
     Event {
@@ -146,16 +162,20 @@ impl History {
             return Ok(0);
         }
         match &self.mode {
-            Mode::Personal { .. } => self.store.write(|w| {
-                let mut new = 0;
-                for e in events {
-                    let line = e.to_line();
-                    if w.apply(e, LineAt::Text(&line))? == Applied::New {
-                        new += 1;
+            Mode::Personal { .. } => {
+                let new = self.store.write(|w| {
+                    let mut new = 0;
+                    for e in events {
+                        let line = e.to_line();
+                        if w.apply(e, LineAt::Text(&line))? == Applied::New {
+                            new += 1;
+                        }
                     }
-                }
+                    Ok(new)
+                })?;
+                remember(events);
                 Ok(new)
-            }),
+            }
             Mode::Project(p) => {
                 // Only what the history does not have yet goes into the log.
                 let fresh: Vec<&Event> = self.store.read(|r| {
@@ -176,6 +196,7 @@ impl History {
                 let dir = p.events_dir();
                 let shown = shown_for(p);
                 let appended = log::append(&dir, &name, &text)?;
+                remember(&fresh);
                 let warnings = &mut self.warnings;
                 appended.index(&mut self.store, &fresh, &dir, &shown, &mut |w| {
                     warnings.push(w)

@@ -61,6 +61,12 @@ pub fn complete(
     stamp: &Stamp,
 ) -> Result<TaskChange> {
     let typed = req.typed.trim();
+    if typed.chars().any(char::is_control) {
+        return error::input(format!(
+            "the task title \"{}\" contains control characters; type the title without them",
+            typed.escape_default()
+        ));
+    }
     if normalize(typed).is_empty() {
         return error::input("the task title is empty; give the title of a roadmap task, e.g. \"Fix failed request tracking\"");
     }

@@ -223,8 +223,8 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
         eprintln!(
             "check failed: {} {}: {}",
             f.rule.as_str(),
-            f.subject,
-            f.message
+            crate::report::visible(&f.subject),
+            crate::report::visible(&f.message)
         );
     }
     Err(Failure::Check(format!(

@@ -73,12 +73,14 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "wrote {n} man pages (beast.1, beast-*.1)")?;
         return Ok(());
     }
+    // Generated into memory first: clap_complete panics when its writer
+    // fails, and a full disk or a closed pipe must be an ordinary error.
+    let mut text = Vec::new();
     if args.man {
-        clap_mangen::Man::new(cmd).render(out)?;
-        return Ok(());
+        clap_mangen::Man::new(cmd).render(&mut text)?;
+    } else if let Some(shell) = args.shell {
+        clap_complete::generate(shell, &mut cmd, "beast", &mut text);
     }
-    if let Some(shell) = args.shell {
-        clap_complete::generate(shell, &mut cmd, "beast", out);
-    }
+    out.write_all(&text)?;
     Ok(())
 }

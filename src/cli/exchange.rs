@@ -93,24 +93,9 @@ pub fn export(ctx: &Context, args: ExportArgs, out: &mut dyn Write) -> Result<()
     Ok(())
 }
 
-/// Files larger than this are refused rather than read into memory whole.
-const MAX_IMPORT_BYTES: u64 = 1 << 30;
-
 /// Reads a file to import: a regular file of bounded size, UTF-8.
 fn read_input(path: &std::path::Path, what: &str) -> Result<String> {
-    let shown = path.display().to_string();
-    let meta = std::fs::metadata(path)
-        .or_else(|e| error::input(format!("cannot read {shown}: {e}; check the path")))?;
-    if !meta.is_file() {
-        return error::input(format!("{shown} is not a regular file; give {what}"));
-    }
-    if meta.len() > MAX_IMPORT_BYTES {
-        return error::input(format!(
-            "{shown} is larger than 1 GiB; split it and import the parts"
-        ));
-    }
-    std::fs::read_to_string(path)
-        .or_else(|e| error::input(format!("cannot read {shown}: {e}; it must be UTF-8 text")))
+    crate::files::read_text(path, what).or_else(error::input)
 }
 
 pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> Result<()> {
@@ -148,7 +133,10 @@ fn import_legacy(ctx: &Context, a: LegacyArgs, out: &mut dyn Write) -> Result<()
     let (catalog, roadmap) = ctx.load_roadmap()?;
     let plan = legacy::plan(&file, &roadmap, &catalog, &overrides).or_else(error::input)?;
     for w in &plan.warnings {
-        eprintln!("warning: {shown}: {w}");
+        eprintln!(
+            "warning: {}",
+            crate::report::visible(&format!("{shown}: {w}"))
+        );
     }
     let added = if a.dry_run {
         None

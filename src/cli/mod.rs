@@ -14,6 +14,7 @@ mod metric;
 mod report;
 mod roadmap;
 mod status;
+mod visible;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -138,7 +139,7 @@ impl Context {
             }
         })?;
         for w in h.take_warnings() {
-            eprintln!("warning: {w}");
+            eprintln!("warning: {}", crate::report::visible(&w));
         }
         Ok(h)
     }
@@ -323,6 +324,24 @@ fn one_line_usage_error(e: &clap::Error) -> String {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
+    // A last resort: a bug shows as one line that says what to do, not a
+    // backtrace. Nothing is written after a panic (writes are transactions).
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".into());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "error: internal error in beast ({}{at}); nothing half-written was kept; please report this with the command you ran",
+            crate::report::visible(&what)
+        );
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -336,7 +355,10 @@ pub fn main() -> i32 {
                     exit::USAGE
                 }
                 _ => {
-                    eprintln!("error: {}", one_line_usage_error(&e));
+                    eprintln!(
+                        "error: {}",
+                        crate::report::visible(&one_line_usage_error(&e))
+                    );
                     exit::USAGE
                 }
             };
@@ -350,12 +372,26 @@ pub fn main() -> i32 {
                 if io.kind() == std::io::ErrorKind::BrokenPipe {
                     return exit::OK;
                 }
+                // Printing failed. If something was stored, say so: a script
+                // that retries would record it twice.
+                let stored = crate::app::history::recorded_by_this_process();
+                if let Some(last) = stored.last() {
+                    eprintln!(
+                        "error: recorded {} event{} (last {}), but could not print the result: {io}; do not record it again",
+                        stored.len(),
+                        if stored.len() == 1 { "" } else { "s" },
+                        last
+                    );
+                    return exit::STORED_NOT_SHOWN;
+                }
+                eprintln!("error: cannot write the output: {io}; check where stdout goes");
+                return exit::INPUT;
             }
             let code = e
                 .downcast_ref::<Failure>()
                 .map_or(exit::INPUT, Failure::exit_code);
             let message = format!("{e:#}").replace('\n', " ");
-            eprintln!("error: {message}");
+            eprintln!("error: {}", crate::report::visible(&message));
             code
         }
     }
@@ -405,9 +441,16 @@ fn run(cli: Cli) -> Result<()> {
         color,
     };
     // Buffered (see above): a pretty JSON report is hundreds of lines, and a
-    // line-buffered stdout would make one system call for each.
+    // line-buffered stdout would make one system call for each. Everything
+    // but the coloured status screen goes through a writer that shows
+    // control characters instead of obeying them.
+    if let Command::Status(args) = cli.command {
+        status::run(&ctx, args, &mut out)?;
+        out.flush()?;
+        return Ok(());
+    }
+    let mut out = visible::Visible::new(out);
     match cli.command {
-        Command::Status(args) => status::run(&ctx, args, &mut out),
         Command::Complete(args) => complete::run(&ctx, args, &mut out),
         Command::Metric(args) => metric::run(&ctx, args, &mut out),
         Command::Dogfood(args) => dogfood::run(&ctx, args, &mut out),
@@ -420,7 +463,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Log(args) => log::run(&ctx, args, &mut out),
         Command::Export(args) => exchange::export(&ctx, args, &mut out),
         Command::Import(args) => exchange::import(&ctx, args, &mut out),
-        Command::Completions(_) | Command::Init(_) => unreachable!("handled above"),
+        Command::Status(_) | Command::Completions(_) | Command::Init(_) => {
+            unreachable!("handled above")
+        }
     }?;
     out.flush()?;
     Ok(())

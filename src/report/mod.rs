@@ -255,6 +255,26 @@ pub struct RecentCompletion {
     pub note: Option<String>,
 }
 
+/// Text as it may reach a terminal: control characters are shown, not
+/// obeyed. ESC becomes `␛` and the other C0 controls their Unicode control
+/// pictures (`␇`, `␍`…), DEL `␡`, C1 controls `\u{9b}`. A title recorded as
+/// "x\e]0;PWNED\a" can then neither retitle the terminal nor forge a line.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('?')),
+            '\u{7f}' => out.push('␡'),
+            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Rounds to `places` decimals, to keep float noise out of the JSON.
 pub fn round(value: f64, places: i32) -> f64 {
     let f = 10f64.powi(places);

@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table};
 
-use super::{Count, Format, MetricReport, MonthState, Report};
+use super::{visible, Count, Format, MetricReport, MonthState, Report};
 use crate::domain::catalog::{fmt_number, format_with_unit, significant};
 use crate::domain::forecast::{Outlook, ScopeForecast};
 use crate::domain::{Timing, Verdict};
@@ -118,15 +118,15 @@ fn metric_row(m: &MetricReport) -> Vec<String> {
     let latest = m.latest.as_ref().map_or("—".to_string(), |r| {
         let value = fmt(significant(r.value, 4));
         match &r.run {
-            Some(run) => format!("{value} ({} {})", r.source, run.short),
-            None => format!("{value} ({})", r.source),
+            Some(run) => format!("{value} ({} {})", visible(&r.source), run.short),
+            None => format!("{value} ({})", visible(&r.source)),
         }
     });
     let target = m.target.map_or("—".to_string(), |t| {
         format!("{} by M{}", fmt(t.value), t.month)
     });
     vec![
-        m.id.clone(),
+        visible(&m.id).into_owned(),
         m.baseline.map_or("—".to_string(), fmt),
         latest,
         target,
@@ -146,9 +146,9 @@ impl Format for Terminal {
                 "Year {}, Q{} {} · Month {}: {} · Week {}",
                 c.year,
                 c.quarter,
-                c.quarter_theme.as_deref().unwrap_or(""),
+                visible(c.quarter_theme.as_deref().unwrap_or("")),
                 c.month,
-                c.month_title.as_deref().unwrap_or(""),
+                visible(c.month_title.as_deref().unwrap_or("")),
                 c.week
             )?,
             MonthState::Unplanned => writeln!(
@@ -252,7 +252,7 @@ impl Format for Terminal {
             let width = r
                 .month_tasks
                 .iter()
-                .map(|t| t.title.chars().count())
+                .map(|t| visible(&t.title).chars().count())
                 .max()
                 .unwrap_or(0);
             for t in &r.month_tasks {
@@ -263,7 +263,7 @@ impl Format for Terminal {
                 };
                 let mut line = format!(
                     "  {mark} {:<width$}  {}",
-                    t.title,
+                    visible(&t.title),
                     self.paint(&format!("weeks {}", t.weeks), DIM)
                 );
                 if let (Some(week), Some(timing)) = (t.week_done, t.timing) {
@@ -359,7 +359,7 @@ impl Format for Terminal {
                 &c.completed_at[..10.min(c.completed_at.len())],
                 c.month,
                 c.week,
-                c.title
+                visible(&c.title)
             )?;
         }
         Ok(())

@@ -58,17 +58,12 @@ pub fn from_dir(dir: &Path) -> Result<Vec<Source>> {
     paths.sort();
     let mut sources = Vec::new();
     for path in paths {
-        match std::fs::read_to_string(&path) {
+        match crate::files::read_text(&path, "roadmap file") {
             Ok(text) => sources.push(Source {
                 name: path.display().to_string(),
                 text,
             }),
-            Err(e) => {
-                return error::roadmap(format!(
-                    "cannot read roadmap file {}: {e}; check its permissions and encoding (UTF-8)",
-                    path.display()
-                ))
-            }
+            Err(e) => return error::roadmap(e),
         }
     }
     Ok(sources)

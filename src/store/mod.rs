@@ -169,14 +169,20 @@ pub struct LogFileState {
 }
 
 fn is_sqlite_file(path: &Path) -> std::io::Result<Option<bool>> {
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
+    // stat before open: opening a FIFO would block, and a device (/dev/null)
+    // is no place for a database and its journal.
+    match std::fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e),
-    };
-    if file.metadata()?.is_dir() {
-        return Err(std::io::Error::other("it is a directory"));
+        Ok(m) if m.is_dir() => return Err(std::io::Error::other("it is a directory")),
+        Ok(m) if !m.is_file() => {
+            return Err(std::io::Error::other(
+                "it is not a regular file (a pipe or device)",
+            ))
+        }
+        Ok(_) => {}
     }
+    let mut file = std::fs::File::open(path)?;
     let mut header = [0u8; 16];
     let n = file.read(&mut header)?;
     // An empty file is a database nobody has written yet.

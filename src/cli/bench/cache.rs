@@ -16,6 +16,10 @@ use crate::cli::Context;
 use crate::domain::catalog::fmt_number;
 use crate::error;
 
+/// The most requests (and cache entries) the built-in workload is generated
+/// with: a bound on memory, not on usefulness (10M requests ≈ 2 GiB).
+pub(super) const MAX_REQUESTS: usize = 10_000_000;
+
 #[derive(clap::Args)]
 pub(super) struct CacheArgs {
     #[command(flatten)]
@@ -66,6 +70,11 @@ fn custom_config(a: &CacheArgs, spec: &Spec) -> Result<Option<Config>> {
     }
     let tiers = a.tiers.unwrap_or(3);
     let l1_capacity = a.l1_capacity.unwrap_or(spec.l1_capacity);
+    if l1_capacity > MAX_REQUESTS {
+        return error::input(format!(
+            "--l1-capacity {l1_capacity} is more than the {MAX_REQUESTS} entries this benchmark allows"
+        ));
+    }
     if l1_capacity == 0 {
         return error::input("--l1-capacity must be at least 1");
     }
@@ -109,6 +118,11 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
             if let Some(n) = a.requests {
                 if n < 100 {
                     return error::input("--requests must be at least 100");
+                }
+                if n > MAX_REQUESTS {
+                    return error::input(format!(
+                        "--requests {n} is more than {MAX_REQUESTS}; replay a bigger workload with --trace FILE"
+                    ));
                 }
                 spec.requests = n;
             }

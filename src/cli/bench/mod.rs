@@ -112,13 +112,7 @@ impl Progress for Bar {
 }
 
 pub(super) fn read_file(path: &std::path::Path, what: &str) -> Result<String> {
-    match std::fs::read_to_string(path) {
-        Ok(t) => Ok(t),
-        Err(e) => error::input(format!(
-            "cannot read {what} {}: {e}; check the path",
-            path.display()
-        )),
-    }
+    crate::files::read_text(path, what).or_else(error::input)
 }
 
 pub(super) fn check_threshold(x: f32) -> Result<f32> {
@@ -288,6 +282,12 @@ fn write_dataset(
     rows: usize,
     out: &mut dyn Write,
 ) -> Result<()> {
+    if rows > cache::MAX_REQUESTS {
+        return error::input(format!(
+            "--rows {rows} is more than {}",
+            cache::MAX_REQUESTS
+        ));
+    }
     if rows < 10 {
         return error::input("--rows must be at least 10");
     }
