@@ -90,6 +90,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: the reading recorded, the history, or the catalog')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Accept a --at before the roadmap''s start (2026-01-01)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

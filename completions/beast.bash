@@ -1340,7 +1340,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__metric)
-            opts="-q -h --note --at --source --limit --json --quiet --db --project --author --roadmap --today --color --help"
+            opts="-q -h --note --at --source --limit --json --force --quiet --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

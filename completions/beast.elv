@@ -84,6 +84,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
             cand --json 'Print JSON: the reading recorded, the history, or the catalog'
+            cand --force 'Accept a --at before the roadmap''s start (2026-01-01)'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
             cand -h 'Print help'

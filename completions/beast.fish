@@ -87,6 +87,7 @@ complete -c beast -n "__fish_beast_using_subcommand metric" -l color -d 'When to
 always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand metric" -l json -d 'Print JSON: the reading recorded, the history, or the catalog'
+complete -c beast -n "__fish_beast_using_subcommand metric" -l force -d 'Accept a --at before the roadmap\'s start (2026-01-01)'
 complete -c beast -n "__fish_beast_using_subcommand metric" -s q -l quiet -d 'Print nothing on success'
 complete -c beast -n "__fish_beast_using_subcommand metric" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand dogfood" -l note -d 'A note kept with the event' -r

@@ -28,6 +28,8 @@ pub fn resolve<'c>(catalog: &'c Catalog, typed: &str) -> Result<&'c MetricDef> {
 pub struct ReadingRequest<'a> {
     pub value: &'a str,
     pub at: Option<DateTime<Utc>>,
+    /// Accept a measurement time before the roadmap's start.
+    pub force: bool,
     pub source: &'a str,
     pub note: Option<String>,
 }
@@ -68,6 +70,17 @@ pub fn record(
         return error::input(format!(
             "--at {} is in the future; a reading records something already measured",
             crate::store::timestamp(at)
+        ));
+    }
+    let start = crate::domain::calendar::month_start(1)
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc();
+    if at < start && !req.force {
+        return error::input(format!(
+            "--at {} is before the roadmap starts ({}); pass --force if the reading really is that old",
+            crate::store::timestamp(at),
+            start.format("%Y-%m-%d")
         ));
     }
     let source = check_source(req.source)?.to_string();

@@ -213,6 +213,11 @@ impl MultiTierCache {
         self.by_hash.is_empty()
     }
 
+    /// Semantic lookups that stopped at the index's visit bound.
+    pub fn capped_lookups(&self) -> u64 {
+        self.index.capped
+    }
+
     pub fn intent_of(&self, entry: u32) -> Option<u32> {
         self.entries[entry as usize].intent
     }
@@ -428,6 +433,9 @@ pub struct RunResult {
     pub e2e_p95_ms_modelled: f64,
     /// Model calls made to warm the cache.
     pub warm_calls: u64,
+    /// Semantic lookups that stopped at the index's visit bound (then not
+    /// exact; see `text::MAX_VISITS`).
+    pub capped_lookups: u64,
     /// Dollars saved: hits × the fronted model's cost, minus warming calls.
     pub cost_saved_usd: f64,
     /// Share of the no-cache model cost saved, 0–100.
@@ -606,6 +614,7 @@ pub fn run(
         },
         e2e_p95_ms_modelled: percentile(&mut e2e_ms, 95.0),
         warm_calls,
+        capped_lookups: cache.capped_lookups(),
         cost_saved_usd: saved,
         cost_saved_pct: if total_cost > 0.0 {
             saved * 100.0 / total_cost

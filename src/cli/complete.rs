@@ -18,8 +18,10 @@ use crate::domain::Timing;
   beast complete --undo 1 1 \"Fix failed request tracking\"")]
 pub struct Args {
     /// Roadmap month, 1–48 (month 25 is the first month of year 3)
+    #[arg(allow_negative_numbers = true)]
     month: String,
     /// Week of the month the work was done, 1–4
+    #[arg(allow_negative_numbers = true)]
     week: String,
     /// Task title; case, spaces and punctuation do not matter, quotes are optional
     #[arg(required = true, num_args = 1..)]

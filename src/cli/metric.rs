@@ -41,6 +41,9 @@ pub struct Args {
     /// Print JSON: the reading recorded, the history, or the catalog
     #[arg(long)]
     json: bool,
+    /// Accept a --at before the roadmap's start (2026-01-01)
+    #[arg(long)]
+    force: bool,
     /// Print nothing on success
     #[arg(short, long)]
     quiet: bool,
@@ -70,6 +73,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     let req = ReadingRequest {
         value: value_text,
         at,
+        force: args.force,
         source: &args.source,
         note: app::note(args.note.as_deref()),
     };

@@ -299,6 +299,15 @@ fn one_line_usage_error(e: &clap::Error) -> String {
         .trim_start_matches("error: ")
         .to_string();
     let mut msg = first;
+    // "the following required arguments were not provided:" — name them.
+    if e.kind() == ErrorKind::MissingRequiredArgument {
+        if let Some(ContextValue::Strings(missing)) = e.get(ContextKind::InvalidArg) {
+            if !missing.is_empty() && msg.ends_with(':') {
+                msg.push(' ');
+                msg.push_str(&missing.join(", "));
+            }
+        }
+    }
     let suggestion = [
         ContextKind::SuggestedSubcommand,
         ContextKind::SuggestedArg,

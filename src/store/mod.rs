@@ -53,6 +53,15 @@ pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long to wait for another process's lock: 30 s, or
+/// `BEAST_BUSY_TIMEOUT_MS` (for tests of what happens when the wait runs out).
+fn busy_timeout() -> Duration {
+    std::env::var("BEAST_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(BUSY_TIMEOUT, Duration::from_millis)
+}
+
 /// Timestamps are stored as UTC RFC 3339 with second precision, so that text
 /// order is time order.
 pub fn timestamp(t: DateTime<Utc>) -> String {
@@ -263,7 +272,7 @@ impl Store {
     }
 
     fn prepare(&mut self) -> Result<()> {
-        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        self.conn.busy_timeout(busy_timeout())?;
         // Read-only checks first: nothing below may write to a foreign file.
         // One statement, so all three values come from the same snapshot: read
         // separately, another process's migration could commit in between and
@@ -313,7 +322,7 @@ impl Store {
         if mode.eq_ignore_ascii_case("wal") {
             return Ok(());
         }
-        retry_while_busy(BUSY_TIMEOUT, || {
+        retry_while_busy(busy_timeout(), || {
             self.conn
                 .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
         })?;
@@ -418,8 +427,8 @@ fn explain_at(path: &Path, e: anyhow::Error) -> anyhow::Error {
             "cannot be opened; use a database file in a directory you can write".to_string()
         }
         Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => format!(
-            "stayed locked by another process for more than {} s; retry when it is done",
-            BUSY_TIMEOUT.as_secs()
+            "stayed locked by another process for more than {} ms; retry when it is done",
+            busy_timeout().as_millis()
         ),
         Some(ErrorCode::DiskFull) => {
             "cannot grow: the disk is full; free some space and retry (nothing was recorded)"

@@ -44,6 +44,18 @@ impl Env {
         cmd
     }
 
+    /// The same as [`Env::cmd`], as a plain `std::process::Command`, for
+    /// tests that redirect stdout (to /dev/full, a closed pipe).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_beast"));
+        cmd.env_clear()
+            .env("BEAST_DB", &self.db)
+            .env("BEAST_TODAY", &self.today)
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("xdg"));
+        cmd
+    }
+
     /// Runs a command that must succeed and returns its stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.cmd().args(args).output().expect("run beast");
