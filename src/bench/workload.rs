@@ -297,6 +297,8 @@ pub fn parse_trace(name: &str, text: &str, spec: &Spec) -> Result<Workload> {
     let mut interned: BTreeMap<String, u32> = BTreeMap::new();
     let mut requests = Vec::new();
     let mut with_intent = 0usize;
+    // The first line with an intent and the first without, to name them.
+    let (mut first_with, mut first_without): (Option<usize>, Option<usize>) = (None, None);
     let mut last_t = f64::NEG_INFINITY;
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
@@ -326,6 +328,11 @@ pub fn parse_trace(name: &str, text: &str, spec: &Spec) -> Result<Workload> {
         if parsed.prompt.trim().is_empty() {
             return error::input(format!("{name}:{n}: prompt is empty"));
         }
+        if parsed.intent.is_some() {
+            first_with.get_or_insert(n);
+        } else {
+            first_without.get_or_insert(n);
+        }
         let intent = parsed.intent.map(|key| {
             with_intent += 1;
             let next = interned.len() as u32;
@@ -341,9 +348,9 @@ pub fn parse_trace(name: &str, text: &str, spec: &Spec) -> Result<Workload> {
     if requests.len() < 2 {
         return error::input(format!("{name}: the trace needs at least two requests"));
     }
-    if with_intent != 0 && with_intent != requests.len() {
+    if let (Some(with), Some(without)) = (first_with, first_without) {
         return error::input(format!(
-            "{name}: {with_intent} of {} lines give an intent; give it on every line or on none",
+            "{name}:{without}: no \"intent\", but line {with} has one ({with_intent} of {} lines do); give it on every line or on none",
             requests.len()
         ));
     }
@@ -468,6 +475,9 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(e.contains("1 of 2 lines give an intent"), "{e}");
+        assert!(
+            e.starts_with("t.jsonl:2: no \"intent\", but line 1 has one (1 of 2 lines do)"),
+            "{e}"
+        );
     }
 }
