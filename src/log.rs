@@ -223,6 +223,32 @@ fn parse_chunk(
     Ok((events, warnings, line_no))
 }
 
+/// Reads a file's events from `from` (after line `lines`, the bytes before
+/// having CRC `prefix_crc`) and says how far the index has then read it.
+fn read_part(
+    shown: &str,
+    name: &str,
+    bytes: &[u8],
+    st: Stat,
+    (from, lines, prefix_crc): (usize, u64, u32),
+    warn: &mut dyn FnMut(String),
+) -> Result<(Vec<(Event, u64)>, LogFileState)> {
+    let (events, end, lines) = read_lines(shown, bytes, from, lines, warn)?;
+    let mut h = crc32fast::Hasher::new_with_initial(prefix_crc);
+    h.update(&bytes[from..end]);
+    let state = LogFileState {
+        no: 0,
+        path: name.to_string(),
+        length: end as u64,
+        lines,
+        crc: h.finalize(),
+        size: st.size,
+        mtime_ns: st.mtime_ns,
+        inode: st.inode,
+    };
+    Ok((events, state))
+}
+
 fn crc(bytes: &[u8]) -> u32 {
     crc32fast::hash(bytes)
 }
@@ -330,21 +356,17 @@ pub fn sync(
                         (k.length as usize, k.lines, k.crc)
                     }
                 };
-                let (events, end, lines) = read_lines(&shown(name), &bytes, from, lines, warn)?;
-                let mut h = crc32fast::Hasher::new_with_initial(prefix_crc);
-                h.update(&bytes[from..end]);
+                let (events, state) = read_part(
+                    &shown(name),
+                    name,
+                    &bytes,
+                    *st,
+                    (from, lines, prefix_crc),
+                    warn,
+                )?;
                 let i = states.len();
                 pending.extend(events.into_iter().map(|(e, o)| (e, i, o)));
-                states.push(LogFileState {
-                    no: 0,
-                    path: name.clone(),
-                    length: end as u64,
-                    lines,
-                    crc: h.finalize(),
-                    size: st.size,
-                    mtime_ns: st.mtime_ns,
-                    inode: st.inode,
-                });
+                states.push(state);
             }
         }
         if rebuild {
@@ -353,19 +375,10 @@ pub fn sync(
             states.clear();
             for (name, path, st, _) in &plans {
                 let bytes = read_all(path)?;
-                let (events, end, lines) = read_lines(&shown(name), &bytes, 0, 0, warn)?;
+                let (events, state) = read_part(&shown(name), name, &bytes, *st, (0, 0, 0), warn)?;
                 let i = states.len();
                 pending.extend(events.into_iter().map(|(e, o)| (e, i, o)));
-                states.push(LogFileState {
-                    no: 0,
-                    path: name.clone(),
-                    length: end as u64,
-                    lines,
-                    crc: crc(&bytes[..end]),
-                    size: st.size,
-                    mtime_ns: st.mtime_ns,
-                    inode: st.inode,
-                });
+                states.push(state);
             }
         }
         let profile = std::env::var_os("BEAST_PROFILE").is_some();

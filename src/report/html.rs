@@ -329,26 +329,8 @@ impl Format for Html {
 
         // Progress cards.
         let p = &r.progress;
-        let f = r.forecast.as_ref();
         h.push_str("<div class=\"cards\">");
-        for (label, cnt, fc) in [
-            (
-                format!("Month {}", c.month),
-                p.month,
-                f.and_then(|f| f.month.as_ref()),
-            ),
-            (
-                format!("Q{} of year {}", c.quarter, c.year),
-                p.quarter,
-                f.and_then(|f| f.quarter.as_ref()),
-            ),
-            (
-                format!("Year {}", c.year),
-                p.year,
-                f.and_then(|f| f.year.as_ref()),
-            ),
-            ("Overall".to_string(), p.overall, None),
-        ] {
+        for (label, cnt, fc) in r.scopes() {
             let width = cnt.percent.unwrap_or(0.0).clamp(0.0, 100.0);
             let _ = write!(
                 h,

@@ -65,30 +65,12 @@ impl Format for Markdown {
             }
         )?;
 
-        let p = &r.progress;
         writeln!(
             out,
             "## Progress\n\n| Scope | Done | Forecast |\n|---|---:|---|"
         )?;
         let f = r.forecast.as_ref();
-        for (label, cnt, fc) in [
-            (
-                format!("Month {}", c.month),
-                p.month,
-                f.and_then(|f| f.month.as_ref()),
-            ),
-            (
-                format!("Q{} of year {}", c.quarter, c.year),
-                p.quarter,
-                f.and_then(|f| f.quarter.as_ref()),
-            ),
-            (
-                format!("Year {}", c.year),
-                p.year,
-                f.and_then(|f| f.year.as_ref()),
-            ),
-            ("Overall".to_string(), p.overall, None),
-        ] {
+        for (label, cnt, fc) in r.scopes() {
             writeln!(
                 out,
                 "| {label} | {} | {} |",

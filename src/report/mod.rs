@@ -71,6 +71,32 @@ pub struct Report {
     pub series: Vec<Series>,
 }
 
+impl Report {
+    /// The progress scopes people read, each with its forecast: the current
+    /// month, quarter and year, then overall (which has none).
+    pub fn scopes(&self) -> Vec<(String, Count, Option<&ScopeForecast>)> {
+        let (c, p, f) = (&self.current, &self.progress, self.forecast.as_ref());
+        vec![
+            (
+                format!("Month {}", c.month),
+                p.month,
+                f.and_then(|f| f.month.as_ref()),
+            ),
+            (
+                format!("Q{} of year {}", c.quarter, c.year),
+                p.quarter,
+                f.and_then(|f| f.quarter.as_ref()),
+            ),
+            (
+                format!("Year {}", c.year),
+                p.year,
+                f.and_then(|f| f.year.as_ref()),
+            ),
+            ("Overall".to_string(), p.overall, None),
+        ]
+    }
+}
+
 /// One metric's readings over time, for a chart.
 #[derive(Debug, Clone)]
 pub struct Series {
