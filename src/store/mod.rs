@@ -376,6 +376,7 @@ impl Store {
         let out = f(&Reader {
             conn: &tx,
             log_dir: self.log_dir.as_deref(),
+            open_files: Default::default(),
         })
         .map_err(|e| explain_at(&path, e))?;
         tx.commit().map_err(|e| explain_at(&path, e.into()))?;
@@ -387,6 +388,8 @@ impl Store {
 pub struct Reader<'a> {
     conn: &'a Connection,
     log_dir: Option<&'a Path>,
+    /// Log files opened to read event lines, by `log_file.no`.
+    open_files: std::cell::RefCell<std::collections::HashMap<i64, (std::fs::File, PathBuf)>>,
 }
 
 /// Applies events; only exists inside [`Store::write`].
@@ -403,6 +406,7 @@ impl Writer<'_> {
         Reader {
             conn: self.tx,
             log_dir: self.log_dir,
+            open_files: Default::default(),
         }
     }
 }

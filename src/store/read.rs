@@ -15,20 +15,50 @@ const COMPLETION_COLUMNS: &str =
 const LIVE: &str = "undone_at IS NULL AND retracted_at IS NULL";
 const EVENT_COLUMNS: &str = "line, file, offset, retracted_by, kind, record";
 
-/// The line that starts at `offset` of `path`, without its newline.
-fn read_line_at(path: &std::path::Path, offset: u64) -> Result<String> {
-    use std::io::{BufRead, Seek, SeekFrom};
+/// The line that starts at `offset` of an open log file, without its
+/// newline: positioned reads, so one open file serves every event in it.
+fn read_line_at(file: &std::fs::File, shown: &std::path::Path, offset: u64) -> Result<String> {
     let fail = |e: std::io::Error| {
         anyhow::anyhow!(
             "cannot read the event log file {}: {e}; check its permissions",
-            path.display()
+            shown.display()
         )
     };
-    let mut f = std::io::BufReader::new(std::fs::File::open(path).map_err(fail)?);
-    f.seek(SeekFrom::Start(offset)).map_err(fail)?;
-    let mut line = String::new();
-    f.read_line(&mut line).map_err(fail)?;
-    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+    let mut line = Vec::new();
+    let mut chunk = [0u8; 1024];
+    let mut at = offset;
+    loop {
+        let n = read_at(file, &mut chunk, at).map_err(fail)?;
+        if n == 0 {
+            break;
+        }
+        if let Some(end) = chunk[..n].iter().position(|b| *b == b'\n') {
+            line.extend_from_slice(&chunk[..end]);
+            break;
+        }
+        line.extend_from_slice(&chunk[..n]);
+        at += n as u64;
+    }
+    let line = String::from_utf8(line).map_err(|_| {
+        anyhow::anyhow!(
+            "{} changed under the index (not UTF-8 at byte {offset}); delete the index to rebuild it",
+            shown.display()
+        )
+    })?;
+    Ok(line.trim_end_matches('\r').to_string())
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, at)
+}
+
+#[cfg(not(unix))]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<usize> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = file;
+    f.seek(SeekFrom::Start(at))?;
+    f.read(buf)
 }
 
 fn completion_from_row(r: &rusqlite::Row) -> rusqlite::Result<Completion> {
@@ -276,11 +306,25 @@ impl Reader<'_> {
                 "the index has an event without its line; delete the index to rebuild it"
             );
         };
-        let name: String = self
-            .conn
-            .prepare_cached("SELECT path FROM log_file WHERE no = ?1")?
-            .query_row([file], |r| r.get(0))?;
-        read_line_at(&dir.join(name), offset as u64)
+        let mut open = self.open_files.borrow_mut();
+        let (f, path) = match open.entry(file) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                let name: String = self
+                    .conn
+                    .prepare_cached("SELECT path FROM log_file WHERE no = ?1")?
+                    .query_row([file], |r| r.get(0))?;
+                let path = dir.join(name);
+                let f = std::fs::File::open(&path).map_err(|e| {
+                    anyhow::anyhow!(
+                        "cannot read the event log file {}: {e}; check its permissions",
+                        path.display()
+                    )
+                })?;
+                v.insert((f, path))
+            }
+        };
+        read_line_at(f, path, offset as u64)
     }
 
     /// Runs `sql` (which selects `line, file, offset, retracted_by, kind,
