@@ -186,14 +186,22 @@ fn done_set(ctx: &Context) -> Result<HashSet<TaskRef>> {
     })
 }
 
-fn browse(
+/// What `beast roadmap` was asked to show, checked against the roadmap.
+struct Selection {
+    year: Option<u32>,
+    quarter: Option<u32>,
+    month: Option<u32>,
+}
+
+/// Checks `--year`, `--quarter` and `--month`: the quarter is 1–4, the month
+/// has a roadmap, and a quarter without a year means the current year's.
+fn select(
     ctx: &Context,
+    roadmap: &Roadmap,
     year: Option<u32>,
     quarter: Option<u32>,
     month: Option<String>,
-    out: &mut dyn Write,
-) -> Result<()> {
-    let (_, roadmap) = ctx.load_roadmap()?;
+) -> Result<Selection> {
     if let Some(q) = quarter {
         if !(1..=4).contains(&q) {
             return error::input(format!("quarter {q} is outside quarters 1–4"));
@@ -201,11 +209,14 @@ fn browse(
     }
     if let Some(m) = month {
         let m = super::parse_month(&m)?;
-        let Some(month) = roadmap.month(m) else {
-            return error::input(crate::app::tasks::no_roadmap_for(&roadmap, m));
-        };
-        let done = done_set(ctx)?;
-        return print_month(out, month, &done);
+        if roadmap.month(m).is_none() {
+            return error::input(crate::app::tasks::no_roadmap_for(roadmap, m));
+        }
+        return Ok(Selection {
+            year: None,
+            quarter: None,
+            month: Some(m),
+        });
     }
     let year = match (year, quarter) {
         (Some(y), _) => Some(y),
@@ -227,6 +238,30 @@ fn browse(
                 roadmap.loaded_years()
             ));
         }
+    }
+    Ok(Selection {
+        year,
+        quarter,
+        month: None,
+    })
+}
+
+fn browse(
+    ctx: &Context,
+    year: Option<u32>,
+    quarter: Option<u32>,
+    month: Option<String>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (_, roadmap) = ctx.load_roadmap()?;
+    let Selection {
+        year,
+        quarter,
+        month,
+    } = select(ctx, &roadmap, year, quarter, month)?;
+    if let Some(m) = month {
+        let done = done_set(ctx)?;
+        return print_month(out, roadmap.month(m).expect("selected"), &done);
     }
     let done = done_set(ctx)?;
     for y in roadmap
@@ -254,30 +289,12 @@ fn browse_json(
 ) -> Result<()> {
     use serde_json::{json, Value};
     let (_, roadmap) = ctx.load_roadmap()?;
+    let Selection {
+        year,
+        quarter,
+        month,
+    } = select(ctx, &roadmap, year, quarter, month)?;
     let done = done_set(ctx)?;
-    let month = match month {
-        Some(m) => {
-            let m = super::parse_month(&m)?;
-            if roadmap.month(m).is_none() {
-                return error::input(crate::app::tasks::no_roadmap_for(&roadmap, m));
-            }
-            Some(m)
-        }
-        None => None,
-    };
-    if let Some(q) = quarter {
-        if !(1..=4).contains(&q) {
-            return error::input(format!("quarter {q} is outside quarters 1–4"));
-        }
-    }
-    let year = year.or_else(|| {
-        quarter.map(|_| {
-            crate::domain::Position::from_date(ctx.today)
-                .roadmap_month()
-                .map(year_of)
-                .unwrap_or(1)
-        })
-    });
     let month_json = |m: &crate::domain::Month| -> Value {
         let t = tally(&roadmap, &done, Scope::Month(m.number));
         json!({
@@ -318,14 +335,6 @@ fn browse_json(
         })
         .filter(|y| month.is_none() || y["quarters"].as_array().is_some_and(|a| !a.is_empty()))
         .collect();
-    if let Some(y) = year {
-        if years.is_empty() {
-            return error::input(format!(
-                "year {y} has no roadmap; loaded years: {}",
-                roadmap.loaded_years()
-            ));
-        }
-    }
     let v = json!({ "years": years, "missing_years": roadmap.missing_years() });
     serde_json::to_writer_pretty(&mut *out, &v)?;
     writeln!(out)?;

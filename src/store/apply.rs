@@ -26,12 +26,6 @@ pub enum Applied {
     Duplicate,
 }
 
-/// Index time format of the `event` table: milliseconds, so that events of
-/// one second still sort by time.
-pub(super) fn event_time(t: DateTime<Utc>) -> String {
-    event::log_time(t)
-}
-
 /// Undos and retractions by the event they point at: (their id, kind, time).
 type Pointing = std::collections::HashMap<EventId, Vec<(String, &'static str, DateTime<Utc>)>>;
 
@@ -144,7 +138,7 @@ impl Writer<'_> {
                 id,
                 e.body.kind(),
                 e.author,
-                event_time(e.recorded_at),
+                event::log_time(e.recorded_at),
                 e.body.target().map(|t| t.to_string()),
                 record,
                 line,

@@ -7,13 +7,9 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Transaction};
 
-use super::apply::{event_time, parse_event_time};
+use super::apply::parse_event_time as parse_stored_time;
 use crate::domain::event::{self, Body, Event, EventId};
 use crate::domain::{DogfoodKind, TaskRef};
-
-fn parse_stored_time(text: &str) -> DateTime<Utc> {
-    parse_event_time(text)
-}
 
 /// Gives every row of a database written before events existed an event of
 /// its own, so that it can be exported, merged and retracted like any other.
@@ -235,7 +231,7 @@ pub(super) fn backfill_events(tx: &Transaction) -> Result<()> {
             e.id.to_string(),
             e.body.kind(),
             e.author,
-            event_time(e.recorded_at),
+            event::log_time(e.recorded_at),
             e.body.target().map(|t| t.to_string()),
             record,
             e.to_line()
