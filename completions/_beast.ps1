@@ -230,6 +230,8 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--l1-capacity', '--l1-capacity', [CompletionResultType]::ParameterName, 'Custom configuration: L1 capacity in entries')
             [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Custom configuration: semantic similarity threshold, 0–1')
             [CompletionResult]::new('--thresholds', '--thresholds', [CompletionResultType]::ParameterName, 'Compare these thresholds side by side (records nothing)')
+            [CompletionResult]::new('--matcher', '--matcher', [CompletionResultType]::ParameterName, 'What judges similarity: tfidf (built in) or embedding (a sentence-embedding model)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The embedding model directory (config.json, tokenizer.json, model.safetensors) [default: embedding_model in .beast/config.toml]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
             [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
@@ -241,8 +243,8 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--exact-only', '--exact-only', [CompletionResultType]::ParameterName, 'Custom configuration: exact matching only')
             [CompletionResult]::new('--no-ttl', '--no-ttl', [CompletionResultType]::ParameterName, 'Custom configuration: entries never expire')
             [CompletionResult]::new('--no-warm', '--no-warm', [CompletionResultType]::ParameterName, 'Custom configuration: no cache warming')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'beast;bench;routing' {

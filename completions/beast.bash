@@ -318,7 +318,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__bench__subcmd__cache)
-            opts="-h --seed --json --no-record --trace --requests --tiers --l1-capacity --exact-only --threshold --thresholds --no-ttl --no-warm --db --project --author --roadmap --today --color --help"
+            opts="-h --seed --json --no-record --trace --requests --tiers --l1-capacity --exact-only --threshold --thresholds --matcher --model --no-ttl --no-warm --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -349,6 +349,14 @@ _beast() {
                     return 0
                     ;;
                 --thresholds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --matcher)
+                    COMPREPLY=($(compgen -W "tfidf embedding" -- "${cur}"))
+                    return 0
+                    ;;
+                --model)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -212,6 +212,8 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --l1-capacity 'Custom configuration: L1 capacity in entries'
             cand --threshold 'Custom configuration: semantic similarity threshold, 0–1'
             cand --thresholds 'Compare these thresholds side by side (records nothing)'
+            cand --matcher 'What judges similarity: tfidf (built in) or embedding (a sentence-embedding model)'
+            cand --model 'The embedding model directory (config.json, tokenizer.json, model.safetensors) [default: embedding_model in .beast/config.toml]'
             cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
             cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
             cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
@@ -223,8 +225,8 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --exact-only 'Custom configuration: exact matching only'
             cand --no-ttl 'Custom configuration: entries never expire'
             cand --no-warm 'Custom configuration: no cache warming'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'beast;bench;routing'= {
             cand --seed 'Seed of the workload and simulations; same seed, same counts and rates'

@@ -198,6 +198,9 @@ complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subco
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l l1-capacity -d 'Custom configuration: L1 capacity in entries' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l threshold -d 'Custom configuration: semantic similarity threshold, 0–1' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l thresholds -d 'Compare these thresholds side by side (records nothing)' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l matcher -d 'What judges similarity: tfidf (built in) or embedding (a sentence-embedding model)' -r -f -a "tfidf\t'TF-IDF over word n-grams (built in; the default)'
+embedding\t'A sentence-embedding model (needs the `embedding` feature and --model)'"
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l model -d 'The embedding model directory (config.json, tokenizer.json, model.safetensors) [default: embedding_model in .beast/config.toml]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
@@ -211,7 +214,7 @@ complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subco
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l exact-only -d 'Custom configuration: exact matching only'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l no-ttl -d 'Custom configuration: entries never expire'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l no-warm -d 'Custom configuration: no cache warming'
-complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l seed -d 'Seed of the workload and simulations; same seed, same counts and rates' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l dataset -d 'A JSON-lines request set of the same shape as data/routing.jsonl' -r -F
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l record-selector -d 'The selector whose figures become readings' -r -f -a "rule-based\t''

@@ -31,6 +31,11 @@ const CONFIG_TEMPLATE: &str = r#"# beast project settings. Every setting is opti
 # machine's local time.
 # timezone = "Europe/Berlin"
 
+# The sentence-embedding model `beast bench cache --matcher embedding` uses
+# (a directory with config.json, tokenizer.json and model.safetensors),
+# relative to the repository; --model overrides it.
+# embedding_model = "models/all-MiniLM-L6-v2"
+
 # What `beast check` (the CI gate) checks; flags override these.
 # [check]
 # rules = ["behind", "regression", "pace"]   # default: all three
@@ -52,6 +57,8 @@ pub struct Config {
     pub roadmap: Option<String>,
     pub author: Option<String>,
     pub timezone: Option<String>,
+    /// The embedding model directory, relative to the repository.
+    pub embedding_model: Option<String>,
     /// `[check]`: what `beast check` checks.
     #[serde(default)]
     pub check: crate::app::check::Settings,
@@ -107,6 +114,13 @@ impl Project {
     pub fn roadmap_dir(&self) -> Option<PathBuf> {
         self.config.roadmap.as_ref().map(|r| self.root.join(r))
     }
+
+    pub fn embedding_model(&self) -> Option<PathBuf> {
+        self.config
+            .embedding_model
+            .as_ref()
+            .map(|m| self.root.join(m))
+    }
 }
 
 fn read_config(path: &Path) -> Result<Config> {
@@ -135,7 +149,7 @@ fn read_config(path: &Path) -> Result<Config> {
         Err(e) => {
             let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
             error::input(format!(
-                "{}:{line}:{col}: {}; the settings are roadmap, author, timezone and [check] (see the comments `beast init` writes)",
+                "{}:{line}:{col}: {}; the settings are roadmap, author, timezone, embedding_model and [check] (see the comments `beast init` writes)",
                 path.display(),
                 e.message().trim()
             ))

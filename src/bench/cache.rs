@@ -21,19 +21,16 @@ use rustc_hash::{FxHashMap, FxHasher};
 use serde::Serialize;
 
 use super::lru::Lru;
+use super::matcher::{self, Matcher, MatcherKind, MatcherSetup};
 use super::models::Fleet;
 use super::rng::Rng;
 use super::stats::{percentile, Percentiles, Samples};
-use super::text::{exact_key, normalize_prompt_into, SemanticIndex, Vectorizer};
+use super::text::{exact_key, normalize_prompt_into};
 use super::workload::{Spec, TraceRequest, Workload};
 use super::Progress;
 
 /// Time-to-live of each tier in seconds (seed 002).
 pub const TTL_SECONDS: [f64; 3] = [3600.0, 2.0 * 3600.0, 24.0 * 3600.0];
-
-/// The similarity threshold used unless `--threshold` says otherwise; chosen
-/// from the threshold sweep on the built-in workload (see the README).
-pub const DEFAULT_THRESHOLD: f32 = 0.95;
 
 /// How often (simulated seconds) entries expired in every tier are dropped.
 const SWEEP_EVERY: f64 = 600.0;
@@ -44,6 +41,8 @@ pub struct Config {
     pub tiers: u8,
     pub l1_capacity: usize,
     pub semantic: bool,
+    /// What judges similarity (semantic caches).
+    pub matcher: MatcherKind,
     /// Similarity threshold; null for exact-only caches.
     pub threshold: Option<f32>,
     pub ttl: bool,
@@ -52,12 +51,14 @@ pub struct Config {
 
 impl Config {
     /// The four configurations a default run compares.
-    pub fn defaults(l1_capacity: usize) -> Vec<Config> {
+    pub fn defaults(l1_capacity: usize, matcher: MatcherKind) -> Vec<Config> {
+        let threshold = matcher.default_threshold();
         let base = Config {
             name: String::new(),
             tiers: 1,
             l1_capacity,
             semantic: false,
+            matcher,
             threshold: None,
             ttl: true,
             warm: false,
@@ -70,21 +71,21 @@ impl Config {
             Config {
                 name: "semantic, 1 tier".into(),
                 semantic: true,
-                threshold: Some(DEFAULT_THRESHOLD),
+                threshold: Some(threshold),
                 ..base.clone()
             },
             Config {
                 name: "semantic, 3 tiers".into(),
                 tiers: 3,
                 semantic: true,
-                threshold: Some(DEFAULT_THRESHOLD),
+                threshold: Some(threshold),
                 ..base.clone()
             },
             Config {
                 name: "semantic, 3 tiers, warmed".into(),
                 tiers: 3,
                 semantic: true,
-                threshold: Some(DEFAULT_THRESHOLD),
+                threshold: Some(threshold),
                 warm: true,
                 ..base
             },
@@ -170,13 +171,12 @@ pub struct MultiTierCache {
     by_hash: FxHashMap<u64, u32>,
     l1: Lru<f64>,
     l3: Option<L3>,
-    index: SemanticIndex,
-    vectorizer: Vectorizer,
+    matcher: Box<dyn Matcher>,
     scratch: String,
 }
 
 impl MultiTierCache {
-    pub fn new(config: Config, vectorizer: Vectorizer) -> Result<MultiTierCache> {
+    pub fn new(config: Config, matcher: Box<dyn Matcher>) -> Result<MultiTierCache> {
         let ttl = if config.ttl {
             TTL_SECONDS
         } else {
@@ -194,8 +194,7 @@ impl MultiTierCache {
             entries: Vec::new(),
             by_hash: FxHashMap::default(),
             l3,
-            index: SemanticIndex::default(),
-            vectorizer,
+            matcher,
             scratch: String::new(),
         })
     }
@@ -215,7 +214,7 @@ impl MultiTierCache {
 
     /// Semantic lookups that stopped at the index's visit bound.
     pub fn capped_lookups(&self) -> u64 {
-        self.index.capped
+        self.matcher.capped_lookups()
     }
 
     pub fn intent_of(&self, entry: u32) -> Option<u32> {
@@ -243,7 +242,7 @@ impl MultiTierCache {
             }
         }
         self.l1.remove(id);
-        self.index.remove(id);
+        self.matcher.remove(id);
         Ok(())
     }
 
@@ -314,11 +313,10 @@ impl MultiTierCache {
             }
         }
         if let Some(threshold) = self.config.threshold.filter(|_| self.config.semantic) {
-            let query = self.vectorizer.vector(key);
             // A candidate may turn out expired everywhere; it is then dropped
             // and the next best one is tried.
             for _ in 0..4 {
-                let Some((id, _)) = self.index.best_match(&query, threshold) else {
+                let Some((id, _)) = self.matcher.best_match(key, threshold)? else {
                     break;
                 };
                 if let Some(tier) = self.serve(id, now)? {
@@ -361,7 +359,7 @@ impl MultiTierCache {
                 });
                 self.by_hash.insert(hash, id);
                 if self.config.semantic {
-                    self.index.insert(id, self.vectorizer.vector(&key));
+                    self.matcher.insert(id, &key)?;
                 }
                 id
             }
@@ -496,20 +494,29 @@ pub fn run(
     workload: &Workload,
     spec: &Spec,
     fleet: &Fleet,
-    seed: u64,
+    setup: &MatcherSetup,
     progress: &dyn Progress,
 ) -> Result<RunResult> {
-    let mut key = String::new();
-    let history_keys: Vec<String> = workload
-        .history
-        .iter()
-        .map(|r| {
-            normalize_prompt_into(&r.prompt, &mut key);
-            key.clone()
-        })
-        .collect();
-    let vectorizer = Vectorizer::fit(history_keys.iter().map(String::as_str));
-    let mut cache = MultiTierCache::new(config.clone(), vectorizer)?;
+    let seed = setup.seed;
+    let keys = |requests: &[TraceRequest]| -> Vec<String> {
+        let mut key = String::new();
+        requests
+            .iter()
+            .map(|r| {
+                normalize_prompt_into(&r.prompt, &mut key);
+                key.clone()
+            })
+            .collect()
+    };
+    let history_keys = keys(&workload.history);
+    let mut matcher = matcher::build(config.matcher, setup)?;
+    if config.semantic {
+        let window_keys = keys(&workload.window);
+        let h: Vec<&str> = history_keys.iter().map(String::as_str).collect();
+        let w: Vec<&str> = window_keys.iter().map(String::as_str).collect();
+        matcher.fit(&h, &w)?;
+    }
+    let mut cache = MultiTierCache::new(config.clone(), matcher)?;
     let warm = if config.warm {
         warm_set(&workload.history, spec.warm_top)
     } else {
@@ -629,8 +636,13 @@ mod tests {
     use std::collections::VecDeque;
 
     use super::*;
+    use crate::bench::matcher::TfidfMatcher;
     use crate::bench::workload::generate;
     use crate::bench::Quiet;
+
+    fn seeded(seed: u64) -> MatcherSetup {
+        MatcherSetup::seeded(seed)
+    }
 
     fn config(tiers: u8, semantic: bool, ttl: bool) -> Config {
         Config {
@@ -638,6 +650,7 @@ mod tests {
             tiers,
             l1_capacity: 100,
             semantic,
+            matcher: MatcherKind::Tfidf,
             threshold: semantic.then_some(0.5),
             ttl,
             warm: false,
@@ -653,7 +666,8 @@ mod tests {
 
     #[test]
     fn ttls_expire_tier_by_tier_and_hits_promote() {
-        let mut c = MultiTierCache::new(config(3, false, true), Vectorizer::default()).unwrap();
+        let mut c =
+            MultiTierCache::new(config(3, false, true), Box::new(TfidfMatcher::default())).unwrap();
         let q = "How do I sort a list in Go";
         assert_eq!(c.lookup(q, 0.0).unwrap(), CacheLookup::Miss);
         c.insert(q, None, 0.0).unwrap();
@@ -677,10 +691,12 @@ mod tests {
 
     #[test]
     fn without_ttl_entries_stay_until_evicted() {
-        let mut c = MultiTierCache::new(config(1, false, false), Vectorizer::default()).unwrap();
+        let mut c = MultiTierCache::new(config(1, false, false), Box::new(TfidfMatcher::default()))
+            .unwrap();
         c.insert("a", None, 0.0).unwrap();
         assert_eq!(hit_tier(c.lookup("a", 1e9).unwrap()), Some(1));
-        let mut c = MultiTierCache::new(config(1, false, true), Vectorizer::default()).unwrap();
+        let mut c =
+            MultiTierCache::new(config(1, false, true), Box::new(TfidfMatcher::default())).unwrap();
         c.insert("a", None, 0.0).unwrap();
         assert_eq!(hit_tier(c.lookup("a", 3599.0).unwrap()), Some(1));
         assert_eq!(c.lookup("a", 3601.0).unwrap(), CacheLookup::Miss);
@@ -690,7 +706,7 @@ mod tests {
     fn l1_eviction_keeps_entries_in_lower_tiers() {
         let mut cfg = config(2, false, true);
         cfg.l1_capacity = 1;
-        let mut c = MultiTierCache::new(cfg, Vectorizer::default()).unwrap();
+        let mut c = MultiTierCache::new(cfg, Box::new(TfidfMatcher::default())).unwrap();
         c.insert("a", None, 0.0).unwrap();
         c.insert("b", None, 1.0).unwrap();
         assert_eq!(
@@ -705,7 +721,7 @@ mod tests {
         );
         let mut cfg = config(1, false, true);
         cfg.l1_capacity = 1;
-        let mut c = MultiTierCache::new(cfg, Vectorizer::default()).unwrap();
+        let mut c = MultiTierCache::new(cfg, Box::new(TfidfMatcher::default())).unwrap();
         c.insert("a", None, 0.0).unwrap();
         c.insert("b", None, 1.0).unwrap();
         assert_eq!(c.lookup("a", 2.0).unwrap(), CacheLookup::Miss);
@@ -757,7 +773,7 @@ mod tests {
             &w,
             &spec,
             &Fleet::built_in(),
-            7,
+            &seeded(7),
             &Quiet,
         )
         .unwrap();
@@ -772,7 +788,7 @@ mod tests {
         // With a strict threshold the near miss is a miss, not a false hit.
         let mut strict = config(1, true, true);
         strict.threshold = Some(0.99);
-        let r = run(&strict, &w, &spec, &Fleet::built_in(), 7, &Quiet).unwrap();
+        let r = run(&strict, &w, &spec, &Fleet::built_in(), &seeded(7), &Quiet).unwrap();
         assert_eq!(r.false_hits, Some(0));
         let mut unknown = w.clone();
         unknown.intents_known = false;
@@ -781,7 +797,7 @@ mod tests {
             &unknown,
             &spec,
             &Fleet::built_in(),
-            7,
+            &seeded(7),
             &Quiet,
         )
         .unwrap();
@@ -823,11 +839,12 @@ mod tests {
                 tiers: 1,
                 l1_capacity: capacity,
                 semantic: false,
+                matcher: MatcherKind::Tfidf,
                 threshold: None,
                 ttl: false,
                 warm: false,
             };
-            let r = run(&cfg, &w, &spec, &Fleet::built_in(), 11, &Quiet).unwrap();
+            let r = run(&cfg, &w, &spec, &Fleet::built_in(), &seeded(11), &Quiet).unwrap();
             let prompts: Vec<String> = w.window.iter().map(|r| r.prompt.clone()).collect();
             assert_eq!(
                 r.hits,
@@ -860,12 +877,12 @@ mod tests {
         let mut spec = Spec::built_in();
         spec.requests = 4000;
         let fleet = Fleet::built_in();
-        let configs = Config::defaults(200);
+        let configs = Config::defaults(200, MatcherKind::Tfidf);
         let once = |seed| -> Vec<_> {
             let w = generate(&spec, seed);
             configs
                 .iter()
-                .map(|c| counts(&run(c, &w, &spec, &fleet, seed, &Quiet).unwrap()))
+                .map(|c| counts(&run(c, &w, &spec, &fleet, &seeded(seed), &Quiet).unwrap()))
                 .collect()
         };
         let a = once(3);

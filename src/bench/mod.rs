@@ -3,14 +3,20 @@
 //! and the model-routing selectors, each run on a reproducible workload.
 //!
 //! - [`workload`]: the cache's request stream (generated, or a user's trace);
-//! - [`text`]: prompt normalisation, TF-IDF vectors and the semantic index;
+//! - [`text`]: prompt normalisation, TF-IDF vectors and their exact index;
+//! - [`matcher`]: the semantic matchers (TF-IDF, sentence embeddings), with
+//!   [`hnsw`], the dense index, and `bert`, the model (feature `embedding`);
 //! - [`cache`]: the L1/L2/L3 cache and its benchmark;
 //! - [`models`]: the modelled model fleet of `data/models.toml`;
 //! - [`routing`]: the labelled request set, the selectors and their benchmark;
 //! - [`rng`], [`stats`]: seeded randomness and latency percentiles.
 
+#[cfg(feature = "embedding")]
+pub mod bert;
 pub mod cache;
+pub mod hnsw;
 pub mod lru;
+pub mod matcher;
 pub mod models;
 pub mod rng;
 pub mod routing;

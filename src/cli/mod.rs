@@ -108,6 +108,8 @@ pub struct Context {
     mode: Mode,
     roadmap_dir: Option<PathBuf>,
     author: Option<String>,
+    /// The project's embedding model, if its config names one.
+    pub embedding_model: Option<PathBuf>,
     /// The date the roadmap position is computed from.
     pub today: NaiveDate,
     /// The time stamped on new records.
@@ -427,9 +429,13 @@ fn run(cli: Cli) -> Result<()> {
         _ => {}
     }
     let mode = resolve_mode(cli.db, cli.project)?;
-    let (tz, project_roadmap) = match &mode {
-        Mode::Project(p) => (p.config.timezone.clone(), p.roadmap_dir()),
-        Mode::Personal { .. } => (None, None),
+    let (tz, project_roadmap, embedding_model) = match &mode {
+        Mode::Project(p) => (
+            p.config.timezone.clone(),
+            p.roadmap_dir(),
+            p.embedding_model(),
+        ),
+        Mode::Personal { .. } => (None, None, None),
     };
     let (today, now) = parse_today(cli.today.as_deref(), tz.as_deref())?;
     let color = match cli.color {
@@ -445,6 +451,7 @@ fn run(cli: Cli) -> Result<()> {
         mode,
         roadmap_dir: cli.roadmap.or(project_roadmap),
         author: cli.author,
+        embedding_model,
         today,
         now,
         color,

@@ -9,7 +9,11 @@ use serde_json::{json, Value};
 
 use super::{check_threshold, read_file, side_by_side, Bar, Common, Figure, Shown};
 use crate::app::bench::Measured;
-use crate::bench::cache::{self, Config, DEFAULT_THRESHOLD};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::bench::cache::{self, Config};
+use crate::bench::matcher::{Embeddings, MatcherKind, MatcherSetup};
 use crate::bench::models::Fleet;
 use crate::bench::workload::{self, Spec, Workload};
 use crate::cli::Context;
@@ -50,6 +54,13 @@ pub(super) struct CacheArgs {
         conflicts_with = "threshold"
     )]
     pub(super) thresholds: Vec<f32>,
+    /// What judges similarity: tfidf (built in) or embedding (a sentence-embedding model)
+    #[arg(long, value_enum, default_value_t = MatcherKind::Tfidf)]
+    pub(super) matcher: MatcherKind,
+    /// The embedding model directory (config.json, tokenizer.json, model.safetensors)
+    /// [default: embedding_model in .beast/config.toml]
+    #[arg(long, value_name = "DIR", env = "BEAST_EMBEDDING_MODEL")]
+    pub(super) model: Option<PathBuf>,
     /// Custom configuration: entries never expire
     #[arg(long)]
     pub(super) no_ttl: bool,
@@ -81,11 +92,12 @@ fn custom_config(a: &CacheArgs, spec: &Spec) -> Result<Option<Config>> {
     let threshold = match a.threshold {
         Some(x) => Some(check_threshold(x)?),
         None if a.exact_only => None,
-        None => Some(DEFAULT_THRESHOLD),
+        None => Some(a.matcher.default_threshold()),
     };
     let mut name = format!("{tiers} tier{}", if tiers == 1 { "" } else { "s" });
     match threshold {
-        Some(t) => name.push_str(&format!(", semantic {t}")),
+        Some(t) if a.matcher == MatcherKind::Tfidf => name.push_str(&format!(", semantic {t}")),
+        Some(t) => name.push_str(&format!(", {} {t}", a.matcher.name())),
         None => name.push_str(", exact"),
     }
     if a.no_ttl {
@@ -99,6 +111,7 @@ fn custom_config(a: &CacheArgs, spec: &Spec) -> Result<Option<Config>> {
         tiers,
         l1_capacity,
         semantic: threshold.is_some(),
+        matcher: a.matcher,
         threshold,
         ttl: !a.no_ttl,
         warm: !a.no_warm,
@@ -131,7 +144,7 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
     };
     let mut configs = match custom_config(a, &spec)? {
         Some(c) => vec![c],
-        None => Config::defaults(spec.l1_capacity),
+        None => Config::defaults(spec.l1_capacity, a.matcher),
     };
     if !a.thresholds.is_empty() {
         let base = configs[0].clone();
@@ -151,10 +164,18 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
     }
     let started = ctx.now;
     let clock = Instant::now();
+    let mut setup = MatcherSetup::seeded(seed);
+    if configs
+        .iter()
+        .any(|c| c.semantic && c.matcher == MatcherKind::Embedding)
+    {
+        let model = a.model.clone().or_else(|| ctx.embedding_model.clone());
+        setup.embeddings = Some(Rc::new(RefCell::new(Embeddings::load(model.as_deref())?)));
+    }
     let bar = Bar::new();
     let results: Vec<cache::RunResult> = configs
         .iter()
-        .map(|c| cache::run(c, &workload, &spec, &fleet, seed, &bar))
+        .map(|c| cache::run(c, &workload, &spec, &fleet, &setup, &bar))
         .collect::<Result<_>>()?;
     let duration_ms = clock.elapsed().as_secs_f64() * 1000.0;
     let f = |v: f64, places: usize| format!("{v:.places$}");
@@ -219,6 +240,17 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
         "lookup latency is measured (L1 and L2 in memory, L3 a SQLite file); L2's {} ms network round trip and the model latency on misses are modelled (data/models.toml)",
         fmt_number(fleet.cache.l2_latency_ms)
     ));
+    if let Some(e) = &setup.embeddings {
+        let cost = e.borrow().cost();
+        if cost.embedded > 0 {
+            notes.push(format!(
+                "embedding matcher: {} distinct prompts embedded once each in {:.1} s on all cores ({:.2} ms a prompt), before the timed lookups",
+                cost.embedded,
+                cost.embed_seconds,
+                cost.embed_seconds * 1000.0 / cost.embedded as f64
+            ));
+        }
+    }
     if !a.thresholds.is_empty() {
         notes.push("threshold comparison: nothing recorded".into());
     }

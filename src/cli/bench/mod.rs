@@ -150,6 +150,8 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
                 exact_only: false,
                 threshold: None,
                 thresholds: Vec::new(),
+                matcher: crate::bench::matcher::MatcherKind::Tfidf,
+                model: None,
                 no_ttl: false,
                 no_warm: false,
             };

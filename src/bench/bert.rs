@@ -1,0 +1,397 @@
+//! A BERT sentence encoder (sentence-transformers layout) on `candle`
+//! tensors: the model is read from a directory with `config.json`,
+//! `tokenizer.json` and `model.safetensors`, and a prompt becomes the mean of
+//! its token states, normalised to unit length — what the model card of
+//! all-MiniLM-L6-v2 prescribes.
+//!
+//! The encoder is written out here rather than taken from a model zoo so that
+//! the weights can be laid out once for the CPU (query, key and value fused
+//! into one matrix, every matrix stored transposed and contiguous), which
+//! keeps each layer to four matrix products.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context as _, Result};
+use candle_core::{DType, Device, Tensor, D};
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
+
+use super::matcher::Embedder;
+
+/// Rows (prompts × tokens) per forward pass: large enough that the matrix
+/// products keep both cores busy, small enough to stay in cache.
+const BATCH_ROWS: usize = 1024;
+
+/// What `config.json` must say for this encoder to run the model.
+#[derive(Debug, Deserialize)]
+struct BertConfig {
+    model_type: Option<String>,
+    hidden_size: usize,
+    num_hidden_layers: usize,
+    num_attention_heads: usize,
+    intermediate_size: usize,
+    max_position_embeddings: usize,
+    #[serde(default = "default_eps")]
+    layer_norm_eps: f64,
+    #[serde(default = "default_act")]
+    hidden_act: String,
+    #[serde(default)]
+    position_embedding_type: Option<String>,
+}
+
+fn default_eps() -> f64 {
+    1e-12
+}
+
+fn default_act() -> String {
+    "gelu".into()
+}
+
+struct LayerNorm {
+    weight: Tensor,
+    bias: Tensor,
+    eps: f64,
+}
+
+impl LayerNorm {
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        Ok(candle_nn::ops::layer_norm(
+            x,
+            &self.weight,
+            &self.bias,
+            self.eps as f32,
+        )?)
+    }
+}
+
+/// A dense layer with its weight stored as `[in, out]`, contiguous.
+struct Dense {
+    weight: Tensor,
+    bias: Tensor,
+}
+
+impl Dense {
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        Ok(x.matmul(&self.weight)?.broadcast_add(&self.bias)?)
+    }
+}
+
+struct Layer {
+    qkv: Dense,
+    out: Dense,
+    attn_norm: LayerNorm,
+    up: Dense,
+    down: Dense,
+    out_norm: LayerNorm,
+}
+
+/// The loaded encoder.
+pub struct Encoder {
+    word: Tensor,
+    position: Tensor,
+    token_type: Tensor,
+    embed_norm: LayerNorm,
+    layers: Vec<Layer>,
+    heads: usize,
+    hidden: usize,
+    max_tokens: usize,
+    tokenizer: tokenizers::Tokenizer,
+}
+
+struct Weights {
+    tensors: HashMap<String, Tensor>,
+    file: PathBuf,
+}
+
+impl Weights {
+    /// A tensor by name, with or without the `bert.` prefix some exports use.
+    fn raw(&self, name: &str) -> Result<&Tensor> {
+        self.tensors
+            .get(name)
+            .or_else(|| self.tensors.get(&format!("bert.{name}")))
+            .ok_or_else(|| {
+                anyhow!(
+                    "{}: tensor `{name}` is missing; is this a BERT sentence-transformers model?",
+                    self.file.display()
+                )
+            })
+    }
+
+    fn get(&self, name: &str, shape: &[usize]) -> Result<Tensor> {
+        let t = self.raw(name)?;
+        if t.dims() != shape {
+            bail!(
+                "{}: tensor `{name}` has shape {:?}, config.json implies {:?}",
+                self.file.display(),
+                t.dims(),
+                shape
+            );
+        }
+        Ok(t.to_dtype(DType::F32)?)
+    }
+
+    fn dense(&self, prefix: &str, input: usize, output: usize) -> Result<Dense> {
+        Ok(Dense {
+            weight: self
+                .get(&format!("{prefix}.weight"), &[output, input])?
+                .t()?
+                .contiguous()?,
+            bias: self.get(&format!("{prefix}.bias"), &[output])?,
+        })
+    }
+
+    fn norm(&self, prefix: &str, size: usize, eps: f64) -> Result<LayerNorm> {
+        Ok(LayerNorm {
+            weight: self.get(&format!("{prefix}.weight"), &[size])?,
+            bias: self.get(&format!("{prefix}.bias"), &[size])?,
+            eps,
+        })
+    }
+}
+
+fn read(dir: &Path, name: &str) -> Result<PathBuf> {
+    let path = dir.join(name);
+    if !path.is_file() {
+        bail!(
+            "{}: no such file; a model directory holds config.json, tokenizer.json and model.safetensors",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+impl Encoder {
+    /// Loads a model directory.
+    pub fn load(dir: &Path) -> Result<Encoder> {
+        if !dir.is_dir() {
+            bail!(
+                "{}: no such model directory (scripts/fetch-model fetches all-MiniLM-L6-v2)",
+                dir.display()
+            );
+        }
+        let config_path = read(dir, "config.json")?;
+        let tokenizer_path = read(dir, "tokenizer.json")?;
+        let weights_path = read(dir, "model.safetensors")?;
+        let text = std::fs::read_to_string(&config_path)
+            .with_context(|| format!("reading {}", config_path.display()))?;
+        let config: BertConfig = serde_json::from_str(&text)
+            .map_err(|e| anyhow!("{}: not a BERT config: {e}", config_path.display()))?;
+        if let Some(kind) = config.model_type.as_deref() {
+            if kind != "bert" {
+                bail!(
+                    "{}: model_type is `{kind}`; only BERT models (model_type \"bert\") are supported",
+                    config_path.display()
+                );
+            }
+        }
+        if config.hidden_act != "gelu" {
+            bail!(
+                "{}: hidden_act `{}` is not supported (only \"gelu\")",
+                config_path.display(),
+                config.hidden_act
+            );
+        }
+        if config
+            .position_embedding_type
+            .as_deref()
+            .is_some_and(|p| p != "absolute")
+        {
+            bail!(
+                "{}: only absolute position embeddings are supported",
+                config_path.display()
+            );
+        }
+        let (h, heads) = (config.hidden_size, config.num_attention_heads);
+        if heads == 0 || h % heads != 0 {
+            bail!(
+                "{}: hidden_size {h} is not a multiple of num_attention_heads {heads}",
+                config_path.display()
+            );
+        }
+        let mut tokenizer = tokenizers::Tokenizer::from_file(&tokenizer_path)
+            .map_err(|e| anyhow!("{}: {e}", tokenizer_path.display()))?;
+        tokenizer.with_padding(None);
+        // sentence-transformers truncates at its own max_seq_length when the
+        // model directory says one.
+        let max_tokens = std::fs::read_to_string(dir.join("sentence_bert_config.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|v| v.get("max_seq_length").and_then(|m| m.as_u64()))
+            .map_or(config.max_position_embeddings, |m| {
+                (m as usize).min(config.max_position_embeddings)
+            });
+        tokenizer
+            .with_truncation(Some(tokenizers::TruncationParams {
+                max_length: max_tokens,
+                ..Default::default()
+            }))
+            .map_err(|e| anyhow!("{}: {e}", tokenizer_path.display()))?;
+        let tensors = candle_core::safetensors::load(&weights_path, &Device::Cpu)
+            .map_err(|e| anyhow!("{}: {e}", weights_path.display()))?;
+        let w = Weights {
+            tensors,
+            file: weights_path,
+        };
+        let vocab = tokenizer.get_vocab_size(true);
+        let word = w.raw("embeddings.word_embeddings.weight")?;
+        if word.dims().len() != 2 || word.dims()[1] != h || word.dims()[0] < vocab {
+            bail!(
+                "{}: word embeddings have shape {:?}, expected [{vocab} or more, {h}]",
+                w.file.display(),
+                word.dims()
+            );
+        }
+        let word = word.to_dtype(DType::F32)?;
+        let position = w.get(
+            "embeddings.position_embeddings.weight",
+            &[config.max_position_embeddings, h],
+        )?;
+        let types = w
+            .raw("embeddings.token_type_embeddings.weight")?
+            .dims()
+            .to_vec();
+        let token_type = w
+            .get(
+                "embeddings.token_type_embeddings.weight",
+                &[types.first().copied().unwrap_or(0).max(1), h],
+            )?
+            .get(0)?;
+        let embed_norm = w.norm("embeddings.LayerNorm", h, config.layer_norm_eps)?;
+        let mut layers = Vec::with_capacity(config.num_hidden_layers);
+        for i in 0..config.num_hidden_layers {
+            let p = format!("encoder.layer.{i}");
+            let q = w.dense(&format!("{p}.attention.self.query"), h, h)?;
+            let k = w.dense(&format!("{p}.attention.self.key"), h, h)?;
+            let v = w.dense(&format!("{p}.attention.self.value"), h, h)?;
+            let qkv = Dense {
+                weight: Tensor::cat(&[&q.weight, &k.weight, &v.weight], 1)?.contiguous()?,
+                bias: Tensor::cat(&[&q.bias, &k.bias, &v.bias], 0)?,
+            };
+            let eps = config.layer_norm_eps;
+            layers.push(Layer {
+                qkv,
+                out: w.dense(&format!("{p}.attention.output.dense"), h, h)?,
+                attn_norm: w.norm(&format!("{p}.attention.output.LayerNorm"), h, eps)?,
+                up: w.dense(
+                    &format!("{p}.intermediate.dense"),
+                    h,
+                    config.intermediate_size,
+                )?,
+                down: w.dense(&format!("{p}.output.dense"), config.intermediate_size, h)?,
+                out_norm: w.norm(&format!("{p}.output.LayerNorm"), h, eps)?,
+            });
+        }
+        Ok(Encoder {
+            word,
+            position,
+            token_type,
+            embed_norm,
+            layers,
+            heads,
+            hidden: h,
+            max_tokens,
+            tokenizer,
+        })
+    }
+
+    /// Token ids of a prompt, with the model's special tokens.
+    pub fn tokens(&self, prompt: &str) -> Result<Vec<u32>> {
+        let enc = self
+            .tokenizer
+            .encode(prompt, true)
+            .map_err(|e| anyhow!("tokenising a prompt: {e}"))?;
+        let mut ids = enc.get_ids().to_vec();
+        ids.truncate(self.max_tokens);
+        Ok(ids)
+    }
+
+    /// Embeds prompts of the same token length in one pass; each result is
+    /// unit length.
+    pub fn embed_batch(&self, batch: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
+        let b = batch.len();
+        if b == 0 {
+            return Ok(Vec::new());
+        }
+        let len = batch[0].len();
+        if len == 0 || batch.iter().any(|t| t.len() != len) {
+            bail!("a batch holds prompts of one token length");
+        }
+        let (h, heads) = (self.hidden, self.heads);
+        let dh = h / heads;
+        let ids: Vec<u32> = batch.iter().flatten().copied().collect();
+        let ids = Tensor::from_vec(ids, b * len, &Device::Cpu)?;
+        let mut x = self
+            .word
+            .index_select(&ids, 0)?
+            .reshape((b, len, h))?
+            .broadcast_add(&self.position.narrow(0, 0, len)?)?
+            .broadcast_add(&self.token_type)?;
+        x = self.embed_norm.forward(&x)?.reshape((b * len, h))?;
+        let scale = 1.0 / (dh as f64).sqrt();
+        for layer in &self.layers {
+            let qkv = layer.qkv.forward(&x)?.reshape((b, len, 3, heads, dh))?;
+            let q = (qkv
+                .narrow(2, 0, 1)?
+                .squeeze(2)?
+                .transpose(1, 2)?
+                .contiguous()?
+                * scale)?;
+            let k = qkv
+                .narrow(2, 1, 1)?
+                .squeeze(2)?
+                .transpose(1, 2)?
+                .contiguous()?;
+            let v = qkv
+                .narrow(2, 2, 1)?
+                .squeeze(2)?
+                .transpose(1, 2)?
+                .contiguous()?;
+            let scores = q.matmul(&k.t()?)?;
+            let p = candle_nn::ops::softmax_last_dim(&scores)?;
+            let ctx = p
+                .matmul(&v)?
+                .transpose(1, 2)?
+                .contiguous()?
+                .reshape((b * len, h))?;
+            let a = layer.attn_norm.forward(&(layer.out.forward(&ctx)? + &x)?)?;
+            let f = layer.down.forward(&layer.up.forward(&a)?.gelu_erf()?)?;
+            x = layer.out_norm.forward(&(f + &a)?)?;
+        }
+        let pooled = x.reshape((b, len, h))?.mean(1)?;
+        let norm = pooled.sqr()?.sum_keepdim(D::Minus1)?.sqrt()?;
+        let unit = pooled.broadcast_div(&norm.clamp(1e-12, f64::MAX)?)?;
+        Ok(unit.to_vec2()?)
+    }
+}
+
+impl Embedder for Encoder {
+    fn dim(&self) -> usize {
+        self.hidden
+    }
+
+    /// Prompts are grouped by token length so that a batch needs no padding
+    /// (a prompt's vector is then the same alone or in a batch), and each
+    /// batch's matrix products run on all cores.
+    fn embed(&self, prompts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        let mut by_len: FxHashMap<usize, Vec<(usize, Vec<u32>)>> = FxHashMap::default();
+        for (i, p) in prompts.iter().enumerate() {
+            let t = self.tokens(p)?;
+            by_len.entry(t.len()).or_default().push((i, t));
+        }
+        let mut lens: Vec<usize> = by_len.keys().copied().collect();
+        lens.sort_unstable();
+        let mut out: Vec<Vec<f32>> = vec![Vec::new(); prompts.len()];
+        for len in lens {
+            let group = &by_len[&len];
+            let per_batch = (BATCH_ROWS / len.max(1)).max(1);
+            for chunk in group.chunks(per_batch) {
+                let tokens: Vec<Vec<u32>> = chunk.iter().map(|(_, t)| t.clone()).collect();
+                for ((i, _), v) in chunk.iter().zip(self.embed_batch(&tokens)?) {
+                    out[*i] = v;
+                }
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,381 @@
+//! Semantic matchers: what decides that a new prompt asks what a cached one
+//! asked. The cache keeps entries by id and asks its matcher for the most
+//! similar live entry; the matcher owns whatever representation and index it
+//! needs.
+//!
+//! - [`TfidfMatcher`]: TF-IDF vectors over word n-grams with an exact
+//!   prefix-filtering index (`text`). Fast and dependency-free, but lexical:
+//!   it cannot tell a paraphrase from a one-word near miss.
+//! - [`EmbeddingMatcher`]: a sentence-embedding model (`bert`, with the
+//!   `embedding` cargo feature) and a dense HNSW index (`hnsw`).
+//!
+//! Similarities of different matchers are on different scales, so each has
+//! its own default threshold.
+
+use std::cell::RefCell;
+use std::path::Path;
+use std::rc::Rc;
+use std::time::Instant;
+
+use anyhow::Result;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use super::hnsw::{Hnsw, Params};
+use super::text::{SemanticIndex, Vectorizer};
+
+/// Which matcher a cache configuration uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum MatcherKind {
+    /// TF-IDF over word n-grams (built in; the default)
+    Tfidf,
+    /// A sentence-embedding model (needs the `embedding` feature and --model)
+    Embedding,
+}
+
+impl MatcherKind {
+    /// The similarity threshold used unless one is given: chosen from the
+    /// threshold sweeps in the README (the built-in workload for TF-IDF, the
+    /// paraphrase trace for embeddings).
+    pub fn default_threshold(self) -> f32 {
+        match self {
+            MatcherKind::Tfidf => 0.95,
+            MatcherKind::Embedding => 0.80,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MatcherKind::Tfidf => "tfidf",
+            MatcherKind::Embedding => "embedding",
+        }
+    }
+}
+
+/// Finds the cached prompt most similar to a new one. Prompts arrive
+/// normalised (the cache's exact key).
+pub trait Matcher {
+    /// Learns from the history before the measured window, and may prepare
+    /// the prompts it is about to see (computing them ahead in batches).
+    fn fit(&mut self, history: &[&str], upcoming: &[&str]) -> Result<()>;
+    /// Adds entry `id` for a prompt.
+    fn insert(&mut self, id: u32, prompt: &str) -> Result<()>;
+    /// Forgets an entry; unknown ids are ignored.
+    fn remove(&mut self, id: u32);
+    /// The most similar live entry whose similarity reaches `floor`.
+    fn best_match(&mut self, prompt: &str, floor: f32) -> Result<Option<(u32, f32)>>;
+    /// Lookups that gave up before an exact answer (see `text::MAX_VISITS`).
+    fn capped_lookups(&self) -> u64 {
+        0
+    }
+}
+
+/// The cost of turning prompts into vectors (zero for TF-IDF, whose vectors
+/// are part of the measured lookup).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct MatcherCost {
+    /// Distinct prompts embedded.
+    pub embedded: u64,
+    /// Wall-clock seconds spent embedding them (all cores).
+    pub embed_seconds: f64,
+}
+
+/// TF-IDF vectors and the exact prefix-filtering index.
+#[derive(Default)]
+pub struct TfidfMatcher {
+    vectorizer: Vectorizer,
+    index: SemanticIndex,
+}
+
+impl Matcher for TfidfMatcher {
+    fn fit(&mut self, history: &[&str], _upcoming: &[&str]) -> Result<()> {
+        self.vectorizer = Vectorizer::fit(history.iter().copied());
+        Ok(())
+    }
+
+    fn insert(&mut self, id: u32, prompt: &str) -> Result<()> {
+        self.index.insert(id, self.vectorizer.vector(prompt));
+        Ok(())
+    }
+
+    fn remove(&mut self, id: u32) {
+        self.index.remove(id);
+    }
+
+    fn best_match(&mut self, prompt: &str, floor: f32) -> Result<Option<(u32, f32)>> {
+        let query = self.vectorizer.vector(prompt);
+        Ok(self.index.best_match(&query, floor))
+    }
+
+    fn capped_lookups(&self) -> u64 {
+        self.index.capped
+    }
+}
+
+/// Turns prompts into unit-length vectors. The model is one implementation;
+/// tests use small hand-made ones.
+pub trait Embedder {
+    fn dim(&self) -> usize;
+    /// One vector per prompt, in order, each of length `dim` and unit length.
+    fn embed(&self, prompts: &[&str]) -> Result<Vec<Vec<f32>>>;
+}
+
+/// Embeddings of prompts, each distinct prompt computed once and kept; shared
+/// by every configuration of a run, so a comparison embeds each prompt once.
+pub struct Embeddings {
+    embedder: Box<dyn Embedder>,
+    memo: FxHashMap<String, u32>,
+    /// Vectors of `memo`, row-major.
+    vectors: Vec<f32>,
+    cost: MatcherCost,
+}
+
+impl Embeddings {
+    pub fn new(embedder: Box<dyn Embedder>) -> Embeddings {
+        Embeddings {
+            embedder,
+            memo: FxHashMap::default(),
+            vectors: Vec::new(),
+            cost: MatcherCost::default(),
+        }
+    }
+
+    /// Loads the model of a directory (feature `embedding`).
+    pub fn load(model: Option<&Path>) -> Result<Embeddings> {
+        Ok(Embeddings::new(load_embedder(model)?))
+    }
+
+    pub fn dim(&self) -> usize {
+        self.embedder.dim()
+    }
+
+    /// What embedding has cost so far.
+    pub fn cost(&self) -> MatcherCost {
+        self.cost
+    }
+
+    /// Embeds, in batches, the prompts not seen before.
+    pub fn prepare(&mut self, prompts: &[&str]) -> Result<()> {
+        let mut fresh: Vec<&str> = Vec::new();
+        let mut queued: rustc_hash::FxHashSet<&str> = Default::default();
+        for p in prompts {
+            if !self.memo.contains_key(*p) && queued.insert(p) {
+                fresh.push(p);
+            }
+        }
+        if fresh.is_empty() {
+            return Ok(());
+        }
+        let began = Instant::now();
+        let vectors = self.embedder.embed(&fresh)?;
+        self.cost.embed_seconds += began.elapsed().as_secs_f64();
+        self.cost.embedded += fresh.len() as u64;
+        let dim = self.dim();
+        for (p, v) in fresh.into_iter().zip(vectors) {
+            anyhow::ensure!(
+                v.len() == dim,
+                "the embedder returned a vector of length {}, not {dim}",
+                v.len()
+            );
+            self.memo
+                .insert(p.to_string(), (self.vectors.len() / dim) as u32);
+            self.vectors.extend_from_slice(&v);
+        }
+        Ok(())
+    }
+
+    /// A prompt's vector, embedding it now if it was not prepared.
+    pub fn vector(&mut self, prompt: &str) -> Result<&[f32]> {
+        if !self.memo.contains_key(prompt) {
+            self.prepare(&[prompt])?;
+        }
+        let dim = self.dim();
+        let row = self.memo[prompt] as usize;
+        Ok(&self.vectors[row * dim..(row + 1) * dim])
+    }
+
+    /// The cosine similarity of two prompts.
+    pub fn similarity(&mut self, a: &str, b: &str) -> Result<f32> {
+        let va = self.vector(a)?.to_vec();
+        Ok(super::hnsw::dot(&va, self.vector(b)?))
+    }
+}
+
+/// Sentence embeddings in a dense index.
+pub struct EmbeddingMatcher {
+    embeddings: Rc<RefCell<Embeddings>>,
+    index: Hnsw,
+}
+
+impl EmbeddingMatcher {
+    pub fn new(embeddings: Rc<RefCell<Embeddings>>, seed: u64) -> EmbeddingMatcher {
+        let dim = embeddings.borrow().dim();
+        EmbeddingMatcher {
+            embeddings,
+            index: Hnsw::new(dim, Params::default(), seed),
+        }
+    }
+
+    fn vector(&self, prompt: &str) -> Result<Vec<f32>> {
+        Ok(self.embeddings.borrow_mut().vector(prompt)?.to_vec())
+    }
+}
+
+impl Matcher for EmbeddingMatcher {
+    fn fit(&mut self, history: &[&str], upcoming: &[&str]) -> Result<()> {
+        let all: Vec<&str> = history.iter().chain(upcoming).copied().collect();
+        self.embeddings.borrow_mut().prepare(&all)
+    }
+
+    fn insert(&mut self, id: u32, prompt: &str) -> Result<()> {
+        let v = self.vector(prompt)?;
+        self.index.insert(id, &v);
+        Ok(())
+    }
+
+    fn remove(&mut self, id: u32) {
+        self.index.remove(id);
+    }
+
+    fn best_match(&mut self, prompt: &str, floor: f32) -> Result<Option<(u32, f32)>> {
+        let v = self.vector(prompt)?;
+        Ok(self.index.best_match(&v, floor))
+    }
+}
+
+/// What the matchers of a run share: the seed, and the embeddings when a
+/// configuration uses them.
+#[derive(Clone, Default)]
+pub struct MatcherSetup {
+    pub seed: u64,
+    pub embeddings: Option<Rc<RefCell<Embeddings>>>,
+}
+
+impl MatcherSetup {
+    pub fn seeded(seed: u64) -> MatcherSetup {
+        MatcherSetup {
+            seed,
+            embeddings: None,
+        }
+    }
+}
+
+/// A fresh matcher of the given kind.
+pub fn build(kind: MatcherKind, setup: &MatcherSetup) -> Result<Box<dyn Matcher>> {
+    match kind {
+        MatcherKind::Tfidf => Ok(Box::new(TfidfMatcher::default())),
+        MatcherKind::Embedding => {
+            let embeddings = match &setup.embeddings {
+                Some(e) => Rc::clone(e),
+                None => Rc::new(RefCell::new(Embeddings::load(None)?)),
+            };
+            Ok(Box::new(EmbeddingMatcher::new(embeddings, setup.seed)))
+        }
+    }
+}
+
+/// Loads the sentence-embedding model of a directory.
+#[cfg(feature = "embedding")]
+pub fn load_embedder(model: Option<&Path>) -> Result<Box<dyn Embedder>> {
+    let Some(dir) = model else {
+        return crate::error::input(
+            "the embedding matcher needs a model: pass --model DIR (scripts/fetch-model puts all-MiniLM-L6-v2 in models/all-MiniLM-L6-v2) or set embedding_model in .beast/config.toml",
+        );
+    };
+    Ok(Box::new(super::bert::Encoder::load(dir)?))
+}
+
+/// Without the `embedding` feature there is no model to load.
+#[cfg(not(feature = "embedding"))]
+pub fn load_embedder(_model: Option<&Path>) -> Result<Box<dyn Embedder>> {
+    crate::error::input(
+        "this beast was built without the `embedding` feature; rebuild with `cargo build --release --features embedding`",
+    )
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Bag-of-letters vectors: enough to check the plumbing without a model.
+    pub(crate) struct Letters;
+
+    impl Embedder for Letters {
+        fn dim(&self) -> usize {
+            26
+        }
+
+        fn embed(&self, prompts: &[&str]) -> Result<Vec<Vec<f32>>> {
+            Ok(prompts
+                .iter()
+                .map(|p| {
+                    let mut v = [0.0f32; 26];
+                    for b in p.bytes().filter(u8::is_ascii_lowercase) {
+                        v[usize::from(b - b'a')] += 1.0;
+                    }
+                    let n = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
+                    v.iter().map(|x| x / n).collect()
+                })
+                .collect())
+        }
+    }
+
+    pub(crate) fn letters() -> Rc<RefCell<Embeddings>> {
+        Rc::new(RefCell::new(Embeddings::new(Box::new(Letters))))
+    }
+
+    #[test]
+    fn each_distinct_prompt_is_embedded_once() {
+        let shared = letters();
+        let mut m = EmbeddingMatcher::new(Rc::clone(&shared), 1);
+        m.fit(&["abc", "abd"], &["abc", "xyz", "xyz"]).unwrap();
+        assert_eq!(shared.borrow().cost().embedded, 3);
+        m.insert(0, "abc").unwrap();
+        m.insert(1, "xyz").unwrap();
+        assert_eq!(m.best_match("cab", 0.99).unwrap().map(|x| x.0), Some(0));
+        assert_eq!(m.best_match("zzzy", 0.5).unwrap().map(|x| x.0), Some(1));
+        assert_eq!(
+            shared.borrow().cost().embedded,
+            5,
+            "two new prompts, embedded on demand"
+        );
+        m.remove(0);
+        assert_eq!(m.best_match("cab", 0.99).unwrap(), None);
+        // A second matcher over the same embeddings embeds nothing again.
+        let mut other = EmbeddingMatcher::new(Rc::clone(&shared), 2);
+        other.fit(&["abc"], &["xyz"]).unwrap();
+        assert_eq!(shared.borrow().cost().embedded, 5);
+    }
+
+    #[test]
+    fn both_matchers_answer_the_same_questions() {
+        let history = [
+            "how do i sort a list in python",
+            "how do i parse a date in go",
+        ];
+        let mut matchers: Vec<Box<dyn Matcher>> = vec![
+            Box::new(TfidfMatcher::default()),
+            Box::new(EmbeddingMatcher::new(letters(), 1)),
+        ];
+        for m in &mut matchers {
+            m.fit(&history, &[]).unwrap();
+            m.insert(3, history[0]).unwrap();
+            let (id, sim) = m.best_match(history[0], 0.9).unwrap().unwrap();
+            assert_eq!(id, 3);
+            assert!((sim - 1.0).abs() < 1e-4);
+            m.remove(3);
+            assert_eq!(m.best_match(history[0], 0.0).unwrap(), None);
+        }
+    }
+
+    #[cfg(not(feature = "embedding"))]
+    #[test]
+    fn without_the_feature_the_error_names_it() {
+        let err = build(MatcherKind::Embedding, &MatcherSetup::default())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("--features embedding"), "{err}");
+    }
+}

@@ -1,0 +1,191 @@
+//! The sentence-embedding matcher against the real model: the forward pass
+//! matches an independent NumPy computation (tests/fixtures/minilm-reference.json,
+//! made by scripts/reference-embeddings.py), a paraphrase scores above a
+//! one-word near miss, batches change nothing, and broken model directories
+//! give one-line errors.
+//!
+//! These tests need the `embedding` feature and the downloaded weights
+//! (`scripts/fetch-model`, or BEAST_TEST_MODEL=DIR). Without the weights they
+//! say so and pass, unless BEAST_REQUIRE_MODEL is set — as CI sets it, after
+//! fetching the model, so there they always run.
+#![cfg(feature = "embedding")]
+
+use std::path::{Path, PathBuf};
+
+use beast::bench::bert::Encoder;
+use beast::bench::matcher::Embedder;
+use serde_json::Value;
+
+fn model_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("BEAST_TEST_MODEL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models/all-MiniLM-L6-v2"));
+    if dir.join("model.safetensors").is_file() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("BEAST_REQUIRE_MODEL").is_none(),
+        "{}: the model is missing and BEAST_REQUIRE_MODEL is set; run scripts/fetch-model",
+        dir.display()
+    );
+    eprintln!(
+        "skipped: needs the model weights in {} (scripts/fetch-model)",
+        dir.display()
+    );
+    None
+}
+
+fn encoder() -> Option<Encoder> {
+    model_dir().map(|d| Encoder::load(&d).expect("the model loads"))
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+#[test]
+fn the_forward_pass_matches_the_numpy_reference() {
+    let Some(enc) = encoder() else { return };
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minilm-reference.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let tolerance = fixture["tolerance"].as_f64().unwrap() as f32;
+    let cases = fixture["cases"].as_array().unwrap();
+    assert!(cases.len() >= 5);
+    let texts: Vec<&str> = cases.iter().map(|c| c["text"].as_str().unwrap()).collect();
+    let got = enc.embed(&texts).unwrap();
+    for (case, v) in cases.iter().zip(&got) {
+        let text = case["text"].as_str().unwrap();
+        let ids: Vec<u32> = case["ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i.as_u64().unwrap() as u32)
+            .collect();
+        assert_eq!(enc.tokens(text).unwrap(), ids, "tokens of {text:?}");
+        let want: Vec<f32> = case["embedding"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap() as f32)
+            .collect();
+        assert_eq!(v.len(), 384);
+        let worst = v
+            .iter()
+            .zip(&want)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(
+            worst <= tolerance,
+            "{text:?}: largest difference {worst} > {tolerance}"
+        );
+        assert!((dot(v, v) - 1.0).abs() < 1e-4, "unit length");
+    }
+}
+
+#[test]
+fn a_paraphrase_scores_above_a_one_word_near_miss() {
+    let Some(enc) = encoder() else { return };
+    let pairs = [
+        (
+            "How do I reset my password?",
+            "What is the way to change my password?",
+            "How do I reset my router?",
+        ),
+        (
+            "How can I learn Python quickly?",
+            "What is the fastest way to learn Python?",
+            "How can I learn Java quickly?",
+        ),
+        (
+            "What is the capital of France?",
+            "Which city is the capital of France?",
+            "What is the capital of Germany?",
+        ),
+    ];
+    for (q, paraphrase, near_miss) in pairs {
+        let v = enc.embed(&[q, paraphrase, near_miss]).unwrap();
+        let (p, n) = (dot(&v[0], &v[1]), dot(&v[0], &v[2]));
+        assert!(p > n, "{q:?}: paraphrase {p} vs near miss {n}");
+    }
+}
+
+#[test]
+fn a_prompt_embeds_the_same_alone_and_in_a_batch() {
+    let Some(enc) = encoder() else { return };
+    let prompts = [
+        "how do i sort a list in python",
+        "how do i sort a list in ruby",
+        "write tests for src/main.rs",
+        "how do i sort a list in python",
+        "a",
+    ];
+    let together = enc.embed(&prompts).unwrap();
+    for (p, v) in prompts.iter().zip(&together) {
+        let alone = enc.embed(&[p]).unwrap().remove(0);
+        let worst = alone
+            .iter()
+            .zip(v)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(worst < 1e-5, "{p:?}: {worst}");
+    }
+    assert_eq!(together[0], together[3], "deterministic");
+}
+
+/// A model directory whose files link to the real ones, with `config.json`
+/// replaced.
+fn broken_model(config: impl FnOnce(&mut Value)) -> Option<(tempfile::TempDir, PathBuf)> {
+    let real = model_dir()?;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("model");
+    std::fs::create_dir(&dir).unwrap();
+    for f in ["tokenizer.json", "model.safetensors"] {
+        std::os::unix::fs::symlink(real.join(f), dir.join(f)).unwrap();
+    }
+    let mut c: Value =
+        serde_json::from_str(&std::fs::read_to_string(real.join("config.json")).unwrap()).unwrap();
+    config(&mut c);
+    std::fs::write(dir.join("config.json"), c.to_string()).unwrap();
+    Some((tmp, dir))
+}
+
+fn load_error(dir: &Path) -> String {
+    let err = Encoder::load(dir).err().expect("loading fails").to_string();
+    assert!(!err.contains('\n'), "one line: {err}");
+    err
+}
+
+#[test]
+fn broken_model_directories_give_one_line_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("nothing-here");
+    assert!(load_error(&missing).contains("no such model directory"));
+    // A directory without the files.
+    assert!(load_error(tmp.path()).contains("config.json: no such file"));
+    let Some((_t, dir)) = broken_model(|c| c["model_type"] = "gpt2".into()) else {
+        return;
+    };
+    let err = load_error(&dir);
+    assert!(err.contains("model_type is `gpt2`"), "{err}");
+    let (_t, dir) = broken_model(|c| c["intermediate_size"] = 1000.into()).unwrap();
+    let err = load_error(&dir);
+    assert!(
+        err.contains("intermediate.dense.weight") && err.contains("[1536, 384]"),
+        "{err}"
+    );
+    let (_t, dir) = broken_model(|c| {
+        c.as_object_mut().unwrap().remove("hidden_size");
+    })
+    .unwrap();
+    assert!(load_error(&dir).contains("not a BERT config"));
+    let (_t, dir) = broken_model(|_| {}).unwrap();
+    std::fs::remove_file(dir.join("tokenizer.json")).unwrap();
+    assert!(load_error(&dir).contains("tokenizer.json: no such file"));
+    std::fs::write(dir.join("tokenizer.json"), "{").unwrap();
+    assert!(load_error(&dir).contains("tokenizer.json"));
+}
