@@ -6,6 +6,9 @@
 //! - the embedding matcher's dense index (HNSW) with 100k entries: at least
 //!   50× faster than a scan, returning the scan's best match for at least 99%
 //!   of the queries the scan answers at the default threshold;
+//! - embedding one 20-word prompt on one core: at most 5 ms; and the dense
+//!   index's recall on real embeddings (feature `embedding`, with the model);
+//! - a 20,000-request trace through the embedding matcher: at most 90 s;
 //! - rule-based routing: at least 1 M decisions/s;
 //! - `beast bench all` on defaults: at most 15 s;
 //! - a 1,000,000-request trace whose prompts come from a 20-word vocabulary
@@ -14,7 +17,7 @@
 //!   was quadratic.
 //!
 //! Run with `cargo bench --bench engines`, or name some of `exact`,
-//! `semantic`, `dense`, `routing`, `bench-all`, `small-vocab` after `--` to run only those. Everything
+//! `semantic`, `dense`, `embed`, `embedding-trace`, `routing`, `bench-all`, `small-vocab` after `--` to run only those. Everything
 //! runs on one thread.
 
 use std::hint::black_box;
@@ -51,6 +54,7 @@ fn exact_lookups() -> bool {
         semantic: false,
         matcher: MatcherKind::Tfidf,
         threshold: None,
+        max_false_rate: None,
         ttl: true,
         warm: false,
     };
@@ -195,6 +199,149 @@ fn dense_index() -> bool {
     ok
 }
 
+/// The model directory the embedding cases use.
+#[cfg(feature = "embedding")]
+fn model_dir() -> Option<std::path::PathBuf> {
+    let dir = std::env::var_os("BEAST_TEST_MODEL")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/all-MiniLM-L6-v2")
+        });
+    if dir.join("model.safetensors").is_file() {
+        Some(dir)
+    } else {
+        println!(
+            "embedding cases skipped: no model in {} (scripts/fetch-model)",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// One 20-word prompt at a time, on one core (the process runs with
+/// RAYON_NUM_THREADS=1): the latency a lookup of an unseen prompt pays. Then
+/// the dense index on real embeddings: recall of the scan's best match.
+#[cfg(feature = "embedding")]
+fn embedding() -> bool {
+    use beast::bench::bert::Encoder;
+    use beast::bench::matcher::Embedder;
+    let Some(dir) = model_dir() else { return true };
+    let enc = Encoder::load(&dir).unwrap();
+    let prompt = "could you please tell me how I should reset the password of my account on your website before tomorrow morning";
+    assert_eq!(prompt.split_whitespace().count(), 20);
+    enc.embed(&[prompt]).unwrap();
+    let mut times: Vec<f64> = (0..41)
+        .map(|_| {
+            let began = Instant::now();
+            black_box(enc.embed(&[black_box(prompt)]).unwrap());
+            began.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let median = times[20];
+    let ok = median <= 5.0;
+    println!(
+        "embed one 20-word prompt ({} tokens), one core {median:>8.2} ms (median of 41)  target ≤ 5 ms: {}",
+        enc.tokens(prompt).unwrap().len(),
+        verdict(ok)
+    );
+    // Real embeddings in the dense index: distinct prompts of the built-in
+    // workload, 6,000 cached and 500 asked.
+    let mut spec = Spec::built_in();
+    spec.requests = 20_000;
+    let w = generate(&spec, 7);
+    let mut keys: Vec<String> = w
+        .window
+        .iter()
+        .map(|r| normalize_prompt(&r.prompt))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let mut rng = beast::bench::rng::Rng::new(3);
+    for i in (1..keys.len()).rev() {
+        let j = rng.below(i + 1);
+        keys.swap(i, j);
+    }
+    keys.truncate(6_500);
+    let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let vectors = enc.embed(&refs).unwrap();
+    let (stored, asked) = vectors.split_at(6_000);
+    let mut index = Hnsw::new(enc.dim(), Params::default(), 7);
+    for (i, v) in stored.iter().enumerate() {
+        index.insert(i as u32, v);
+    }
+    let threshold = MatcherKind::Embedding.default_threshold();
+    let (mut matches, mut agreed) = (0, 0);
+    for q in asked {
+        if let Some(scan) = index.best_match_scan(q, threshold) {
+            matches += 1;
+            if index.best_match(q, threshold).map(|m| m.0) == Some(scan.0) {
+                agreed += 1;
+            }
+        }
+    }
+    let recall = agreed as f64 / matches.max(1) as f64;
+    let recall_ok = recall >= 0.99;
+    println!(
+        "dense HNSW on real embeddings (6000 built-in prompts), threshold {threshold}: recall {:.2}% of {matches} scan matches  target ≥ 99%: {}",
+        recall * 100.0,
+        verdict(recall_ok)
+    );
+    ok && recall_ok
+}
+
+#[cfg(not(feature = "embedding"))]
+fn embedding() -> bool {
+    println!("embedding cases skipped: build with --features embedding");
+    true
+}
+
+/// A 20,000-request trace (the built-in workload at that size) through the
+/// embedding matcher, all four configurations, as a whole process on both
+/// cores: at most 90 s.
+#[cfg(feature = "embedding")]
+fn embedding_trace() -> bool {
+    let Some(model) = model_dir() else {
+        return true;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let began = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_beast"))
+        .args([
+            "bench",
+            "cache",
+            "--no-record",
+            "--matcher",
+            "embedding",
+            "--requests",
+            "20000",
+            "--model",
+        ])
+        .arg(&model)
+        .env("BEAST_DB", dir.path().join("bench.db"))
+        .env_remove("RAYON_NUM_THREADS")
+        .output()
+        .unwrap();
+    let secs = began.elapsed().as_secs_f64();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ok = secs <= 90.0;
+    println!(
+        "20,000 requests through the embedding matcher {secs:>7.1} s (4 configurations, both cores)  target ≤ 90 s: {}",
+        verdict(ok)
+    );
+    ok
+}
+
+#[cfg(not(feature = "embedding"))]
+fn embedding_trace() -> bool {
+    println!("embedding cases skipped: build with --features embedding");
+    true
+}
+
 fn rule_based_routing() -> bool {
     let fleet = Fleet::built_in();
     let requests = routing::parse_dataset("data/routing.jsonl", routing::BUILT_IN, &fleet).unwrap();
@@ -281,10 +428,14 @@ fn small_vocabulary_trace() -> bool {
 type Bench = (&'static str, fn() -> bool);
 
 fn main() {
-    let benches: [Bench; 6] = [
+    // The single-prompt embedding latency is a one-core figure.
+    std::env::set_var("RAYON_NUM_THREADS", "1");
+    let benches: [Bench; 8] = [
         ("exact", exact_lookups),
         ("semantic", semantic_index),
         ("dense", dense_index),
+        ("embed", embedding),
+        ("embedding-trace", embedding_trace),
         ("routing", rule_based_routing),
         ("bench-all", bench_all_wall_time),
         ("small-vocab", small_vocabulary_trace),

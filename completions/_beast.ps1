@@ -217,6 +217,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'The multi-tier semantic cache: hit rates, false hits, lookup latency')
             [CompletionResult]::new('routing', 'routing', [CompletionResultType]::ParameterValue, 'Model routing: selection accuracy, cost savings, error rate, latency')
+            [CompletionResult]::new('paraphrase', 'paraphrase', [CompletionResultType]::ParameterValue, 'Each semantic matcher on public paraphrase data with near misses (records nothing)')
             [CompletionResult]::new('all', 'all', [CompletionResultType]::ParameterValue, 'Both benchmarks on their defaults')
             [CompletionResult]::new('runs', 'runs', [CompletionResultType]::ParameterValue, 'List stored benchmark runs')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -232,6 +233,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--thresholds', '--thresholds', [CompletionResultType]::ParameterName, 'Compare these thresholds side by side (records nothing)')
             [CompletionResult]::new('--matcher', '--matcher', [CompletionResultType]::ParameterName, 'What judges similarity: tfidf (built in) or embedding (a sentence-embedding model)')
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The embedding model directory (config.json, tokenizer.json, model.safetensors) [default: embedding_model in .beast/config.toml]')
+            [CompletionResult]::new('--max-false-rate', '--max-false-rate', [CompletionResultType]::ParameterName, 'Learn each semantic configuration''s threshold so that at most this share of hits (0–1, e.g. 0.05) answers a different question; needs intents')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
             [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
@@ -265,6 +267,24 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'beast;bench;paraphrase' {
+            [CompletionResult]::new('--matcher', '--matcher', [CompletionResultType]::ParameterName, 'Matchers to compare')
+            [CompletionResult]::new('--thresholds', '--thresholds', [CompletionResultType]::ParameterName, 'Thresholds to try [default: a sweep around each matcher''s default]')
+            [CompletionResult]::new('--max-false-rate', '--max-false-rate', [CompletionResultType]::ParameterName, 'Also learn each matcher''s threshold for at most this share of false hits (0–1)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The embedding model directory [default: embedding_model in .beast/config.toml]')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the shuffle and the near misses')
+            [CompletionResult]::new('--write-trace', '--write-trace', [CompletionResultType]::ParameterName, 'Write the trace (JSON lines, for `beast bench cache --trace`) and stop')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the rows as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'beast;bench;all' {
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the workload and simulations; same seed, same counts and rates')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
@@ -295,6 +315,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         'beast;bench;help' {
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'The multi-tier semantic cache: hit rates, false hits, lookup latency')
             [CompletionResult]::new('routing', 'routing', [CompletionResultType]::ParameterValue, 'Model routing: selection accuracy, cost savings, error rate, latency')
+            [CompletionResult]::new('paraphrase', 'paraphrase', [CompletionResultType]::ParameterValue, 'Each semantic matcher on public paraphrase data with near misses (records nothing)')
             [CompletionResult]::new('all', 'all', [CompletionResultType]::ParameterValue, 'Both benchmarks on their defaults')
             [CompletionResult]::new('runs', 'runs', [CompletionResultType]::ParameterValue, 'List stored benchmark runs')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -304,6 +325,9 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             break
         }
         'beast;bench;help;routing' {
+            break
+        }
+        'beast;bench;help;paraphrase' {
             break
         }
         'beast;bench;help;all' {
@@ -477,6 +501,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         'beast;help;bench' {
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'The multi-tier semantic cache: hit rates, false hits, lookup latency')
             [CompletionResult]::new('routing', 'routing', [CompletionResultType]::ParameterValue, 'Model routing: selection accuracy, cost savings, error rate, latency')
+            [CompletionResult]::new('paraphrase', 'paraphrase', [CompletionResultType]::ParameterValue, 'Each semantic matcher on public paraphrase data with near misses (records nothing)')
             [CompletionResult]::new('all', 'all', [CompletionResultType]::ParameterValue, 'Both benchmarks on their defaults')
             [CompletionResult]::new('runs', 'runs', [CompletionResultType]::ParameterValue, 'List stored benchmark runs')
             break
@@ -485,6 +510,9 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             break
         }
         'beast;help;bench;routing' {
+            break
+        }
+        'beast;help;bench;paraphrase' {
             break
         }
         'beast;help;bench;all' {

@@ -73,6 +73,9 @@ _beast() {
             beast__subcmd__bench,help)
                 cmd="beast__subcmd__bench__subcmd__help"
                 ;;
+            beast__subcmd__bench,paraphrase)
+                cmd="beast__subcmd__bench__subcmd__paraphrase"
+                ;;
             beast__subcmd__bench,routing)
                 cmd="beast__subcmd__bench__subcmd__routing"
                 ;;
@@ -87,6 +90,9 @@ _beast() {
                 ;;
             beast__subcmd__bench__subcmd__help,help)
                 cmd="beast__subcmd__bench__subcmd__help__subcmd__help"
+                ;;
+            beast__subcmd__bench__subcmd__help,paraphrase)
+                cmd="beast__subcmd__bench__subcmd__help__subcmd__paraphrase"
                 ;;
             beast__subcmd__bench__subcmd__help,routing)
                 cmd="beast__subcmd__bench__subcmd__help__subcmd__routing"
@@ -147,6 +153,9 @@ _beast() {
                 ;;
             beast__subcmd__help__subcmd__bench,cache)
                 cmd="beast__subcmd__help__subcmd__bench__subcmd__cache"
+                ;;
+            beast__subcmd__help__subcmd__bench,paraphrase)
+                cmd="beast__subcmd__help__subcmd__bench__subcmd__paraphrase"
                 ;;
             beast__subcmd__help__subcmd__bench,routing)
                 cmd="beast__subcmd__help__subcmd__bench__subcmd__routing"
@@ -238,7 +247,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__bench)
-            opts="-h --db --project --author --roadmap --today --color --help cache routing all runs help"
+            opts="-h --db --project --author --roadmap --today --color --help cache routing paraphrase all runs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -318,7 +327,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__bench__subcmd__cache)
-            opts="-h --seed --json --no-record --trace --requests --tiers --l1-capacity --exact-only --threshold --thresholds --matcher --model --no-ttl --no-warm --db --project --author --roadmap --today --color --help"
+            opts="-h --seed --json --no-record --trace --requests --tiers --l1-capacity --exact-only --threshold --thresholds --matcher --model --max-false-rate --no-ttl --no-warm --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -360,6 +369,10 @@ _beast() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-false-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -392,7 +405,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__bench__subcmd__help)
-            opts="cache routing all runs help"
+            opts="cache routing paraphrase all runs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,6 +460,20 @@ _beast() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        beast__subcmd__bench__subcmd__help__subcmd__paraphrase)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         beast__subcmd__bench__subcmd__help__subcmd__routing)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -468,6 +495,68 @@ _beast() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        beast__subcmd__bench__subcmd__paraphrase)
+            opts="-h --matcher --thresholds --max-false-rate --model --seed --write-trace --json --db --project --author --roadmap --today --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --matcher)
+                    COMPREPLY=($(compgen -W "tfidf embedding" -- "${cur}"))
+                    return 0
+                    ;;
+                --thresholds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-false-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --write-trace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --roadmap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --today)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -824,7 +913,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__help__subcmd__bench)
-            opts="cache routing all runs"
+            opts="cache routing paraphrase all runs"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -852,6 +941,20 @@ _beast() {
             return 0
             ;;
         beast__subcmd__help__subcmd__bench__subcmd__cache)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        beast__subcmd__help__subcmd__bench__subcmd__paraphrase)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

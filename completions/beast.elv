@@ -200,6 +200,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --help 'Print help'
             cand cache 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
             cand routing 'Model routing: selection accuracy, cost savings, error rate, latency'
+            cand paraphrase 'Each semantic matcher on public paraphrase data with near misses (records nothing)'
             cand all 'Both benchmarks on their defaults'
             cand runs 'List stored benchmark runs'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -214,6 +215,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --thresholds 'Compare these thresholds side by side (records nothing)'
             cand --matcher 'What judges similarity: tfidf (built in) or embedding (a sentence-embedding model)'
             cand --model 'The embedding model directory (config.json, tokenizer.json, model.safetensors) [default: embedding_model in .beast/config.toml]'
+            cand --max-false-rate 'Learn each semantic configuration''s threshold so that at most this share of hits (0–1, e.g. 0.05) answers a different question; needs intents'
             cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
             cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
             cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
@@ -245,6 +247,23 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'beast;bench;paraphrase'= {
+            cand --matcher 'Matchers to compare'
+            cand --thresholds 'Thresholds to try [default: a sweep around each matcher''s default]'
+            cand --max-false-rate 'Also learn each matcher''s threshold for at most this share of false hits (0–1)'
+            cand --model 'The embedding model directory [default: embedding_model in .beast/config.toml]'
+            cand --seed 'Seed of the shuffle and the near misses'
+            cand --write-trace 'Write the trace (JSON lines, for `beast bench cache --trace`) and stop'
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand --json 'Print the rows as JSON'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'beast;bench;all'= {
             cand --seed 'Seed of the workload and simulations; same seed, same counts and rates'
             cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
@@ -273,6 +292,7 @@ set edit:completion:arg-completer[beast] = {|@words|
         &'beast;bench;help'= {
             cand cache 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
             cand routing 'Model routing: selection accuracy, cost savings, error rate, latency'
+            cand paraphrase 'Each semantic matcher on public paraphrase data with near misses (records nothing)'
             cand all 'Both benchmarks on their defaults'
             cand runs 'List stored benchmark runs'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -280,6 +300,8 @@ set edit:completion:arg-completer[beast] = {|@words|
         &'beast;bench;help;cache'= {
         }
         &'beast;bench;help;routing'= {
+        }
+        &'beast;bench;help;paraphrase'= {
         }
         &'beast;bench;help;all'= {
         }
@@ -428,12 +450,15 @@ set edit:completion:arg-completer[beast] = {|@words|
         &'beast;help;bench'= {
             cand cache 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
             cand routing 'Model routing: selection accuracy, cost savings, error rate, latency'
+            cand paraphrase 'Each semantic matcher on public paraphrase data with near misses (records nothing)'
             cand all 'Both benchmarks on their defaults'
             cand runs 'List stored benchmark runs'
         }
         &'beast;help;bench;cache'= {
         }
         &'beast;help;bench;routing'= {
+        }
+        &'beast;help;bench;paraphrase'= {
         }
         &'beast;help;bench;all'= {
         }

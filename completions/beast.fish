@@ -177,20 +177,21 @@ complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_sub
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from help" -f -a "import" -d 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the roadmap files in use and summarise them'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
-complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
-complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
-complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
-complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
-complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -l color -d 'When to use colour' -r -f -a "auto\t''
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -s h -l help -d 'Print help'
-complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -f -a "cache" -d 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
-complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -f -a "routing" -d 'Model routing: selection accuracy, cost savings, error rate, latency'
-complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -f -a "all" -d 'Both benchmarks on their defaults'
-complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -f -a "runs" -d 'List stored benchmark runs'
-complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing all runs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "cache" -d 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "routing" -d 'Model routing: selection accuracy, cost savings, error rate, latency'
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "paraphrase" -d 'Each semantic matcher on public paraphrase data with near misses (records nothing)'
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "all" -d 'Both benchmarks on their defaults'
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "runs" -d 'List stored benchmark runs'
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l seed -d 'Seed of the workload and simulations; same seed, same counts and rates' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l trace -d 'Replay a JSON-lines trace: {"t": <seconds>, "prompt": "…", "intent": "…"}' -r -F
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l requests -d 'Size of the built-in workload (requests, history included)' -r
@@ -201,6 +202,7 @@ complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subco
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l matcher -d 'What judges similarity: tfidf (built in) or embedding (a sentence-embedding model)' -r -f -a "tfidf\t'TF-IDF over word n-grams (built in; the default)'
 embedding\t'A sentence-embedding model (needs the `embedding` feature and --model)'"
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l model -d 'The embedding model directory (config.json, tokenizer.json, model.safetensors) [default: embedding_model in .beast/config.toml]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l max-false-rate -d 'Learn each semantic configuration\'s threshold so that at most this share of hits (0–1, e.g. 0.05) answers a different question; needs intents' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
@@ -233,6 +235,23 @@ never\t''"
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l json -d 'Print the results as JSON: {"runs": [...], "recorded": ...}'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l no-record -d 'Do not write the results as metric readings'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l matcher -d 'Matchers to compare' -r -f -a "tfidf\t'TF-IDF over word n-grams (built in; the default)'
+embedding\t'A sentence-embedding model (needs the `embedding` feature and --model)'"
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l thresholds -d 'Thresholds to try [default: a sweep around each matcher\'s default]' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l max-false-rate -d 'Also learn each matcher\'s threshold for at most this share of false hits (0–1)' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l model -d 'The embedding model directory [default: embedding_model in .beast/config.toml]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l seed -d 'Seed of the shuffle and the near misses' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l write-trace -d 'Write the trace (JSON lines, for `beast bench cache --trace`) and stop' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l roadmap -d 'Load the roadmap from this directory instead of the built-in one' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l today -d 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l json -d 'Print the rows as JSON'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l seed -d 'Seed of the workload and simulations; same seed, same counts and rates' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
@@ -258,6 +277,7 @@ complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subco
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "cache" -d 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "routing" -d 'Model routing: selection accuracy, cost savings, error rate, latency'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "paraphrase" -d 'Each semantic matcher on public paraphrase data with near misses (records nothing)'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "all" -d 'Both benchmarks on their defaults'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "runs" -d 'List stored benchmark runs'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -366,6 +386,7 @@ complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcom
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from roadmap" -f -a "check" -d 'Validate the roadmap files in use and summarise them'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "cache" -d 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "routing" -d 'Model routing: selection accuracy, cost savings, error rate, latency'
+complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "paraphrase" -d 'Each semantic matcher on public paraphrase data with near misses (records nothing)'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "all" -d 'Both benchmarks on their defaults'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "runs" -d 'List stored benchmark runs'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "legacy" -d 'The old tracker\'s progress file (docs/ROADMAP_PROGRESS.json): tasks mapped to the roadmap by meaning'

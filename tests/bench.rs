@@ -3,6 +3,8 @@
 mod common;
 
 use common::{metric, repo_path, Env};
+
+const INPUT: i32 = 1;
 use serde_json::Value;
 
 fn json(env: &Env, args: &[&str]) -> Value {
@@ -445,4 +447,118 @@ fn write_dataset_reproduces_the_checked_in_file() {
         std::fs::read_to_string(out).unwrap(),
         std::fs::read_to_string(repo_path("data/routing.jsonl")).unwrap()
     );
+}
+
+#[test]
+fn the_paraphrase_evaluation_is_reproducible_and_bounded() {
+    let env = Env::new();
+    let args = [
+        "bench",
+        "paraphrase",
+        "--json",
+        "--thresholds",
+        "0.95,0.8,0.6",
+    ];
+    let v = json(&env, &args);
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    for r in rows {
+        assert_eq!(r["matcher"], "tfidf");
+        let (hits, correct, wrong) = (
+            r["hits"].as_u64().unwrap(),
+            r["correct_hits"].as_u64().unwrap(),
+            r["false_hits"].as_u64().unwrap(),
+        );
+        assert_eq!(correct + wrong, hits);
+        assert!(correct <= r["reachable"].as_u64().unwrap());
+        assert!(r["upper_bound"].as_f64().unwrap() > 20.0);
+    }
+    // A lower threshold hits more.
+    assert!(rows[2]["hits"].as_u64() > rows[0]["hits"].as_u64());
+    assert_eq!(json(&env, &args)["rows"], v["rows"], "same seed, same rows");
+    let other = json(&env, &[&args[..], &["--seed", "8"][..]].concat());
+    assert_ne!(other["rows"], v["rows"]);
+    // Nothing was recorded.
+    assert!(env.ok(&["bench", "runs"]).contains("no benchmark runs yet"));
+}
+
+#[test]
+fn the_paraphrase_trace_replays_through_bench_cache() {
+    let env = Env::new();
+    let trace = env.dir.path().join("paraphrase.jsonl");
+    let out = env.ok(&[
+        "bench",
+        "paraphrase",
+        "--write-trace",
+        trace.to_str().unwrap(),
+    ]);
+    assert!(out.contains("history"), "{out}");
+    let text = std::fs::read_to_string(&trace).unwrap();
+    assert!(text.lines().count() > 440);
+    let v = json(
+        &env,
+        &[
+            "bench",
+            "cache",
+            "--no-record",
+            "--json",
+            "--trace",
+            trace.to_str().unwrap(),
+            "--tiers",
+            "1",
+            "--no-warm",
+        ],
+    );
+    assert!(
+        v["runs"][0]["false_hits"].as_u64().is_some(),
+        "intents known"
+    );
+}
+
+#[test]
+fn a_false_rate_bound_needs_labelled_requests_and_sane_values() {
+    let env = Env::new();
+    let trace = env.dir.path().join("unlabelled.jsonl");
+    let lines: String = (0..200)
+        .map(|i| {
+            format!(
+                "{{\"t\": {i}, \"prompt\": \"how do i sort list {}\"}}\n",
+                i % 7
+            )
+        })
+        .collect();
+    std::fs::write(&trace, lines).unwrap();
+    let err = env.fails(
+        &[
+            "bench",
+            "cache",
+            "--no-record",
+            "--trace",
+            trace.to_str().unwrap(),
+            "--max-false-rate",
+            "0.05",
+        ],
+        INPUT,
+    );
+    assert!(err.contains("intent"), "{err}");
+    for bad in ["0", "1", "-0.1", "nan"] {
+        let err = env.fails(
+            &["bench", "cache", "--no-record", "--max-false-rate", bad],
+            INPUT,
+        );
+        assert!(err.contains("--max-false-rate"), "{bad}: {err}");
+    }
+}
+
+#[cfg(not(feature = "embedding"))]
+#[test]
+fn the_embedding_matcher_names_the_feature_it_needs() {
+    let env = Env::new();
+    for args in [
+        &["bench", "cache", "--no-record", "--matcher", "embedding"][..],
+        &["bench", "paraphrase", "--matcher", "embedding"][..],
+    ] {
+        let err = env.fails(args, INPUT);
+        assert!(err.contains("--features embedding"), "{err}");
+    }
 }

@@ -189,3 +189,49 @@ fn broken_model_directories_give_one_line_errors() {
     std::fs::write(dir.join("tokenizer.json"), "{").unwrap();
     assert!(load_error(&dir).contains("tokenizer.json"));
 }
+
+/// The paraphrase evaluation through the binary: the embedding matcher finds
+/// several times the correct hits TF-IDF finds at the same threshold, and the
+/// rows are a function of the seed.
+#[test]
+fn embeddings_find_the_paraphrases_tf_idf_misses() {
+    let Some(dir) = model_dir() else { return };
+    let run = || -> Value {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_beast"))
+            .args([
+                "bench",
+                "paraphrase",
+                "--json",
+                "--matcher",
+                "tfidf,embedding",
+                "--thresholds",
+                "0.9",
+                "--model",
+            ])
+            .arg(&dir)
+            .env("BEAST_TODAY", "2026-01-10")
+            .env("BEAST_DB", tempfile::tempdir().unwrap().path().join("b.db"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let v = run();
+    let rows = v["rows"].as_array().unwrap();
+    let correct = |m: &str| {
+        rows.iter().find(|r| r["matcher"] == m).unwrap()["correct_hits"]
+            .as_u64()
+            .unwrap()
+    };
+    assert!(
+        correct("embedding") > 5 * correct("tfidf").max(1),
+        "embedding {} vs tfidf {}",
+        correct("embedding"),
+        correct("tfidf")
+    );
+    assert_eq!(run()["rows"], v["rows"], "deterministic per seed");
+}

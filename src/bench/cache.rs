@@ -20,6 +20,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rustc_hash::{FxHashMap, FxHasher};
 use serde::Serialize;
 
+use super::calibrate::{self, Calibration, VERIFY_SHARE};
 use super::lru::Lru;
 use super::matcher::{self, Matcher, MatcherKind, MatcherSetup};
 use super::models::Fleet;
@@ -43,8 +44,13 @@ pub struct Config {
     pub semantic: bool,
     /// What judges similarity (semantic caches).
     pub matcher: MatcherKind,
-    /// Similarity threshold; null for exact-only caches.
+    /// Similarity threshold; null for exact-only caches. With
+    /// `max_false_rate` this is ignored: the threshold is learned.
     pub threshold: Option<f32>,
+    /// Learn the threshold from the labelled history so that the share of
+    /// false hits stays within this bound (0–1); see `calibrate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_false_rate: Option<f64>,
     pub ttl: bool,
     pub warm: bool,
 }
@@ -60,6 +66,7 @@ impl Config {
             semantic: false,
             matcher,
             threshold: None,
+            max_false_rate: None,
             ttl: true,
             warm: false,
         };
@@ -94,13 +101,15 @@ impl Config {
 }
 
 /// Where a lookup was answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum CacheLookup {
     Miss,
     Hit {
         tier: u8,
         semantic: bool,
         entry: u32,
+        /// 1 for an exact hit.
+        similarity: f32,
     },
 }
 
@@ -108,6 +117,8 @@ struct Entry {
     key: String,
     hash: u64,
     intent: Option<u32>,
+    /// This entry's own similarity threshold (see `raise_threshold`).
+    threshold: f32,
     l2_at: Option<f64>,
     l3_at: Option<f64>,
     live: bool,
@@ -221,6 +232,13 @@ impl MultiTierCache {
         self.entries[entry as usize].intent
     }
 
+    /// Makes an entry that served a wrong answer at `similarity` require
+    /// more than that from now on: its own threshold, learned from feedback.
+    pub fn raise_threshold(&mut self, entry: u32, similarity: f32) {
+        let e = &mut self.entries[entry as usize];
+        e.threshold = e.threshold.max(similarity.next_up());
+    }
+
     fn fresh(&self, tier: usize, written: f64, now: f64) -> bool {
         now - written <= self.ttl[tier]
     }
@@ -308,6 +326,7 @@ impl MultiTierCache {
                         tier,
                         semantic: false,
                         entry: id,
+                        similarity: 1.0,
                     });
                 }
             }
@@ -316,14 +335,19 @@ impl MultiTierCache {
             // A candidate may turn out expired everywhere; it is then dropped
             // and the next best one is tried.
             for _ in 0..4 {
-                let Some((id, _)) = self.matcher.best_match(key, threshold)? else {
+                let Some((id, sim)) = self.matcher.best_match(key, threshold)? else {
                     break;
                 };
+                // An entry that has served a wrong answer asks for more.
+                if sim < self.entries[id as usize].threshold {
+                    break;
+                }
                 if let Some(tier) = self.serve(id, now)? {
                     return Ok(CacheLookup::Hit {
                         tier,
                         semantic: true,
                         entry: id,
+                        similarity: sim,
                     });
                 }
             }
@@ -353,6 +377,7 @@ impl MultiTierCache {
                     key: key.clone(),
                     hash,
                     intent,
+                    threshold: 0.0,
                     l2_at: None,
                     l3_at: None,
                     live: true,
@@ -434,6 +459,13 @@ pub struct RunResult {
     /// Semantic lookups that stopped at the index's visit bound (then not
     /// exact; see `text::MAX_VISITS`).
     pub capped_lookups: u64,
+    /// False hits as a share of all hits, 0–100; null without intents.
+    pub false_hit_pct: Option<f64>,
+    /// Under `max_false_rate`: what the history taught, and the semantic hits
+    /// verified by calling the model anyway (counted as misses).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<Calibration>,
+    pub verified_hits: u64,
     /// Dollars saved: hits × the fronted model's cost, minus warming calls.
     pub cost_saved_usd: f64,
     /// Share of the no-cache model cost saved, 0–100.
@@ -509,14 +541,38 @@ pub fn run(
             .collect()
     };
     let history_keys = keys(&workload.history);
+    let h: Vec<&str> = history_keys.iter().map(String::as_str).collect();
     let mut matcher = matcher::build(config.matcher, setup)?;
     if config.semantic {
         let window_keys = keys(&workload.window);
-        let h: Vec<&str> = history_keys.iter().map(String::as_str).collect();
         let w: Vec<&str> = window_keys.iter().map(String::as_str).collect();
         matcher.fit(&h, &w)?;
     }
-    let mut cache = MultiTierCache::new(config.clone(), matcher)?;
+    let mut run_config = config.clone();
+    let calibration = match config.max_false_rate.filter(|_| config.semantic) {
+        Some(bound) => {
+            if !workload.intents_known {
+                return crate::error::input(
+                    "--max-false-rate learns from labelled requests: give every trace line an \"intent\"",
+                );
+            }
+            let mut replay = matcher::build(config.matcher, setup)?;
+            replay.fit(&h, &[])?;
+            let labelled: Vec<(&str, u32)> = h
+                .iter()
+                .zip(&workload.history)
+                .filter_map(|(k, r)| r.intent.map(|i| (*k, i)))
+                .collect();
+            let pairs = calibrate::observe(replay.as_mut(), &labelled)?;
+            let c = calibrate::learn_threshold(&pairs, bound);
+            run_config.threshold = Some(c.threshold);
+            Some(c)
+        }
+        None => None,
+    };
+    let mut verify = Rng::derive(seed, 0x7E51);
+    let mut verified = 0u64;
+    let mut cache = MultiTierCache::new(run_config, matcher)?;
     let warm = if config.warm {
         warm_set(&workload.history, spec.warm_top)
     } else {
@@ -557,6 +613,25 @@ pub fn run(
         if config.tiers >= 2 && !matches!(outcome, CacheLookup::Hit { tier: 1, .. }) {
             e2e += fleet.cache.l2_latency_ms;
         }
+        // Under an accuracy bound, some semantic hits are verified: the model
+        // answers (a miss) and a wrong entry learns a higher threshold.
+        let outcome = match outcome {
+            CacheLookup::Hit {
+                semantic: true,
+                entry,
+                similarity,
+                ..
+            } if calibration.is_some() && verify.chance(VERIFY_SHARE) => {
+                verified += 1;
+                if let (Some(want), Some(got)) = (r.intent, cache.intent_of(entry)) {
+                    if want != got {
+                        cache.raise_threshold(entry, similarity);
+                    }
+                }
+                CacheLookup::Miss
+            }
+            o => o,
+        };
         match outcome {
             CacheLookup::Miss => {
                 // Log-normal spread around the model's mean latency.
@@ -567,6 +642,7 @@ pub fn run(
                 tier,
                 semantic: sem,
                 entry,
+                ..
             } => {
                 hits += 1;
                 per_tier[usize::from(tier) - 1] += 1;
@@ -622,6 +698,15 @@ pub fn run(
         e2e_p95_ms_modelled: percentile(&mut e2e_ms, 95.0),
         warm_calls,
         capped_lookups: cache.capped_lookups(),
+        false_hit_pct: workload.intents_known.then(|| {
+            if hits == 0 {
+                0.0
+            } else {
+                false_hits as f64 * 100.0 / hits as f64
+            }
+        }),
+        calibration,
+        verified_hits: verified,
         cost_saved_usd: saved,
         cost_saved_pct: if total_cost > 0.0 {
             saved * 100.0 / total_cost
@@ -652,6 +737,7 @@ mod tests {
             semantic,
             matcher: MatcherKind::Tfidf,
             threshold: semantic.then_some(0.5),
+            max_false_rate: None,
             ttl,
             warm: false,
         }
@@ -841,6 +927,7 @@ mod tests {
                 semantic: false,
                 matcher: MatcherKind::Tfidf,
                 threshold: None,
+                max_false_rate: None,
                 ttl: false,
                 warm: false,
             };
@@ -924,5 +1011,27 @@ mod tests {
                 ("how do i parse a date in go".to_string(), Some(99))
             ]
         );
+    }
+
+    #[test]
+    fn a_learned_threshold_holds_the_false_rate_bound_on_held_out_requests() {
+        let spec = Spec::built_in();
+        let w = generate(&spec, 5);
+        let mut cfg = config(1, true, false);
+        cfg.l1_capacity = 40_000;
+        for bound in [0.05, 0.1] {
+            cfg.max_false_rate = Some(bound);
+            let r = run(&cfg, &w, &spec, &Fleet::built_in(), &seeded(5), &Quiet).unwrap();
+            let c = r.calibration.expect("calibrated");
+            assert!(c.pairs > 500, "{c:?}");
+            // The history taught a threshold, the held-out window kept to it.
+            assert!(c.threshold < 1.0, "{c:?}");
+            assert!(r.semantic_hits > 0 && r.verified_hits > 0, "{r:?}");
+            assert!(r.false_hit_pct.unwrap() <= bound * 100.0, "{r:?}");
+        }
+        // The fixed 0.5 threshold of the same configuration breaks it.
+        cfg.max_false_rate = None;
+        let r = run(&cfg, &w, &spec, &Fleet::built_in(), &seeded(5), &Quiet).unwrap();
+        assert!(r.false_hit_pct.unwrap() > 5.0, "{r:?}");
     }
 }

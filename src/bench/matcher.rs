@@ -41,7 +41,7 @@ impl MatcherKind {
     pub fn default_threshold(self) -> f32 {
         match self {
             MatcherKind::Tfidf => 0.95,
-            MatcherKind::Embedding => 0.80,
+            MatcherKind::Embedding => 0.90,
         }
     }
 

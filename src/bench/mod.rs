@@ -14,10 +14,12 @@
 #[cfg(feature = "embedding")]
 pub mod bert;
 pub mod cache;
+pub mod calibrate;
 pub mod hnsw;
 pub mod lru;
 pub mod matcher;
 pub mod models;
+pub mod paraphrase;
 pub mod rng;
 pub mod routing;
 pub mod stats;

@@ -99,7 +99,7 @@ pub struct Workload {
 }
 
 impl Workload {
-    fn split(
+    pub fn split(
         description: String,
         mut requests: Vec<TraceRequest>,
         history_share: f64,

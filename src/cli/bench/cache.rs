@@ -61,6 +61,10 @@ pub(super) struct CacheArgs {
     /// [default: embedding_model in .beast/config.toml]
     #[arg(long, value_name = "DIR", env = "BEAST_EMBEDDING_MODEL")]
     pub(super) model: Option<PathBuf>,
+    /// Learn each semantic configuration's threshold so that at most this share
+    /// of hits (0–1, e.g. 0.05) answers a different question; needs intents
+    #[arg(long, value_name = "X", allow_negative_numbers = true, conflicts_with_all = ["threshold", "thresholds", "exact_only"])]
+    pub(super) max_false_rate: Option<f64>,
     /// Custom configuration: entries never expire
     #[arg(long)]
     pub(super) no_ttl: bool,
@@ -113,6 +117,7 @@ fn custom_config(a: &CacheArgs, spec: &Spec) -> Result<Option<Config>> {
         semantic: threshold.is_some(),
         matcher: a.matcher,
         threshold,
+        max_false_rate: None,
         ttl: !a.no_ttl,
         warm: !a.no_warm,
     }))
@@ -162,6 +167,18 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
             })
             .collect::<Result<_>>()?;
     }
+    if let Some(x) = a.max_false_rate {
+        if !(x.is_finite() && x > 0.0 && x < 1.0) {
+            return error::input(format!(
+                "--max-false-rate {x} must be a share above 0 and below 1, e.g. 0.05"
+            ));
+        }
+        for c in configs.iter_mut().filter(|c| c.semantic) {
+            c.max_false_rate = Some(x);
+            c.name
+                .push_str(&format!(", ≤ {}% false", fmt_number(x * 100.0)));
+        }
+    }
     let started = ctx.now;
     let clock = Instant::now();
     let mut setup = MatcherSetup::seeded(seed);
@@ -190,7 +207,10 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
         ("semantic hits", Box::new(|r| r.semantic_hits.to_string())),
         (
             "false hits",
-            Box::new(|r| r.false_hits.map_or("unknown".into(), |n| n.to_string())),
+            Box::new(move |r| match (r.false_hits, r.false_hit_pct) {
+                (Some(n), Some(pct)) => format!("{n} ({}% of hits)", f(pct, 1)),
+                _ => "unknown".into(),
+            }),
         ),
         (
             "hits L1 / L2 / L3",
@@ -240,6 +260,23 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
         "lookup latency is measured (L1 and L2 in memory, L3 a SQLite file); L2's {} ms network round trip and the model latency on misses are modelled (data/models.toml)",
         fmt_number(fleet.cache.l2_latency_ms)
     ));
+    for r in &results {
+        if let (Some(c), Some(bound)) = (&r.calibration, r.config.max_false_rate) {
+            let pct = r.false_hit_pct.unwrap_or(0.0);
+            notes.push(format!(
+                "{}: threshold {:.3} learned from {} labelled history pairs ({} above it, false share ≤ {:.1}% at 95%); measured {:.1}% false hits against the {}% bound — {}; {} hits verified by the model",
+                r.config.name,
+                c.threshold,
+                c.pairs,
+                c.pairs_above,
+                c.false_share_upper * 100.0,
+                pct,
+                fmt_number(bound * 100.0),
+                if pct <= bound * 100.0 { "held" } else { "NOT held" },
+                r.verified_hits
+            ));
+        }
+    }
     if let Some(e) = &setup.embeddings {
         let cost = e.borrow().cost();
         if cost.embedded > 0 {

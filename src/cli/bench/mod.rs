@@ -17,6 +17,7 @@ use crate::domain::catalog::significant;
 use crate::error;
 
 mod cache;
+mod paraphrase;
 mod routing;
 
 use cache::{bench_cache, CacheArgs};
@@ -44,6 +45,13 @@ enum What {
   beast bench routing --dataset my-requests.jsonl
   beast bench routing --record-selector learned")]
     Routing(RoutingArgs),
+    /// Each semantic matcher on public paraphrase data with near misses (records nothing)
+    #[command(after_help = "Examples:
+  beast bench paraphrase                            TF-IDF at five thresholds
+  beast bench paraphrase --matcher tfidf,embedding --model models/all-MiniLM-L6-v2
+  beast bench paraphrase --matcher embedding --max-false-rate 0.05
+  beast bench paraphrase --write-trace paraphrase.jsonl   replay it with bench cache --trace")]
+    Paraphrase(paraphrase::ParaphraseArgs),
     /// Both benchmarks on their defaults
     All(Common),
     /// List stored benchmark runs
@@ -152,6 +160,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
                 thresholds: Vec::new(),
                 matcher: crate::bench::matcher::MatcherKind::Tfidf,
                 model: None,
+                max_false_rate: None,
                 no_ttl: false,
                 no_warm: false,
             };
@@ -168,6 +177,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
             ];
             finish(ctx, &c, reports, out)
         }
+        What::Paraphrase(a) => paraphrase::run(ctx, &a, out),
         What::Runs { limit, json } => list_runs(ctx, limit, json, out),
     }
 }

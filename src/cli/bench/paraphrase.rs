@@ -1,0 +1,199 @@
+//! `beast bench paraphrase`: each matcher on the public paraphrase trace, at
+//! several thresholds, next to the most any cache could hit.
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use anyhow::Result;
+use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use serde_json::json;
+
+use super::{check_threshold, Bar};
+use crate::bench::matcher::{Embeddings, MatcherKind, MatcherSetup};
+use crate::bench::paraphrase::{self, Row};
+use crate::bench::DEFAULT_SEED;
+use crate::cli::Context;
+use crate::domain::catalog::fmt_number;
+use crate::error;
+
+#[derive(clap::Args)]
+pub(super) struct ParaphraseArgs {
+    /// Matchers to compare
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "tfidf")]
+    matcher: Vec<MatcherKind>,
+    /// Thresholds to try [default: a sweep around each matcher's default]
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    thresholds: Vec<f32>,
+    /// Also learn each matcher's threshold for at most this share of false hits (0–1)
+    #[arg(long, value_name = "X", allow_negative_numbers = true)]
+    max_false_rate: Option<f64>,
+    /// The embedding model directory [default: embedding_model in .beast/config.toml]
+    #[arg(long, value_name = "DIR", env = "BEAST_EMBEDDING_MODEL")]
+    model: Option<PathBuf>,
+    /// Seed of the shuffle and the near misses
+    #[arg(long, default_value_t = DEFAULT_SEED, value_name = "N")]
+    seed: u64,
+    /// Write the trace (JSON lines, for `beast bench cache --trace`) and stop
+    #[arg(long, value_name = "FILE")]
+    write_trace: Option<PathBuf>,
+    /// Print the rows as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+fn sweep(kind: MatcherKind) -> Vec<f32> {
+    match kind {
+        MatcherKind::Tfidf => vec![0.95, 0.9, 0.8, 0.7, 0.6],
+        MatcherKind::Embedding => vec![0.95, 0.9, 0.85, 0.8, 0.75, 0.7],
+    }
+}
+
+pub(super) fn run(ctx: &Context, a: &ParaphraseArgs, out: &mut dyn Write) -> Result<()> {
+    let pairs = paraphrase::parse_pairs(paraphrase::PAIRS)?;
+    let workload = paraphrase::trace(&pairs, a.seed);
+    if let Some(path) = &a.write_trace {
+        let mut text = String::new();
+        for r in workload.history.iter().chain(&workload.window) {
+            text.push_str(&serde_json::to_string(&json!({
+                "t": r.t, "prompt": r.prompt, "intent": r.intent.map(|i| i.to_string()),
+            }))?);
+            text.push('\n');
+        }
+        if let Err(e) = std::fs::write(path, text) {
+            return error::input(format!(
+                "cannot write {}: {e}; choose a writable path",
+                path.display()
+            ));
+        }
+        writeln!(
+            out,
+            "wrote {} requests ({} history) to {}",
+            workload.history.len() + workload.window.len(),
+            workload.history.len(),
+            path.display()
+        )?;
+        return Ok(());
+    }
+    if let Some(x) = a.max_false_rate {
+        if !(x.is_finite() && x > 0.0 && x < 1.0) {
+            return error::input(format!(
+                "--max-false-rate {x} must be a share above 0 and below 1, e.g. 0.05"
+            ));
+        }
+    }
+    let mut matchers = a.matcher.clone();
+    matchers.dedup();
+    let mut setup = MatcherSetup::seeded(a.seed);
+    if matchers.contains(&MatcherKind::Embedding) {
+        let model = a.model.clone().or_else(|| ctx.embedding_model.clone());
+        setup.embeddings = Some(Rc::new(RefCell::new(Embeddings::load(model.as_deref())?)));
+    }
+    let bar = Bar::new();
+    let mut rows: Vec<Row> = Vec::new();
+    for kind in matchers {
+        let thresholds = if a.thresholds.is_empty() {
+            sweep(kind)
+        } else {
+            a.thresholds
+                .iter()
+                .map(|t| check_threshold(*t))
+                .collect::<Result<_>>()?
+        };
+        for t in thresholds {
+            rows.push(paraphrase::evaluate(
+                &workload, kind, t, None, &setup, &bar,
+            )?);
+        }
+        if let Some(x) = a.max_false_rate {
+            rows.push(paraphrase::evaluate(
+                &workload,
+                kind,
+                kind.default_threshold(),
+                Some(x),
+                &setup,
+                &bar,
+            )?);
+        }
+    }
+    if a.json {
+        serde_json::to_writer_pretty(
+            &mut *out,
+            &json!({"workload": workload.description, "rows": rows}),
+        )?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_header(vec![
+        "matcher",
+        "threshold",
+        "hits",
+        "hit rate",
+        "correct hits",
+        "false hits",
+        "accuracy",
+        "found of reachable",
+        "upper bound",
+    ]);
+    for r in &rows {
+        let threshold = match r.max_false_rate {
+            Some(x) if r.threshold > 1.0 => {
+                format!("none holds ≤ {}% false", fmt_number(x * 100.0))
+            }
+            Some(x) => format!(
+                "{:.3} (learned, ≤ {}% false)",
+                r.threshold,
+                fmt_number(x * 100.0)
+            ),
+            None => format!("{}", r.threshold),
+        };
+        t.add_row(vec![
+            r.matcher.name().to_string(),
+            threshold,
+            r.hits.to_string(),
+            format!("{:.1}%", r.hit_rate),
+            r.correct_hits.to_string(),
+            r.false_hits.to_string(),
+            format!("{:.1}%", r.accuracy),
+            format!("{:.1}%", r.found),
+            format!("{:.1}%", r.upper_bound),
+        ]);
+    }
+    for i in 2..=8 {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    writeln!(out, "{t}")?;
+    writeln!(
+        out,
+        "  workload: {}; {} history requests, {} measured, of which {} could be answered from an earlier paraphrase (the upper bound)",
+        workload.description,
+        workload.history.len(),
+        workload.window.len(),
+        paraphrase::reachable(&workload.window)
+    )?;
+    writeln!(
+        out,
+        "  accuracy: correct hits of all hits; found: correct hits of the reachable requests; one tier, no expiry — only the matcher decides"
+    )?;
+    if let Some(e) = &setup.embeddings {
+        let cost = e.borrow().cost();
+        writeln!(
+            out,
+            "  embedding: {} distinct prompts embedded once each in {:.1} s ({:.2} ms a prompt, all cores)",
+            cost.embedded,
+            cost.embed_seconds,
+            cost.embed_seconds * 1000.0 / cost.embedded.max(1) as f64
+        )?;
+    }
+    writeln!(
+        out,
+        "  nothing recorded: an evaluation, not a measurement of your traffic"
+    )?;
+    Ok(())
+}
