@@ -1,4 +1,4 @@
-//! `beast bench cache|routing|all|runs` — measure the roadmap's cache and
+//! `beast bench cache|paraphrase|routing|all|runs` — measure the roadmap's cache and
 //! routing metrics on a reproducible workload and record them as readings
 //! tied to a stored benchmark run.
 
