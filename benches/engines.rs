@@ -40,6 +40,51 @@ fn verdict(ok: bool) -> &'static str {
     }
 }
 
+/// An index's answers against a scan's: both timed over the same queries.
+struct Comparison {
+    index_s: f64,
+    scan_s: f64,
+    /// Queries the scan answered, and how many of those the index answered the same.
+    matches: usize,
+    agreed: usize,
+}
+
+impl Comparison {
+    fn recall(&self) -> f64 {
+        if self.matches == 0 {
+            1.0
+        } else {
+            self.agreed as f64 / self.matches as f64
+        }
+    }
+}
+
+fn index_against_scan<I, Q, A: PartialEq>(
+    index: &mut I,
+    queries: &[Q],
+    mut find: impl FnMut(&mut I, &Q) -> Option<A>,
+    scan: impl Fn(&I, &Q) -> Option<A>,
+) -> Comparison {
+    let began = Instant::now();
+    let found: Vec<Option<A>> = queries.iter().map(|q| find(index, q)).collect();
+    let index_s = began.elapsed().as_secs_f64();
+    let began = Instant::now();
+    let scanned: Vec<Option<A>> = queries.iter().map(|q| scan(index, q)).collect();
+    let scan_s = began.elapsed().as_secs_f64();
+    let matches = scanned.iter().filter(|s| s.is_some()).count();
+    let agreed = scanned
+        .iter()
+        .zip(&found)
+        .filter(|(s, f)| s.is_some() && s == f)
+        .count();
+    Comparison {
+        index_s,
+        scan_s,
+        matches,
+        agreed,
+    }
+}
+
 fn exact_lookups() -> bool {
     let spec = Spec::built_in();
     let w = generate(&spec, 7);
@@ -112,29 +157,14 @@ fn semantic_index() -> bool {
         .collect();
     let mut all_ok = true;
     for threshold in [0.95f32, 0.8] {
-        let began = Instant::now();
-        let found: Vec<_> = queries
-            .iter()
-            .map(|q| index.best_match(q, threshold))
-            .collect();
-        let index_s = began.elapsed().as_secs_f64();
-        let began = Instant::now();
-        let scanned: Vec<_> = queries
-            .iter()
-            .map(|q| index.best_match_scan(q, threshold))
-            .collect();
-        let scan_s = began.elapsed().as_secs_f64();
-        let matches = scanned.iter().filter(|s| s.is_some()).count();
-        let agreed = scanned
-            .iter()
-            .zip(&found)
-            .filter(|(s, f)| s.is_some() && s.map(|x| x.1) == f.map(|x| x.1))
-            .count();
-        let recall = if matches == 0 {
-            1.0
-        } else {
-            agreed as f64 / matches as f64
-        };
+        let c = index_against_scan(
+            &mut index,
+            &queries,
+            |i, q| i.best_match(q, threshold).map(|m| m.1),
+            |i, q| i.best_match_scan(q, threshold).map(|m| m.1),
+        );
+        let (index_s, scan_s, matches) = (c.index_s, c.scan_s, c.matches);
+        let recall = c.recall();
         let speedup = scan_s / index_s;
         let ok = speedup >= 50.0 && recall >= 0.99;
         all_ok &= ok;
@@ -161,31 +191,20 @@ fn dense_index() -> bool {
     }
     let build_s = began.elapsed().as_secs_f64();
     let threshold = MatcherKind::Embedding.default_threshold();
-    let began = Instant::now();
     let mut compared = 0;
-    let found: Vec<_> = queries
-        .iter()
-        .map(|q| {
-            let m = index.best_match(q, threshold);
-            compared += index.last_compared;
+    let c = index_against_scan(
+        &mut index,
+        queries,
+        |i, q| {
+            let m = i.best_match(q, threshold).map(|m| m.0);
+            compared += i.last_compared;
             m
-        })
-        .collect();
-    let index_s = began.elapsed().as_secs_f64();
+        },
+        |i, q| i.best_match_scan(q, threshold).map(|m| m.0),
+    );
     let compared = compared / queries.len();
-    let began = Instant::now();
-    let scanned: Vec<_> = queries
-        .iter()
-        .map(|q| index.best_match_scan(q, threshold))
-        .collect();
-    let scan_s = began.elapsed().as_secs_f64();
-    let matches = scanned.iter().filter(|s| s.is_some()).count();
-    let agreed = scanned
-        .iter()
-        .zip(&found)
-        .filter(|(s, f)| s.is_some() && s.map(|x| x.0) == f.map(|x| x.0))
-        .count();
-    let recall = agreed as f64 / matches.max(1) as f64;
+    let (index_s, scan_s, matches) = (c.index_s, c.scan_s, c.matches);
+    let recall = c.recall();
     let speedup = scan_s / index_s;
     let ok = speedup >= 50.0 && recall >= 0.99 && matches > queries.len() / 2;
     println!(

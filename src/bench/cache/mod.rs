@@ -53,6 +53,11 @@ impl Config {
     /// The four configurations a default run compares.
     pub fn defaults(l1_capacity: usize, matcher: MatcherKind) -> Vec<Config> {
         let threshold = matcher.default_threshold();
+        // Names say which matcher, since a recorded run is known by its name.
+        let semantic = match matcher {
+            MatcherKind::Tfidf => "semantic".to_string(),
+            other => format!("semantic ({})", other.name()),
+        };
         let base = Config {
             name: String::new(),
             tiers: 1,
@@ -70,20 +75,20 @@ impl Config {
                 ..base.clone()
             },
             Config {
-                name: "semantic, 1 tier".into(),
+                name: format!("{semantic}, 1 tier"),
                 semantic: true,
                 threshold: Some(threshold),
                 ..base.clone()
             },
             Config {
-                name: "semantic, 3 tiers".into(),
+                name: format!("{semantic}, 3 tiers"),
                 tiers: 3,
                 semantic: true,
                 threshold: Some(threshold),
                 ..base.clone()
             },
             Config {
-                name: "semantic, 3 tiers, warmed".into(),
+                name: format!("{semantic}, 3 tiers, warmed"),
                 tiers: 3,
                 semantic: true,
                 threshold: Some(threshold),
