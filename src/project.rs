@@ -266,4 +266,27 @@ mod tests {
         let c = read_config(&p).unwrap();
         assert_eq!(c.roadmap.as_deref(), Some("rm"));
     }
+
+    #[test]
+    fn the_embedding_model_is_relative_to_the_repository() {
+        let project = Project {
+            root: PathBuf::from("/repo"),
+            config: Config {
+                embedding_model: Some("models/m".into()),
+                ..Config::default()
+            },
+        };
+        assert_eq!(
+            project.embedding_model(),
+            Some(PathBuf::from("/repo/models/m"))
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(&p, "embedding_model = \"models/all-MiniLM-L6-v2\"\n").unwrap();
+        let c = read_config(&p).unwrap();
+        assert_eq!(
+            c.embedding_model.as_deref(),
+            Some("models/all-MiniLM-L6-v2")
+        );
+    }
 }
