@@ -6,8 +6,6 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use comfy_table::{presets, ContentArrangement, Table};
-
 use super::{parse_time, Context};
 use crate::app::exchange;
 use crate::error;
@@ -150,9 +148,7 @@ fn import_legacy(ctx: &Context, a: LegacyArgs, out: &mut dyn Write) -> Result<()
         writeln!(out)?;
         return Ok(());
     }
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
+    let mut t = crate::cli::table();
     t.set_header(vec![
         "Month",
         "Week",

@@ -4,7 +4,6 @@
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{presets, ContentArrangement, Table};
 
 use super::Context;
 use crate::app::corrections::describe;
@@ -27,9 +26,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "no events yet")?;
         return Ok(());
     }
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
+    let mut t = crate::cli::table();
     t.set_header(vec!["Id", "Recorded", "Author", "What", "State"]);
     for s in &events {
         let e = &s.event;

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use comfy_table::CellAlignment;
 
 use super::{parse_time, Context};
 use crate::app;
@@ -131,13 +131,6 @@ fn looks_like_a_flag(v: &str) -> bool {
     !numeric
 }
 
-fn table() -> Table {
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    t
-}
-
 fn list(ctx: &Context, catalog: &Catalog, json: bool, out: &mut dyn Write) -> Result<()> {
     let pos = Position::from_date(ctx.today);
     if json {
@@ -160,7 +153,7 @@ fn list(ctx: &Context, catalog: &Catalog, json: bool, out: &mut dyn Write) -> Re
         return Ok(());
     }
     let mut history = ctx.open_history()?;
-    let mut t = table();
+    let mut t = crate::cli::table();
     t.set_header(vec![
         "Metric", "Name", "Better", "Baseline", "Latest", "Readings", "Target",
     ]);
@@ -255,7 +248,7 @@ fn history(
         )?;
         return Ok(());
     }
-    let mut t = table();
+    let mut t = crate::cli::table();
     t.set_header(vec!["Id", "Measured at", "Value", "Source", "Note"]);
     let mut retracted = 0;
     for r in &readings {

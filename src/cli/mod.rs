@@ -104,6 +104,14 @@ enum Command {
 }
 
 /// What every command may need: the date, the roadmap, the history.
+/// The table style of every human-readable listing.
+pub(crate) fn table() -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    t
+}
+
 pub struct Context {
     mode: Mode,
     roadmap_dir: Option<PathBuf>,

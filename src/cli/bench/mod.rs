@@ -5,7 +5,7 @@
 use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
-use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use comfy_table::CellAlignment;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{json, Value};
 
@@ -257,9 +257,7 @@ fn finish(ctx: &Context, common: &Common, shown: Vec<Shown>, out: &mut dyn Write
         return Ok(());
     }
     for o in &outcomes {
-        let mut t = Table::new();
-        t.load_preset(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic);
+        let mut t = crate::cli::table();
         let mut header = vec![format!("{} benchmark", o.measured.kind)];
         header.extend(o.headers.iter().cloned());
         t.set_header(header);
@@ -345,9 +343,7 @@ fn list_runs(ctx: &Context, limit: usize, json: bool, out: &mut dyn Write) -> Re
         writeln!(out, "no benchmark runs yet; run one with: beast bench all")?;
         return Ok(());
     }
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
+    let mut t = crate::cli::table();
     t.set_header(vec![
         "Run", "Kind", "Started", "Seed", "Workload", "Recorded", "Duration",
     ]);

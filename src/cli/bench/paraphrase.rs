@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 use anyhow::Result;
-use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use comfy_table::CellAlignment;
 use serde_json::json;
 
 use super::{check_threshold, Bar};
@@ -125,9 +125,7 @@ pub(super) fn run(ctx: &Context, a: &ParaphraseArgs, out: &mut dyn Write) -> Res
         writeln!(out)?;
         return Ok(());
     }
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
+    let mut t = crate::cli::table();
     t.set_header(vec![
         "matcher",
         "threshold",
