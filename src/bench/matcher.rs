@@ -71,10 +71,10 @@ pub trait Matcher {
     }
 }
 
-/// The cost of turning prompts into vectors (zero for TF-IDF, whose vectors
-/// are part of the measured lookup).
+/// What embedding prompts has cost (TF-IDF vectors are part of the measured
+/// lookup instead).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct MatcherCost {
+pub struct EmbeddingCost {
     /// Distinct prompts embedded.
     pub embedded: u64,
     /// Wall-clock seconds spent embedding them (all cores).
@@ -128,7 +128,7 @@ pub struct Embeddings {
     memo: FxHashMap<String, u32>,
     /// Vectors of `memo`, row-major.
     vectors: Vec<f32>,
-    cost: MatcherCost,
+    cost: EmbeddingCost,
 }
 
 impl Embeddings {
@@ -137,7 +137,7 @@ impl Embeddings {
             embedder,
             memo: FxHashMap::default(),
             vectors: Vec::new(),
-            cost: MatcherCost::default(),
+            cost: EmbeddingCost::default(),
         }
     }
 
@@ -151,7 +151,7 @@ impl Embeddings {
     }
 
     /// What embedding has cost so far.
-    pub fn cost(&self) -> MatcherCost {
+    pub fn cost(&self) -> EmbeddingCost {
         self.cost
     }
 
@@ -193,12 +193,6 @@ impl Embeddings {
         let dim = self.dim();
         let row = self.memo[prompt] as usize;
         Ok(&self.vectors[row * dim..(row + 1) * dim])
-    }
-
-    /// The cosine similarity of two prompts.
-    pub fn similarity(&mut self, a: &str, b: &str) -> Result<f32> {
-        let va = self.vector(a)?.to_vec();
-        Ok(super::hnsw::dot(&va, self.vector(b)?))
     }
 }
 
