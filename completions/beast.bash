@@ -327,7 +327,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__bench__subcmd__cache)
-            opts="-h --seed --json --no-record --trace --requests --tiers --l1-capacity --exact-only --threshold --thresholds --matcher --model --max-false-rate --no-ttl --no-warm --db --project --author --roadmap --today --color --help"
+            opts="-h --seed --json --no-record --trace --requests --tiers --l1-capacity --exact-only --threshold --thresholds --matcher --model --precision --max-false-rate --no-ttl --no-warm --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -367,6 +367,10 @@ _beast() {
                     ;;
                 --model)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
+                    COMPREPLY=($(compgen -W "f32 int8" -- "${cur}"))
                     return 0
                     ;;
                 --max-false-rate)
@@ -503,7 +507,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__bench__subcmd__paraphrase)
-            opts="-h --matcher --thresholds --max-false-rate --model --seed --write-trace --json --db --project --author --roadmap --today --color --help"
+            opts="-h --matcher --thresholds --max-false-rate --model --precision --seed --write-trace --json --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -523,6 +527,10 @@ _beast() {
                     ;;
                 --model)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --precision)
+                    COMPREPLY=($(compgen -W "f32 int8" -- "${cur}"))
                     return 0
                     ;;
                 --seed)

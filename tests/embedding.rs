@@ -235,3 +235,43 @@ fn embeddings_find_the_paraphrases_tf_idf_misses() {
     );
     assert_eq!(run()["rows"], v["rows"], "deterministic per seed");
 }
+
+/// `--precision int8`: the vectors stay within cosine 0.99 of the NumPy
+/// reference, and a paraphrase still beats a near miss.
+#[test]
+fn int8_embeddings_stay_close_to_the_reference() {
+    let Some(dir) = model_dir() else { return };
+    if !beast::bench::int8::available() {
+        eprintln!("skipped: this CPU has no AVX-512 VNNI");
+        return;
+    }
+    let enc = Encoder::load_with(&dir, beast::bench::matcher::Precision::Int8).unwrap();
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minilm-reference.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    for case in fixture["cases"].as_array().unwrap() {
+        let text = case["text"].as_str().unwrap();
+        let want: Vec<f32> = case["embedding"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap() as f32)
+            .collect();
+        let got = enc.embed(&[text]).unwrap().remove(0);
+        let cosine = dot(&got, &want);
+        assert!(cosine > 0.99, "{text:?}: cosine {cosine}");
+        assert!((dot(&got, &got) - 1.0).abs() < 1e-4, "unit length");
+    }
+    let v = enc
+        .embed(&[
+            "How do I reset my password?",
+            "What is the way to change my password?",
+            "How do I reset my router?",
+        ])
+        .unwrap();
+    assert!(dot(&v[0], &v[1]) > dot(&v[0], &v[2]));
+}

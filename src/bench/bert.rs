@@ -7,7 +7,8 @@
 //! The encoder is written out here rather than taken from a model zoo so that
 //! the weights can be laid out once for the CPU (query, key and value fused
 //! into one matrix, every matrix stored transposed and contiguous), which
-//! keeps each layer to four matrix products.
+//! keeps each layer to four matrix products. With `--precision int8` the
+//! weights are also quantised and `int8::Encoder` runs the forward pass.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -17,7 +18,8 @@ use candle_core::{DType, Device, Tensor, D};
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
-use super::matcher::Embedder;
+use super::int8::{self, QuantizedLinear};
+use super::matcher::{Embedder, Precision};
 
 /// Rows (prompts × tokens) per forward pass: large enough that the matrix
 /// products keep both cores busy, small enough to stay in cache.
@@ -72,8 +74,32 @@ struct Dense {
 }
 
 impl Dense {
+    /// `x` is `[rows, in]`.
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
         Ok(x.matmul(&self.weight)?.broadcast_add(&self.bias)?)
+    }
+
+    /// The same layer with int8 weights (`--precision int8`).
+    fn quantised(&self) -> Result<QuantizedLinear> {
+        let (inputs, outputs) = self.weight.dims2()?;
+        let rows = self
+            .weight
+            .t()?
+            .contiguous()?
+            .flatten_all()?
+            .to_vec1::<f32>()?;
+        let bias = self.bias.to_vec1::<f32>()?;
+        Ok(QuantizedLinear::new(&rows, &bias, outputs, inputs))
+    }
+}
+
+impl LayerNorm {
+    fn plain(&self) -> Result<int8::Norm> {
+        Ok(int8::Norm {
+            weight: self.weight.to_vec1()?,
+            bias: self.bias.to_vec1()?,
+            eps: self.eps as f32,
+        })
     }
 }
 
@@ -88,6 +114,9 @@ struct Layer {
 
 /// The loaded encoder.
 pub struct Encoder {
+    /// With `--precision int8`: the same model on plain vectors, which then
+    /// does the work.
+    int8: Option<int8::Encoder>,
     word: Tensor,
     position: Tensor,
     token_type: Tensor,
@@ -162,8 +191,17 @@ fn read(dir: &Path, name: &str) -> Result<PathBuf> {
 }
 
 impl Encoder {
-    /// Loads a model directory.
+    /// Loads a model directory (f32).
     pub fn load(dir: &Path) -> Result<Encoder> {
+        Encoder::load_with(dir, Precision::F32)
+    }
+
+    /// Loads a model directory; with `Precision::Int8` the dense layers are
+    /// quantised (needs AVX-512 VNNI; see `int8`).
+    pub fn load_with(dir: &Path, precision: Precision) -> Result<Encoder> {
+        if precision == Precision::Int8 && !int8::available() {
+            bail!("--precision int8 needs a CPU with AVX-512 VNNI; this one has none, use --precision f32");
+        }
         if !dir.is_dir() {
             bail!(
                 "{}: no such model directory (scripts/fetch-model fetches all-MiniLM-L6-v2)",
@@ -282,7 +320,32 @@ impl Encoder {
                 out_norm: w.norm(&format!("{p}.output.LayerNorm"), h, eps)?,
             });
         }
+        let int8 = match precision {
+            Precision::F32 => None,
+            Precision::Int8 => Some(int8::Encoder {
+                hidden: h,
+                heads,
+                word: word.flatten_all()?.to_vec1()?,
+                position: position.flatten_all()?.to_vec1()?,
+                token_type: token_type.to_vec1()?,
+                embed_norm: embed_norm.plain()?,
+                layers: layers
+                    .iter()
+                    .map(|l| {
+                        Ok(int8::Layer {
+                            qkv: l.qkv.quantised()?,
+                            out: l.out.quantised()?,
+                            attn_norm: l.attn_norm.plain()?,
+                            up: l.up.quantised()?,
+                            down: l.down.quantised()?,
+                            out_norm: l.out_norm.plain()?,
+                        })
+                    })
+                    .collect::<Result<_>>()?,
+            }),
+        };
         Ok(Encoder {
+            int8,
             word,
             position,
             token_type,
@@ -316,6 +379,9 @@ impl Encoder {
         let len = batch[0].len();
         if len == 0 || batch.iter().any(|t| t.len() != len) {
             bail!("a batch holds prompts of one token length");
+        }
+        if let Some(plain) = &self.int8 {
+            return Ok(plain.embed(batch));
         }
         let (h, heads) = (self.hidden, self.heads);
         let dh = h / heads;

@@ -53,6 +53,17 @@ impl MatcherKind {
     }
 }
 
+/// The arithmetic of the embedding model's dense layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    /// The model's own f32 weights (the default; matches the reference)
+    #[default]
+    F32,
+    /// int8 weights and activations: faster, vectors move slightly (AVX-512 VNNI)
+    Int8,
+}
+
 /// Finds the cached prompt most similar to a new one. Prompts arrive
 /// normalised (the cache's exact key).
 pub trait Matcher {
@@ -142,8 +153,8 @@ impl Embeddings {
     }
 
     /// Loads the model of a directory (feature `embedding`).
-    pub fn load(model: Option<&Path>) -> Result<Embeddings> {
-        Ok(Embeddings::new(load_embedder(model)?))
+    pub fn load(model: Option<&Path>, precision: Precision) -> Result<Embeddings> {
+        Ok(Embeddings::new(load_embedder(model, precision)?))
     }
 
     pub fn dim(&self) -> usize {
@@ -262,7 +273,7 @@ pub fn build(kind: MatcherKind, setup: &MatcherSetup) -> Result<Box<dyn Matcher>
         MatcherKind::Embedding => {
             let embeddings = match &setup.embeddings {
                 Some(e) => Rc::clone(e),
-                None => Rc::new(RefCell::new(Embeddings::load(None)?)),
+                None => Rc::new(RefCell::new(Embeddings::load(None, Precision::F32)?)),
             };
             Ok(Box::new(EmbeddingMatcher::new(embeddings, setup.seed)))
         }
@@ -271,18 +282,18 @@ pub fn build(kind: MatcherKind, setup: &MatcherSetup) -> Result<Box<dyn Matcher>
 
 /// Loads the sentence-embedding model of a directory.
 #[cfg(feature = "embedding")]
-pub fn load_embedder(model: Option<&Path>) -> Result<Box<dyn Embedder>> {
+pub fn load_embedder(model: Option<&Path>, precision: Precision) -> Result<Box<dyn Embedder>> {
     let Some(dir) = model else {
         return crate::error::input(
             "the embedding matcher needs a model: pass --model DIR (scripts/fetch-model puts all-MiniLM-L6-v2 in models/all-MiniLM-L6-v2) or set embedding_model in .beast/config.toml",
         );
     };
-    Ok(Box::new(super::bert::Encoder::load(dir)?))
+    Ok(Box::new(super::bert::Encoder::load_with(dir, precision)?))
 }
 
 /// Without the `embedding` feature there is no model to load.
 #[cfg(not(feature = "embedding"))]
-pub fn load_embedder(_model: Option<&Path>) -> Result<Box<dyn Embedder>> {
+pub fn load_embedder(_model: Option<&Path>, _precision: Precision) -> Result<Box<dyn Embedder>> {
     crate::error::input(
         "this beast was built without the `embedding` feature; rebuild with `cargo build --release --features embedding`",
     )

@@ -16,6 +16,7 @@ pub mod bert;
 pub mod cache;
 pub mod calibrate;
 pub mod hnsw;
+pub mod int8;
 pub mod lru;
 pub mod matcher;
 pub mod models;

@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::bench::cache::{self, Config};
-use crate::bench::matcher::{Embeddings, MatcherKind, MatcherSetup};
+use crate::bench::matcher::{Embeddings, MatcherKind, MatcherSetup, Precision};
 use crate::bench::models::Fleet;
 use crate::bench::workload::{self, Spec, Workload};
 use crate::cli::Context;
@@ -61,6 +61,9 @@ pub(super) struct CacheArgs {
     /// [default: embedding_model in .beast/config.toml]
     #[arg(long, value_name = "DIR", env = "BEAST_EMBEDDING_MODEL")]
     pub(super) model: Option<PathBuf>,
+    /// The embedding model's arithmetic: f32 (its own weights) or int8 (faster)
+    #[arg(long, value_enum, default_value_t = Precision::F32)]
+    pub(super) precision: Precision,
     /// Learn each semantic configuration's threshold so that at most this share
     /// of hits (0–1, e.g. 0.05) answers a different question; needs intents
     #[arg(long, value_name = "X", allow_negative_numbers = true, conflicts_with_all = ["threshold", "thresholds", "exact_only"])]
@@ -187,7 +190,10 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
         .any(|c| c.semantic && c.matcher == MatcherKind::Embedding)
     {
         let model = a.model.clone().or_else(|| ctx.embedding_model.clone());
-        setup.embeddings = Some(Rc::new(RefCell::new(Embeddings::load(model.as_deref())?)));
+        setup.embeddings = Some(Rc::new(RefCell::new(Embeddings::load(
+            model.as_deref(),
+            a.precision,
+        )?)));
     }
     let bar = Bar::new();
     let results: Vec<cache::RunResult> = configs

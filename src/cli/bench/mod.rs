@@ -160,6 +160,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
                 thresholds: Vec::new(),
                 matcher: crate::bench::matcher::MatcherKind::Tfidf,
                 model: None,
+                precision: crate::bench::matcher::Precision::F32,
                 max_false_rate: None,
                 no_ttl: false,
                 no_warm: false,

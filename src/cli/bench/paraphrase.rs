@@ -11,7 +11,7 @@ use comfy_table::CellAlignment;
 use serde_json::json;
 
 use super::{check_threshold, Bar};
-use crate::bench::matcher::{Embeddings, MatcherKind, MatcherSetup};
+use crate::bench::matcher::{Embeddings, MatcherKind, MatcherSetup, Precision};
 use crate::bench::paraphrase::{self, Row};
 use crate::bench::DEFAULT_SEED;
 use crate::cli::Context;
@@ -32,6 +32,9 @@ pub(super) struct ParaphraseArgs {
     /// The embedding model directory [default: embedding_model in .beast/config.toml]
     #[arg(long, value_name = "DIR", env = "BEAST_EMBEDDING_MODEL")]
     model: Option<PathBuf>,
+    /// The embedding model's arithmetic: f32 (its own weights) or int8 (faster)
+    #[arg(long, value_enum, default_value_t = Precision::F32)]
+    precision: Precision,
     /// Seed of the shuffle and the near misses
     #[arg(long, default_value_t = DEFAULT_SEED, value_name = "N")]
     seed: u64,
@@ -88,7 +91,10 @@ pub(super) fn run(ctx: &Context, a: &ParaphraseArgs, out: &mut dyn Write) -> Res
     let mut setup = MatcherSetup::seeded(a.seed);
     if matchers.contains(&MatcherKind::Embedding) {
         let model = a.model.clone().or_else(|| ctx.embedding_model.clone());
-        setup.embeddings = Some(Rc::new(RefCell::new(Embeddings::load(model.as_deref())?)));
+        setup.embeddings = Some(Rc::new(RefCell::new(Embeddings::load(
+            model.as_deref(),
+            a.precision,
+        )?)));
     }
     let bar = Bar::new();
     let mut rows: Vec<Row> = Vec::new();
