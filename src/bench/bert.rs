@@ -8,7 +8,7 @@
 //! the weights can be laid out once for the CPU (query, key and value fused
 //! into one matrix, every matrix stored transposed and contiguous), which
 //! keeps each layer to four matrix products. With `--precision int8` the
-//! weights are also quantised and `int8::Encoder` runs the forward pass.
+//! weights are also quantised and `int8::QuantizedEncoder` runs the forward pass.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -116,7 +116,7 @@ struct Layer {
 pub struct Encoder {
     /// With `--precision int8`: the same model on plain vectors, which then
     /// does the work.
-    int8: Option<int8::Encoder>,
+    int8: Option<int8::QuantizedEncoder>,
     word: Tensor,
     position: Tensor,
     token_type: Tensor,
@@ -322,7 +322,7 @@ impl Encoder {
         }
         let int8 = match precision {
             Precision::F32 => None,
-            Precision::Int8 => Some(int8::Encoder {
+            Precision::Int8 => Some(int8::QuantizedEncoder {
                 hidden: h,
                 heads,
                 word: word.flatten_all()?.to_vec1()?,
@@ -332,7 +332,7 @@ impl Encoder {
                 layers: layers
                     .iter()
                     .map(|l| {
-                        Ok(int8::Layer {
+                        Ok(int8::QuantizedLayer {
                             qkv: l.qkv.quantised()?,
                             out: l.out.quantised()?,
                             attn_norm: l.attn_norm.plain()?,

@@ -229,7 +229,7 @@ impl Norm {
 
 /// One encoder layer with int8 dense layers (QKV fused: outputs are the
 /// queries, then the keys, then the values).
-pub struct Layer {
+pub struct QuantizedLayer {
     pub qkv: QuantizedLinear,
     pub out: QuantizedLinear,
     pub attn_norm: Norm,
@@ -241,7 +241,7 @@ pub struct Layer {
 /// The whole BERT forward pass on plain vectors, for the int8 path: no
 /// tensor library between the layers, so one prompt costs its arithmetic
 /// and nothing else (no allocations per operation, no thread hand-offs).
-pub struct Encoder {
+pub struct QuantizedEncoder {
     pub hidden: usize,
     pub heads: usize,
     /// `[vocab][hidden]`, `[positions][hidden]`, and the first token type.
@@ -249,10 +249,10 @@ pub struct Encoder {
     pub position: Vec<f32>,
     pub token_type: Vec<f32>,
     pub embed_norm: Norm,
-    pub layers: Vec<Layer>,
+    pub layers: Vec<QuantizedLayer>,
 }
 
-impl Encoder {
+impl QuantizedEncoder {
     /// Unit-length mean-pooled embeddings of prompts of one token length.
     pub fn embed(&self, batch: &[Vec<u32>]) -> Vec<Vec<f32>> {
         let (h, heads) = (self.hidden, self.heads);
