@@ -4,8 +4,9 @@
 //!
 //! The data is public and written by nobody on this project: pairs of a
 //! statement and its paraphrase from GPTCache's benchmark
-//! (`examples/benchmark/mock_data.json`, MIT licence, Zilliz), 233 pairs
-//! over 221 distinct statements, in `data/paraphrase-pairs.jsonl`. Each
+//! (`examples/benchmark/mock_data.json`, MIT licence, Zilliz): the 233 pairs
+//! of its first quarter whose text is one line, over 221 distinct
+//! statements, in `data/paraphrase-pairs.jsonl`. Each
 //! statement is one intent; each of its distinct wordings is one request.
 //! To that come **near misses**: a statement with one decisive word swapped
 //! ("load" for "save", "train" for "test", "S3" for "Azure", …) — its own
