@@ -43,9 +43,15 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-#[test]
-fn the_forward_pass_matches_the_numpy_reference() {
-    let Some(enc) = encoder() else { return };
+/// One sentence of the NumPy reference: its text, token ids and embedding.
+struct Reference {
+    text: String,
+    ids: Vec<u32>,
+    embedding: Vec<f32>,
+}
+
+/// The reference fixture's cases and its tolerance.
+fn reference() -> (Vec<Reference>, f32) {
     let fixture: Value = serde_json::from_str(
         &std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minilm-reference.json"),
@@ -53,32 +59,48 @@ fn the_forward_pass_matches_the_numpy_reference() {
         .unwrap(),
     )
     .unwrap();
-    let tolerance = fixture["tolerance"].as_f64().unwrap() as f32;
-    let cases = fixture["cases"].as_array().unwrap();
+    let numbers = |v: &Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    let cases = fixture["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| Reference {
+            text: c["text"].as_str().unwrap().to_string(),
+            ids: numbers(&c["ids"]).into_iter().map(|i| i as u32).collect(),
+            embedding: numbers(&c["embedding"])
+                .into_iter()
+                .map(|x| x as f32)
+                .collect(),
+        })
+        .collect();
+    (cases, fixture["tolerance"].as_f64().unwrap() as f32)
+}
+
+fn largest_difference(a: &[f32], b: &[f32]) -> f32 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0f32, f32::max)
+}
+
+#[test]
+fn the_forward_pass_matches_the_numpy_reference() {
+    let Some(enc) = encoder() else { return };
+    let (cases, tolerance) = reference();
     assert!(cases.len() >= 5);
-    let texts: Vec<&str> = cases.iter().map(|c| c["text"].as_str().unwrap()).collect();
+    let texts: Vec<&str> = cases.iter().map(|c| c.text.as_str()).collect();
     let got = enc.embed(&texts).unwrap();
     for (case, v) in cases.iter().zip(&got) {
-        let text = case["text"].as_str().unwrap();
-        let ids: Vec<u32> = case["ids"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i.as_u64().unwrap() as u32)
-            .collect();
-        assert_eq!(enc.tokens(text).unwrap(), ids, "tokens of {text:?}");
-        let want: Vec<f32> = case["embedding"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap() as f32)
-            .collect();
+        let text = &case.text;
+        assert_eq!(enc.tokens(text).unwrap(), case.ids, "tokens of {text:?}");
         assert_eq!(v.len(), 384);
-        let worst = v
-            .iter()
-            .zip(&want)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0f32, f32::max);
+        let worst = largest_difference(v, &case.embedding);
         assert!(
             worst <= tolerance,
             "{text:?}: largest difference {worst} > {tolerance}"
@@ -127,11 +149,7 @@ fn a_prompt_embeds_the_same_alone_and_in_a_batch() {
     let together = enc.embed(&prompts).unwrap();
     for (p, v) in prompts.iter().zip(&together) {
         let alone = enc.embed(&[p]).unwrap().remove(0);
-        let worst = alone
-            .iter()
-            .zip(v)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0f32, f32::max);
+        let worst = largest_difference(&alone, v);
         assert!(worst < 1e-5, "{p:?}: {worst}");
     }
     assert_eq!(together[0], together[3], "deterministic");
@@ -246,24 +264,10 @@ fn int8_embeddings_stay_close_to_the_reference() {
         return;
     }
     let enc = Encoder::load_with(&dir, beast::bench::matcher::Precision::Int8).unwrap();
-    let fixture: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minilm-reference.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    for case in fixture["cases"].as_array().unwrap() {
-        let text = case["text"].as_str().unwrap();
-        let want: Vec<f32> = case["embedding"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap() as f32)
-            .collect();
-        let got = enc.embed(&[text]).unwrap().remove(0);
-        let cosine = dot(&got, &want);
-        assert!(cosine > 0.99, "{text:?}: cosine {cosine}");
+    for case in reference().0 {
+        let got = enc.embed(&[&case.text]).unwrap().remove(0);
+        let cosine = dot(&got, &case.embedding);
+        assert!(cosine > 0.99, "{:?}: cosine {cosine}", case.text);
         assert!((dot(&got, &got) - 1.0).abs() < 1e-4, "unit length");
     }
     let v = enc

@@ -259,11 +259,10 @@ fn browse(
         quarter,
         month,
     } = select(ctx, &roadmap, year, quarter, month)?;
+    let done = done_set(ctx)?;
     if let Some(m) = month {
-        let done = done_set(ctx)?;
         return print_month(out, roadmap.month(m).expect("selected"), &done);
     }
-    let done = done_set(ctx)?;
     for y in roadmap
         .years
         .iter()

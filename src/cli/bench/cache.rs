@@ -7,13 +7,13 @@ use std::time::Instant;
 use anyhow::Result;
 use serde_json::{json, Value};
 
-use super::{check_threshold, read_file, side_by_side, Bar, Common, Figure, Shown};
+use super::{
+    check_false_rate, check_threshold, embedding_note, load_embeddings, read_file, side_by_side,
+    Bar, Common, Figure, Shown,
+};
 use crate::app::bench::Measured;
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use crate::bench::cache::{self, Config};
-use crate::bench::matcher::{Embeddings, MatcherKind, MatcherSetup, Precision};
+use crate::bench::matcher::{MatcherKind, MatcherSetup, Precision};
 use crate::bench::models::Fleet;
 use crate::bench::workload::{self, Spec, Workload};
 use crate::cli::Context;
@@ -170,12 +170,7 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
             })
             .collect::<Result<_>>()?;
     }
-    if let Some(x) = a.max_false_rate {
-        if !(x.is_finite() && x > 0.0 && x < 1.0) {
-            return error::input(format!(
-                "--max-false-rate {x} must be a share above 0 and below 1, e.g. 0.05"
-            ));
-        }
+    if let Some(x) = check_false_rate(a.max_false_rate)? {
         for c in configs.iter_mut().filter(|c| c.semantic) {
             c.max_false_rate = Some(x);
             c.name
@@ -189,11 +184,7 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
         .iter()
         .any(|c| c.semantic && c.matcher == MatcherKind::Embedding)
     {
-        let model = a.model.clone().or_else(|| ctx.embedding_model.clone());
-        setup.embeddings = Some(Rc::new(RefCell::new(Embeddings::load(
-            model.as_deref(),
-            a.precision,
-        )?)));
+        setup.embeddings = Some(load_embeddings(ctx, a.model.as_deref(), a.precision)?);
     }
     let bar = Bar::new();
     let results: Vec<cache::RunResult> = configs
@@ -284,15 +275,7 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
         }
     }
     if let Some(e) = &setup.embeddings {
-        let cost = e.borrow().cost();
-        if cost.embedded > 0 {
-            notes.push(format!(
-                "embedding matcher: {} distinct prompts embedded once each in {:.1} s on all cores ({:.2} ms a prompt), before the timed lookups",
-                cost.embedded,
-                cost.embed_seconds,
-                cost.embed_seconds * 1000.0 / cost.embedded as f64
-            ));
-        }
+        notes.push(embedding_note(e, a.precision));
     }
     if !a.thresholds.is_empty() {
         notes.push("threshold comparison: nothing recorded".into());

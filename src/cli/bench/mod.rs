@@ -2,7 +2,10 @@
 //! routing metrics on a reproducible workload and record them as readings
 //! tied to a stored benchmark run.
 
+use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::rc::Rc;
 
 use anyhow::Result;
 use comfy_table::CellAlignment;
@@ -11,6 +14,7 @@ use serde_json::{json, Value};
 
 use super::Context;
 use crate::app::{self, bench::Measured};
+use crate::bench::matcher::{Embeddings, Precision};
 use crate::bench::models::Fleet;
 use crate::bench::{Progress, DEFAULT_SEED};
 use crate::domain::catalog::significant;
@@ -117,6 +121,47 @@ impl Progress for Bar {
         self.bar.finish_and_clear();
         self.bar.set_draw_target(ProgressDrawTarget::hidden());
     }
+}
+
+/// `--max-false-rate X`: a share strictly between 0 and 1.
+pub(super) fn check_false_rate(x: Option<f64>) -> Result<Option<f64>> {
+    match x {
+        Some(x) if !(x.is_finite() && x > 0.0 && x < 1.0) => error::input(format!(
+            "--max-false-rate {x} must be a share above 0 and below 1, e.g. 0.05"
+        )),
+        x => Ok(x),
+    }
+}
+
+/// The embedding model a run shares: `--model`, else the project's
+/// `embedding_model`.
+pub(super) fn load_embeddings(
+    ctx: &Context,
+    model: Option<&std::path::Path>,
+    precision: Precision,
+) -> Result<Rc<RefCell<Embeddings>>> {
+    let model = model
+        .map(Path::to_path_buf)
+        .or_else(|| ctx.embedding_model.clone());
+    Ok(Rc::new(RefCell::new(Embeddings::load(
+        model.as_deref(),
+        precision,
+    )?)))
+}
+
+/// What embedding the run's prompts cost, for the notes under a table.
+pub(super) fn embedding_note(embeddings: &RefCell<Embeddings>, precision: Precision) -> String {
+    let cost = embeddings.borrow().cost();
+    let how = match precision {
+        Precision::F32 => "f32, both cores",
+        Precision::Int8 => "int8, one core",
+    };
+    format!(
+        "embedding: {} distinct prompts embedded once each in {:.1} s ({:.2} ms a prompt; {how}), before the timed lookups",
+        cost.embedded,
+        cost.embed_seconds,
+        cost.embed_seconds * 1000.0 / cost.embedded.max(1) as f64
+    )
 }
 
 pub(super) fn read_file(path: &std::path::Path, what: &str) -> Result<String> {

@@ -1,17 +1,15 @@
 //! `beast bench paraphrase`: each matcher on the public paraphrase trace, at
 //! several thresholds, next to the most any cache could hit.
 
-use std::cell::RefCell;
 use std::io::Write;
 use std::path::PathBuf;
-use std::rc::Rc;
 
 use anyhow::Result;
 use comfy_table::CellAlignment;
 use serde_json::json;
 
-use super::{check_threshold, Bar};
-use crate::bench::matcher::{Embeddings, MatcherKind, MatcherSetup, Precision};
+use super::{check_false_rate, check_threshold, embedding_note, load_embeddings, Bar};
+use crate::bench::matcher::{MatcherKind, MatcherSetup, Precision};
 use crate::bench::paraphrase::{self, Row};
 use crate::bench::DEFAULT_SEED;
 use crate::cli::Context;
@@ -79,22 +77,17 @@ pub(super) fn run(ctx: &Context, a: &ParaphraseArgs, out: &mut dyn Write) -> Res
         )?;
         return Ok(());
     }
-    if let Some(x) = a.max_false_rate {
-        if !(x.is_finite() && x > 0.0 && x < 1.0) {
-            return error::input(format!(
-                "--max-false-rate {x} must be a share above 0 and below 1, e.g. 0.05"
-            ));
+    let max_false_rate = check_false_rate(a.max_false_rate)?;
+    // Each matcher once, in the order given.
+    let mut matchers: Vec<MatcherKind> = Vec::new();
+    for m in &a.matcher {
+        if !matchers.contains(m) {
+            matchers.push(*m);
         }
     }
-    let mut matchers = a.matcher.clone();
-    matchers.dedup();
     let mut setup = MatcherSetup::seeded(a.seed);
     if matchers.contains(&MatcherKind::Embedding) {
-        let model = a.model.clone().or_else(|| ctx.embedding_model.clone());
-        setup.embeddings = Some(Rc::new(RefCell::new(Embeddings::load(
-            model.as_deref(),
-            a.precision,
-        )?)));
+        setup.embeddings = Some(load_embeddings(ctx, a.model.as_deref(), a.precision)?);
     }
     let bar = Bar::new();
     let mut rows: Vec<Row> = Vec::new();
@@ -112,7 +105,7 @@ pub(super) fn run(ctx: &Context, a: &ParaphraseArgs, out: &mut dyn Write) -> Res
                 &workload, kind, t, None, &setup, &bar,
             )?);
         }
-        if let Some(x) = a.max_false_rate {
+        if let Some(x) = max_false_rate {
             rows.push(paraphrase::evaluate(
                 &workload,
                 kind,
@@ -186,14 +179,7 @@ pub(super) fn run(ctx: &Context, a: &ParaphraseArgs, out: &mut dyn Write) -> Res
         "  accuracy: correct hits of all hits; found: correct hits of the reachable requests; one tier, no expiry — only the matcher decides"
     )?;
     if let Some(e) = &setup.embeddings {
-        let cost = e.borrow().cost();
-        writeln!(
-            out,
-            "  embedding: {} distinct prompts embedded once each in {:.1} s ({:.2} ms a prompt, all cores)",
-            cost.embedded,
-            cost.embed_seconds,
-            cost.embed_seconds * 1000.0 / cost.embedded.max(1) as f64
-        )?;
+        writeln!(out, "  {}", embedding_note(e, a.precision))?;
     }
     writeln!(
         out,
