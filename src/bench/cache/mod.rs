@@ -124,22 +124,39 @@ struct Entry {
 }
 
 /// L3: a SQLite table in a temporary directory.
+///
+/// Writes are grouped: one transaction commits every [`L3_GROUP`] writes, as
+/// a persistent cache writing behind its answers would, rather than one
+/// commit (a WAL append and its system calls) per miss. Reads run on the same
+/// connection and see every write at once.
 struct L3 {
     conn: Connection,
+    /// Writes in the open transaction (none open when 0).
+    pending: std::cell::Cell<u32>,
     _dir: tempfile::TempDir,
 }
+
+/// Writes per L3 commit.
+const L3_GROUP: u32 = 16_384;
 
 impl L3 {
     fn open() -> Result<L3> {
         let dir = tempfile::tempdir().context("creating a temporary directory for the L3 cache")?;
         let conn = Connection::open(dir.path().join("l3.db"))?;
+        // One process owns the file: no file locks per transaction.
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
         // A cache may lose its tail on a crash; durability is not what L3 is measured for.
         conn.pragma_update(None, "synchronous", "OFF")?;
+        conn.pragma_update(None, "cache_size", -131_072)?;
         conn.execute_batch(
             "CREATE TABLE l3 (key TEXT PRIMARY KEY, written_at REAL NOT NULL) WITHOUT ROWID",
         )?;
-        Ok(L3 { conn, _dir: dir })
+        Ok(L3 {
+            conn,
+            pending: std::cell::Cell::new(0),
+            _dir: dir,
+        })
     }
 
     fn get(&self, key: &str) -> Result<Option<f64>> {
@@ -149,19 +166,30 @@ impl L3 {
         Ok(stmt.query_row([key], |r| r.get(0)).optional()?)
     }
 
-    fn put(&self, key: &str, at: f64) -> Result<()> {
-        let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO l3 (key, written_at) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET written_at = excluded.written_at",
-        )?;
-        stmt.execute(params![key, at])?;
+    /// Runs one write inside the open group, committing it when full.
+    fn write(&self, sql: &str, params: impl rusqlite::Params) -> Result<()> {
+        if self.pending.get() == 0 {
+            self.conn.execute_batch("BEGIN")?;
+        }
+        self.conn.prepare_cached(sql)?.execute(params)?;
+        self.pending.set(self.pending.get() + 1);
+        if self.pending.get() == L3_GROUP {
+            self.conn.execute_batch("COMMIT")?;
+            self.pending.set(0);
+        }
         Ok(())
     }
 
+    fn put(&self, key: &str, at: f64) -> Result<()> {
+        self.write(
+            "INSERT INTO l3 (key, written_at) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET written_at = excluded.written_at",
+            params![key, at],
+        )
+    }
+
     fn delete(&self, key: &str) -> Result<()> {
-        let mut stmt = self.conn.prepare_cached("DELETE FROM l3 WHERE key = ?1")?;
-        stmt.execute([key])?;
-        Ok(())
+        self.write("DELETE FROM l3 WHERE key = ?1", [key])
     }
 }
 
