@@ -1,23 +1,24 @@
 //! Prompt text: the exact-match key, TF-IDF vectors over hashed word n-grams,
 //! and the semantic index that finds the most similar cached prompt.
 //!
-//! The index is exact, not approximate. It uses prefix filtering: sort the
-//! query's terms by weight and probe the postings of the heaviest ones until
-//! the norm of the terms left over drops below the threshold. A cached vector
-//! that shares none of the probed terms has a cosine with the query of at most
-//! that left-over norm (Cauchy–Schwarz on the remaining coordinates, all
-//! weights being non-negative), so it cannot reach the threshold. The probed
-//! terms are the rare, heavily weighted ones, whose postings are short — which
-//! is why a lookup touches a few dozen candidates instead of every entry.
+//! The index lists each cached vector under its heaviest terms only: as
+//! many as it takes for the norm of the rest to drop below the threshold
+//! (prefix filtering on the indexed side). A query that shares none of those
+//! terms has a cosine with the entry of at most that norm (Cauchy–Schwarz on
+//! the unlisted coordinates, all weights non-negative and vectors of unit
+//! length), so it cannot reach the threshold; the query therefore probes the
+//! postings of all its terms. The listed terms are an entry's rare, heavily
+//! weighted ones, so postings stay short and a lookup scores a few candidates
+//! instead of every entry.
 //!
-//! When prompts come from a small vocabulary, every prompt shares its heaviest
-//! terms with every other and the postings grow with the cache: exact search
-//! becomes a scan per lookup, quadratic over a trace (measured: 52 s for 200k
+//! When prompts come from a small vocabulary, every prompt's heaviest terms
+//! are shared with thousands of others and exact search becomes a scan per
+//! lookup, quadratic over a trace (measured before the bound: 52 s for 200k
 //! requests). So a lookup visits at most [`MAX_VISITS`] postings and scores
-//! at most [`MAX_SCORED`] candidates, newest first. Past that bound the search is no longer exact: an older entry that
-//! only shares terms with more than that many newer ones is not found. On the
-//! built-in workloads no lookup comes near the bound, so their results are
-//! the exact ones (a test checks the bound is never reached there).
+//! at most [`MAX_SCORED`] candidates, heaviest query terms and newest entries
+//! first. Past that bound the answer is no longer exact (an older entry that
+//! shares terms with more than that many newer ones is not found), and the
+//! lookup is counted (`capped_lookups` in the bench's results).
 
 use rustc_hash::FxHashMap;
 
@@ -141,16 +142,13 @@ impl SparseVec {
     pub fn dot(&self, other: &SparseVec) -> f32 {
         let (a, b) = (&self.terms, &other.terms);
         let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
+        // Branch-free steps: whether two sorted feature lists match at each
+        // step is a coin toss the processor cannot predict.
         while i < a.len() && j < b.len() {
-            match a[i].0.cmp(&b[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    sum += a[i].1 * b[j].1;
-                    i += 1;
-                    j += 1;
-                }
-            }
+            let ((fa, wa), (fb, wb)) = (a[i], b[j]);
+            sum += if fa == fb { wa * wb } else { 0.0 };
+            i += usize::from(fa <= fb);
+            j += usize::from(fb <= fa);
         }
         sum
     }
@@ -216,26 +214,105 @@ impl Vectorizer {
 }
 
 /// The most postings one lookup visits, and the most candidates it scores
-/// (see the module comment). A visit is a stamp check; scoring is a sparse
-/// dot product, the cost that matters.
-pub const MAX_VISITS: usize = 16_384;
-pub const MAX_SCORED: usize = 512;
+/// (see the module comment). A visit reads a posting and checks a bound;
+/// scoring is a sparse dot product.
+pub const MAX_VISITS: usize = 512;
+pub const MAX_SCORED: usize = 64;
 
-/// Cached vectors by entry id, with postings lists for prefix filtering.
-#[derive(Debug, Default)]
+/// An entry as listed under one of its terms: its id, and which of 64
+/// buckets its terms fall in (see [`bucket`]), so that a lookup can rule it
+/// out without reading its vector.
+#[derive(Debug, Clone, Copy)]
+struct Posting {
+    id: u32,
+    mask: u64,
+}
+
+/// One of 64 buckets a term falls in: the top bits of a multiplicative hash.
+#[inline]
+fn bucket(f: u32) -> u32 {
+    f.wrapping_mul(0x9E37_79B9) >> 26
+}
+
+fn mask(v: &SparseVec) -> u64 {
+    v.terms.iter().fold(0, |m, (f, _)| m | 1u64 << bucket(*f))
+}
+
+/// Cached vectors by entry id, each listed under its heaviest terms.
+#[derive(Debug)]
 pub struct SemanticIndex {
     vectors: Vec<Option<SparseVec>>,
-    postings: FxHashMap<u32, Vec<u32>>,
+    postings: FxHashMap<u32, Vec<Posting>>,
+    /// The threshold the postings serve: each entry is listed under its
+    /// heaviest terms until the norm of the rest is below it. A lookup with a
+    /// lower threshold relists every entry first.
+    listed_for: f32,
     live: usize,
     live_postings: usize,
     dead_postings: usize,
-    /// Per-entry query stamp, to visit each candidate once per query.
+    /// Per-entry query stamp, to score each candidate once per query.
     seen: Vec<u32>,
     epoch: u32,
     /// Candidates scored by the last query (for measuring selectivity).
     pub last_candidates: usize,
-    /// Lookups that stopped at [`MAX_VISITS`] (then not exact).
+    /// Lookups that stopped at [`MAX_VISITS`] or [`MAX_SCORED`] (then not exact).
     pub capped: u64,
+    /// The last lookup's candidates (kept to reuse the allocation).
+    candidates: Vec<u32>,
+}
+
+impl Default for SemanticIndex {
+    fn default() -> SemanticIndex {
+        SemanticIndex {
+            vectors: Vec::new(),
+            postings: FxHashMap::default(),
+            // Lists each entry under its heaviest term only, until a lookup
+            // says which threshold matters.
+            listed_for: 1.0,
+            live: 0,
+            live_postings: 0,
+            dead_postings: 0,
+            seen: Vec::new(),
+            epoch: 0,
+            last_candidates: 0,
+            capped: 0,
+            candidates: Vec::new(),
+        }
+    }
+}
+
+/// The terms a vector is listed under for lookups at `threshold` or above:
+/// its heaviest, until the norm of the others is below the threshold. A
+/// query that shares none of them has a cosine with it of at most that norm.
+/// At a threshold of zero or less, every term.
+fn listed_terms(v: &SparseVec, threshold: f32) -> impl Iterator<Item = u32> + '_ {
+    let mut by_weight: Vec<(u32, f32)> = v.terms.clone();
+    by_weight.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let limit = threshold * threshold;
+    let mut rest = by_weight.iter().map(|(_, w)| w * w).sum::<f32>();
+    let mut keep = 0;
+    for (_, w) in &by_weight {
+        // A margin for rounding: list one term too many rather than one too few.
+        if threshold > 0.0 && rest < limit * (1.0 - 1e-4) {
+            break;
+        }
+        rest -= w * w;
+        keep += 1;
+    }
+    by_weight.truncate(keep);
+    by_weight.into_iter().map(|(f, _)| f)
+}
+
+/// Asks for the cache line at `p` ahead of use; only a hint.
+#[inline]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults and reads nothing the program sees.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 impl SemanticIndex {
@@ -247,6 +324,17 @@ impl SemanticIndex {
         self.live == 0
     }
 
+    fn list(&mut self, id: u32, v: &SparseVec) {
+        let mask = mask(v);
+        for f in listed_terms(v, self.listed_for) {
+            self.postings
+                .entry(f)
+                .or_default()
+                .push(Posting { id, mask });
+            self.live_postings += 1;
+        }
+    }
+
     pub fn insert(&mut self, id: u32, vector: SparseVec) {
         let i = id as usize;
         if self.vectors.len() <= i {
@@ -256,10 +344,7 @@ impl SemanticIndex {
         if self.vectors[i].is_some() {
             self.remove(id);
         }
-        for (f, _) in &vector.terms {
-            self.postings.entry(*f).or_default().push(id);
-        }
-        self.live_postings += vector.terms.len();
+        self.list(id, &vector);
         self.vectors[i] = Some(vector);
         self.live += 1;
     }
@@ -269,9 +354,10 @@ impl SemanticIndex {
             return;
         };
         if let Some(v) = slot.take() {
+            let listed = listed_terms(&v, self.listed_for).count();
             self.live -= 1;
-            self.live_postings -= v.terms.len();
-            self.dead_postings += v.terms.len();
+            self.live_postings -= listed;
+            self.dead_postings += listed;
             if self.dead_postings > 1024 && self.dead_postings > self.live_postings {
                 self.compact();
             }
@@ -281,58 +367,120 @@ impl SemanticIndex {
     /// Drops postings of removed entries once they outnumber the live ones.
     fn compact(&mut self) {
         let vectors = &self.vectors;
-        self.postings.retain(|_, ids| {
-            ids.retain(|id| vectors[*id as usize].is_some());
-            !ids.is_empty()
+        self.postings.retain(|_, list| {
+            list.retain(|p| vectors[p.id as usize].is_some());
+            !list.is_empty()
         });
         self.dead_postings = 0;
     }
 
+    /// Lists every entry again for lookups down to `threshold`.
+    fn relist(&mut self, threshold: f32) {
+        self.listed_for = threshold;
+        self.postings.clear();
+        self.live_postings = 0;
+        self.dead_postings = 0;
+        let vectors = std::mem::take(&mut self.vectors);
+        for (id, v) in vectors.iter().enumerate() {
+            if let Some(v) = v {
+                self.list(id as u32, v);
+            }
+        }
+        self.vectors = vectors;
+    }
+
     /// The most similar entry with cosine ≥ `threshold`.
     pub fn best_match(&mut self, query: &SparseVec, threshold: f32) -> Option<(u32, f32)> {
+        if threshold < self.listed_for {
+            self.relist(threshold);
+        }
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
             self.seen.iter_mut().for_each(|s| *s = 0);
             self.epoch = 1;
         }
+        // A bound that needs no look at the entry's vector: the terms the
+        // two share all fall in buckets both occupy, so the cosine is at most
+        // the norm of the query's weight in those buckets (Cauchy–Schwarz
+        // again). An entry the bound puts below the threshold is not scored.
+        // `needed` holds the buckets whose weight alone is more than the
+        // query can lose: an entry missing one of them is out at once.
+        let mut mass = [0f32; 64];
+        let mut query_mask = 0u64;
+        for (f, w) in &query.terms {
+            let b = bucket(*f);
+            mass[b as usize] += w * w;
+            query_mask |= 1 << b;
+        }
+        let filter = threshold > 0.0;
+        let limit = threshold * threshold * (1.0 - 1e-4);
+        let total: f32 = mass.iter().sum();
+        let needed = (0..64)
+            .filter(|&b| mass[b] > total - limit)
+            .fold(0u64, |m, b| m | 1 << b);
+        // Every query term is probed (an entry may be listed under any of
+        // them), the heaviest first: their postings are the shortest and
+        // the most telling.
         let mut by_weight: Vec<(u32, f32)> = query.terms.clone();
-        by_weight.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
-        let limit = threshold * threshold;
-        let mut remaining = by_weight.iter().map(|(_, w)| w * w).sum::<f32>();
-        let mut best: Option<(u32, f32)> = None;
-        let mut scored = 0;
+        by_weight.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // First the candidates, then their vectors: fetched ahead of scoring
+        // so that the memory waits overlap instead of adding up.
+        let mut candidates = std::mem::take(&mut self.candidates);
+        candidates.clear();
         let mut visits = 0;
-        'terms: for (f, w) in by_weight {
-            // Stop once the unprobed terms cannot reach the threshold alone.
-            if remaining < limit * (1.0 - 1e-6) {
-                break;
-            }
-            remaining -= w * w;
-            let Some(ids) = self.postings.get(&f) else {
+        'terms: for (f, _) in by_weight {
+            let Some(list) = self.postings.get(&f) else {
                 continue;
             };
-            // Newest first, and never more than MAX_VISITS in all.
-            for &id in ids.iter().rev() {
-                visits += 1;
-                if visits > MAX_VISITS || scored >= MAX_SCORED {
+            // Newest first, and never more than the bounds in all.
+            for p in list.iter().rev() {
+                if visits == MAX_VISITS {
                     self.capped += 1;
                     break 'terms;
                 }
-                let i = id as usize;
+                visits += 1;
+                if filter {
+                    if needed & !p.mask != 0 {
+                        continue;
+                    }
+                    let mut shared = query_mask & p.mask;
+                    let mut reach = 0.0;
+                    while shared != 0 {
+                        reach += mass[shared.trailing_zeros() as usize];
+                        shared &= shared - 1;
+                    }
+                    if reach < limit {
+                        continue;
+                    }
+                }
+                let i = p.id as usize;
                 if self.seen[i] == self.epoch {
                     continue;
                 }
-                self.seen[i] = self.epoch;
                 let Some(v) = &self.vectors[i] else {
                     continue;
                 };
-                scored += 1;
-                let sim = query.dot(v);
-                if sim >= threshold && best.is_none_or(|(b, s)| sim > s || (sim == s && id < b)) {
-                    best = Some((id, sim));
+                if candidates.len() == MAX_SCORED {
+                    self.capped += 1;
+                    break 'terms;
                 }
+                self.seen[i] = self.epoch;
+                prefetch(v.terms.as_ptr());
+                candidates.push(p.id);
             }
         }
+        let mut best: Option<(u32, f32)> = None;
+        for &id in &candidates {
+            let Some(v) = &self.vectors[id as usize] else {
+                continue;
+            };
+            let sim = query.dot(v);
+            if sim >= threshold && best.is_none_or(|(b, s)| sim > s || (sim == s && id < b)) {
+                best = Some((id, sim));
+            }
+        }
+        let scored = candidates.len();
+        self.candidates = candidates;
         self.last_candidates = scored;
         best
     }
@@ -515,11 +663,82 @@ mod tests {
         assert_eq!(index.capped, 1);
         // Few candidates: exact, and not counted as capped.
         let mut small = SemanticIndex::default();
-        for id in 0..100u32 {
+        for id in 0..MAX_SCORED as u32 {
             small.insert(id, v(1.0, id as f32 / 100.0));
         }
         let q = v(1.0, 0.0);
         assert_eq!(small.best_match(&q, 0.5), small.best_match_scan(&q, 0.5));
         assert_eq!(small.capped, 0);
+    }
+
+    /// Random unit vectors over `vocabulary` terms with non-negative weights.
+    fn random_vectors(rng: &mut Rng, count: usize, vocabulary: usize) -> Vec<SparseVec> {
+        (0..count)
+            .map(|_| {
+                let n = 1 + rng.below(8);
+                let mut terms: Vec<(u32, f32)> = (0..n)
+                    .map(|_| {
+                        (
+                            rng.below(vocabulary) as u32 * 7919,
+                            0.05 + rng.unit() as f32,
+                        )
+                    })
+                    .collect();
+                terms.sort_by_key(|t| t.0);
+                terms.dedup_by_key(|t| t.0);
+                let norm = terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+                terms.iter_mut().for_each(|(_, w)| *w /= norm);
+                SparseVec { terms }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn below_the_bounds_the_index_answers_exactly_what_a_scan_answers() {
+        // Few terms, so that entries share buckets and listed terms often:
+        // the bucket bound and the listing are what is under test. Queries
+        // are entries with one weight nudged, so that matches near the
+        // threshold exist.
+        let mut rng = Rng::new(11);
+        for vocabulary in [6, 40, 1_000] {
+            let vectors = random_vectors(&mut rng, MAX_SCORED, vocabulary);
+            let mut index = SemanticIndex::default();
+            for (i, v) in vectors.iter().enumerate() {
+                index.insert(i as u32, v.clone());
+            }
+            let mut found = 0;
+            // Thresholds rise and fall: a lower one relists the entries.
+            for t in [0.99f32, 0.95, 0.9, 0.97, 0.8, 0.6, 0.3, 0.0] {
+                for k in 0..200 {
+                    let mut q = vectors[k % vectors.len()].clone();
+                    let j = rng.below(q.terms.len());
+                    q.terms[j].1 *= 1.0 + rng.unit() as f32;
+                    let norm = q.terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+                    q.terms.iter_mut().for_each(|(_, w)| *w /= norm);
+                    let got = index.best_match(&q, t);
+                    let want = index.best_match_scan(&q, t);
+                    assert_eq!(got.map(|m| m.0), want.map(|m| m.0), "t {t}, query {q:?}");
+                    found += usize::from(got.is_some());
+                }
+            }
+            assert!(found > 0);
+            assert_eq!(index.capped, 0);
+        }
+    }
+
+    #[test]
+    fn an_entry_is_listed_under_its_heaviest_terms_only() {
+        let v = SparseVec {
+            terms: vec![(1, 0.8), (2, 0.5), (3, 0.3), (4, 0.1)],
+        };
+        // 0.5² + 0.3² + 0.1² = 0.35 ≥ 0.5²: two terms needed; then 0.1 < 0.5.
+        let norm = v.terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        let v = SparseVec {
+            terms: v.terms.iter().map(|(f, w)| (*f, w / norm)).collect(),
+        };
+        assert_eq!(listed_terms(&v, 0.5).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(listed_terms(&v, 0.95).collect::<Vec<_>>(), [1]);
+        assert_eq!(listed_terms(&v, 0.0).count(), 4);
+        assert_eq!(listed_terms(&v, -1.0).count(), 4);
     }
 }

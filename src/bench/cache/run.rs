@@ -490,6 +490,19 @@ mod tests {
     }
 
     #[test]
+    fn on_the_built_in_workload_every_lookup_is_exact() {
+        // The lookup bound exists for small vocabularies; the workload the
+        // README's figures come from must never reach it, or its counts
+        // would not be the exact search's.
+        let spec = Spec::built_in();
+        let w = generate(&spec, 7);
+        let config = &Config::defaults(1000, MatcherKind::Tfidf)[3];
+        let r = run(config, &w, &spec, &Fleet::built_in(), &seeded(7), &Quiet).unwrap();
+        assert!(r.semantic_hits > 0);
+        assert_eq!(r.capped_lookups, 0);
+    }
+
+    #[test]
     fn warm_set_takes_each_top_intents_most_frequent_prompt() {
         let w = trace(&[]);
         let mut history = w.history.clone();
