@@ -217,7 +217,7 @@ impl Vectorizer {
 /// (see the module comment). A visit reads a posting and checks a bound;
 /// scoring is a sparse dot product.
 pub const MAX_VISITS: usize = 512;
-pub const MAX_SCORED: usize = 64;
+pub const MAX_SCORED: usize = 256;
 
 /// An entry as listed under one of its terms: its id, and which of 64
 /// buckets its terms fall in (see [`bucket`]), so that a lookup can rule it
@@ -701,7 +701,8 @@ mod tests {
         // threshold exist.
         let mut rng = Rng::new(11);
         for vocabulary in [6, 40, 1_000] {
-            let vectors = random_vectors(&mut rng, MAX_SCORED, vocabulary);
+            // At most 8 terms each: never more postings than a lookup visits.
+            let vectors = random_vectors(&mut rng, MAX_SCORED.min(MAX_VISITS / 8), vocabulary);
             let mut index = SemanticIndex::default();
             for (i, v) in vectors.iter().enumerate() {
                 index.insert(i as u32, v.clone());
