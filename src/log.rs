@@ -266,6 +266,38 @@ fn read_all(path: &Path) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// What follows the first `length` bytes of a file, if those bytes still
+/// have CRC `crc` (else `None`: the file changed other than by appends). The
+/// prefix streams through the checksum a block at a time, so a pull into a
+/// large file holds only what is new.
+fn read_after(path: &Path, length: u64, crc: u32) -> Result<Option<Vec<u8>>> {
+    let fail = |e: std::io::Error| {
+        error::Failure::Store(format!(
+            "cannot read the event log file {}: {e}; check its permissions",
+            path.display()
+        ))
+    };
+    let mut file = File::open(path).map_err(fail)?;
+    let mut hasher = crc32fast::Hasher::new();
+    let mut block = vec![0u8; 1 << 20];
+    let mut left = length;
+    while left > 0 {
+        let want = block.len().min(left as usize);
+        let got = file.read(&mut block[..want]).map_err(fail)?;
+        if got == 0 {
+            return Ok(None); // shorter than what was read before
+        }
+        hasher.update(&block[..got]);
+        left -= got as u64;
+    }
+    if hasher.finalize() != crc {
+        return Ok(None);
+    }
+    let mut tail = Vec::new();
+    file.read_to_end(&mut tail).map_err(fail)?;
+    Ok(Some(tail))
+}
+
 /// Whether a file's unread tail is a write in progress (another process holds
 /// the lock) rather than what a crash left behind.
 fn being_written(path: &Path) -> bool {
@@ -343,29 +375,29 @@ pub fn sync(
                         continue;
                     }
                 }
-                let bytes = read_all(path)?;
-                let (from, lines, prefix_crc) = match k {
-                    None => (0, 0, 0),
-                    Some(k) => {
-                        if (bytes.len() as u64) < k.length
-                            || crc(&bytes[..k.length as usize]) != k.crc
-                        {
+                // Only what follows the part already read is kept: `base` is
+                // where `bytes` starts in the file.
+                let (bytes, base, lines, prefix_crc) = match k {
+                    None => (read_all(path)?, 0, 0, 0),
+                    Some(k) => match read_after(path, k.length, k.crc)? {
+                        Some(tail) => (tail, k.length, k.lines, k.crc),
+                        None => {
                             rebuild = true;
                             break;
                         }
-                        (k.length as usize, k.lines, k.crc)
-                    }
+                    },
                 };
-                let (events, state) = read_part(
+                let (events, mut state) = read_part(
                     &shown(name),
                     name,
                     &bytes,
                     *st,
-                    (from, lines, prefix_crc),
+                    (0, lines, prefix_crc),
                     warn,
                 )?;
+                state.length += base;
                 let i = states.len();
-                pending.extend(events.into_iter().map(|(e, o)| (e, i, o)));
+                pending.extend(events.into_iter().map(|(e, o)| (e, i, base + o)));
                 states.push(state);
             }
         }
@@ -584,6 +616,31 @@ impl Appended {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_follows_an_unchanged_prefix_is_read_and_a_changed_prefix_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.jsonl");
+        // Longer than one block of the streamed checksum.
+        let old: Vec<u8> = (0..3_000_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        let new = b"{\"appended\":1}\n";
+        std::fs::write(&path, [&old[..], new].concat()).unwrap();
+        let len = old.len() as u64;
+        let tail = read_after(&path, len, crc(&old)).unwrap();
+        assert_eq!(tail.as_deref(), Some(&new[..]));
+        assert_eq!(
+            read_after(&path, 0, crc(b"")).unwrap().unwrap().len(),
+            old.len() + new.len()
+        );
+        // One byte of the prefix changed (a rewrite, not an append).
+        let mut edited = old.clone();
+        edited[1_500_000] = b'#';
+        std::fs::write(&path, [&edited[..], new].concat()).unwrap();
+        assert_eq!(read_after(&path, len, crc(&old)).unwrap(), None);
+        // Shorter than what was read before.
+        std::fs::write(&path, &old[..1000]).unwrap();
+        assert_eq!(read_after(&path, len, crc(&old)).unwrap(), None);
+    }
 
     #[test]
     fn conflict_markers_are_recognised_and_json_is_not() {
