@@ -28,7 +28,7 @@ use anyhow::Result;
 
 use crate::domain::event::{Event, LineError};
 use crate::error;
-use crate::store::{Applied, LineAt, LogFileState, Store};
+use crate::store::{LineAt, LogFileState, Store};
 
 /// What a catch-up did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -440,13 +440,7 @@ pub fn sync(
         let added = if fresh {
             w.apply_all_fresh(with_lines)?
         } else {
-            let mut added = 0;
-            for (e, at) in with_lines {
-                if w.apply(e, at)? == Applied::New {
-                    added += 1;
-                }
-            }
-            added
+            w.apply_batch(with_lines)?
         };
         if profile {
             eprintln!("applied {} events in {:?}", pending.len(), t0.elapsed());

@@ -38,7 +38,44 @@ pub enum LineAt<'a> {
     File { file: i64, offset: u64 },
 }
 
+/// Changes to the live counts, summed over a batch.
+#[derive(Debug, Default)]
+pub(super) struct Counts {
+    readings: std::collections::BTreeMap<String, i64>,
+    dogfood: std::collections::BTreeMap<(&'static str, bool), i64>,
+    adhoc: std::collections::BTreeMap<u32, i64>,
+}
+
 impl Writer<'_> {
+    /// Applies events one by one, as [`Writer::apply`] does, but writes the
+    /// changes to the live counts once at the end rather than per event.
+    /// Returns how many were new.
+    pub fn apply_batch<'e>(
+        &self,
+        events: impl Iterator<Item = (&'e Event, LineAt<'e>)>,
+    ) -> Result<u64> {
+        *self.deferred.borrow_mut() = Some(Counts::default());
+        let mut added = 0;
+        let applied = events.into_iter().try_for_each(|(e, at)| {
+            if self.apply(e, at)? == Applied::New {
+                added += 1;
+            }
+            anyhow::Ok(())
+        });
+        let counts = self.deferred.borrow_mut().take().unwrap_or_default();
+        applied?;
+        for (metric, by) in counts.readings {
+            self.write_reading_count(&metric, by)?;
+        }
+        for ((kind, generated), by) in counts.dogfood {
+            self.write_dogfood_count(kind, generated, by)?;
+        }
+        for (month, by) in counts.adhoc {
+            self.write_adhoc_count(month, by)?;
+        }
+        Ok(added)
+    }
+
     /// Applies one event: the one write path. Idempotent and order-independent
     /// (see the module comment).
     pub fn apply(&self, e: &Event, at: LineAt) -> Result<Applied> {
@@ -306,6 +343,14 @@ impl Writer<'_> {
     }
 
     fn count_reading(&self, metric: &str, by: i64) -> Result<()> {
+        if let Some(c) = self.deferred.borrow_mut().as_mut() {
+            *c.readings.entry(metric.to_string()).or_default() += by;
+            return Ok(());
+        }
+        self.write_reading_count(metric, by)
+    }
+
+    fn write_reading_count(&self, metric: &str, by: i64) -> Result<()> {
         self.tx
             .prepare_cached(
                 "INSERT INTO metric_stats (metric, readings) VALUES (?1, ?2)
@@ -316,16 +361,32 @@ impl Writer<'_> {
     }
 
     fn count_dogfood(&self, kind: DogfoodKind, generated: bool, by: i64) -> Result<()> {
+        if let Some(c) = self.deferred.borrow_mut().as_mut() {
+            *c.dogfood.entry((kind.as_str(), generated)).or_default() += by;
+            return Ok(());
+        }
+        self.write_dogfood_count(kind.as_str(), generated, by)
+    }
+
+    fn write_dogfood_count(&self, kind: &str, generated: bool, by: i64) -> Result<()> {
         self.tx
             .prepare_cached(
                 "INSERT INTO dogfood_stats (kind, generated, events) VALUES (?1, ?2, ?3)
                  ON CONFLICT (kind, generated) DO UPDATE SET events = events + ?3",
             )?
-            .execute(params![kind.as_str(), generated, by])?;
+            .execute(params![kind, generated, by])?;
         Ok(())
     }
 
     fn count_adhoc(&self, month: u32, by: i64) -> Result<()> {
+        if let Some(c) = self.deferred.borrow_mut().as_mut() {
+            *c.adhoc.entry(month).or_default() += by;
+            return Ok(());
+        }
+        self.write_adhoc_count(month, by)
+    }
+
+    fn write_adhoc_count(&self, month: u32, by: i64) -> Result<()> {
         self.tx
             .prepare_cached(
                 "INSERT INTO adhoc_stats (month, count) VALUES (?1, ?2)
@@ -692,6 +753,28 @@ mod tests {
         })
         .unwrap();
         assert_eq!(state(&mut bulk), forward);
+
+        // In batches after a first part applied one by one (a pull), in
+        // both orders: the counts are summed over a batch and written once.
+        for order in [events.clone(), reversed.clone()] {
+            for first in [0, 3] {
+                let mut pulled = Store::open_in_memory().unwrap();
+                let lines: Vec<String> = order.iter().map(Event::to_line).collect();
+                let at = |k: usize| (&order[k], LineAt::Text(&lines[k]));
+                pulled
+                    .write(|w| {
+                        for k in 0..first {
+                            w.apply(at(k).0, at(k).1)?;
+                        }
+                        let added = w.apply_batch((first..first + 6).map(at))?;
+                        assert_eq!(added, 6);
+                        w.apply_batch((0..order.len()).map(at))?;
+                        Ok(())
+                    })
+                    .unwrap();
+                assert_eq!(state(&mut pulled), forward, "first {first}");
+            }
+        }
 
         // What the state says: the undone completion and the retractions
         // count for nothing, the later completion counts, the duplicate once.

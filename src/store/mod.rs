@@ -359,6 +359,7 @@ impl Store {
             tx: &tx,
             log_dir: self.log_dir.as_deref(),
             bulk: std::cell::Cell::new(false),
+            deferred: Default::default(),
         })
         .map_err(|e| explain_at(&path, e))?;
         tx.commit().map_err(|e| explain_at(&path, e.into()))?;
@@ -398,6 +399,9 @@ pub struct Writer<'a> {
     log_dir: Option<&'a Path>,
     /// A bulk load is under way: counts are made once at its end.
     bulk: std::cell::Cell<bool>,
+    /// A batch is under way: count changes are summed here and written once
+    /// at its end (see [`Writer::apply_batch`]).
+    deferred: std::cell::RefCell<Option<apply::Counts>>,
 }
 
 impl Writer<'_> {
