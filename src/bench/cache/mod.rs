@@ -206,6 +206,10 @@ pub struct MultiTierCache {
     config: Config,
     ttl: [f64; 3],
     entries: Vec<Entry>,
+    /// Ids of the entries that may be live, in increasing order: what a
+    /// sweep looks at (all entries ever made would make sweeping a long
+    /// trace quadratic).
+    maybe_live: Vec<u32>,
     by_hash: FxHashMap<u64, u32>,
     l1: Lru<f64>,
     l3: Option<L3>,
@@ -230,6 +234,7 @@ impl MultiTierCache {
             config,
             ttl,
             entries: Vec::new(),
+            maybe_live: Vec::new(),
             by_hash: FxHashMap::default(),
             l3,
             matcher,
@@ -400,6 +405,7 @@ impl MultiTierCache {
                     self.forget(other)?;
                 }
                 let id = self.entries.len() as u32;
+                self.maybe_live.push(id);
                 self.entries.push(Entry {
                     key: key.clone(),
                     hash,
@@ -434,18 +440,15 @@ impl MultiTierCache {
             return Ok(());
         }
         let mut stale = Vec::new();
-        for (id, e) in self.entries.iter().enumerate() {
-            if !e.live {
-                continue;
-            }
-            let in_l1 = self
-                .l1
-                .peek(id as u32)
-                .is_some_and(|at| self.fresh(0, *at, now));
+        let entries = &self.entries;
+        self.maybe_live.retain(|&id| entries[id as usize].live);
+        for &id in &self.maybe_live {
+            let e = &self.entries[id as usize];
+            let in_l1 = self.l1.peek(id).is_some_and(|at| self.fresh(0, *at, now));
             let in_l2 = e.l2_at.is_some_and(|at| self.fresh(1, at, now));
             let in_l3 = e.l3_at.is_some_and(|at| self.fresh(2, at, now));
             if !(in_l1 || in_l2 || in_l3) {
-                stale.push(id as u32);
+                stale.push(id);
             }
         }
         for id in stale {
