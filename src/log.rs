@@ -354,6 +354,7 @@ pub fn sync(
         return Ok(Synced::default());
     }
     store.write(|w| {
+        let began = std::time::Instant::now();
         // Look again inside the write lock: another process may have caught up.
         let known = w.reader().log_files()?;
         let files = log_files(dir)?;
@@ -414,6 +415,13 @@ pub fn sync(
             }
         }
         let profile = std::env::var_os("BEAST_PROFILE").is_some();
+        if profile {
+            eprintln!(
+                "read and parsed {} events in {:?}",
+                pending.len(),
+                began.elapsed()
+            );
+        }
         let t0 = std::time::Instant::now();
         for (name, path, _, _) in &plans {
             if let Some(st) = states.iter().find(|s| s.path == *name) {
@@ -424,10 +432,21 @@ pub fn sync(
         for s in &states {
             numbers.push(w.set_log_file(s)?);
         }
-        // Sorted through an index: the events are large and would be moved
-        // around many times otherwise.
-        let mut order: Vec<usize> = (0..pending.len()).collect();
-        order.sort_unstable_by_key(|&i| (pending[i].0.recorded_at, pending[i].0.id));
+        // Sorted through small keys: the events are large and would be moved
+        // around many times otherwise, and keys side by side compare fast.
+        let mut keys: Vec<(i64, u32, u128, usize)> = pending
+            .iter()
+            .enumerate()
+            .map(|(i, (e, _, _))| {
+                let t = e.recorded_at;
+                (t.timestamp(), t.timestamp_subsec_nanos(), e.id.as_u128(), i)
+            })
+            .collect();
+        keys.sort_unstable();
+        let order: Vec<usize> = keys.into_iter().map(|k| k.3).collect();
+        if profile {
+            eprintln!("sorted them in {:?}", t0.elapsed());
+        }
         let fresh = rebuild || known.is_empty();
         let with_lines = order.iter().map(|&k| {
             let (e, i, offset) = &pending[k];

@@ -57,6 +57,17 @@ impl EventId {
         EventId::from_parts(millis, fnv1a_128(content))
     }
 
+    /// The id's text (as `to_string`, without the formatting machinery:
+    /// the index is rebuilt at a million ids a go).
+    pub fn text(&self) -> String {
+        self.0.to_string()
+    }
+
+    /// The id as one number, ordered as ids are.
+    pub fn as_u128(&self) -> u128 {
+        self.0 .0
+    }
+
     pub fn millis(&self) -> u64 {
         self.0.timestamp_ms()
     }

@@ -27,7 +27,7 @@ pub enum Applied {
 }
 
 /// Undos and retractions by the event they point at: (their id, kind, time).
-type Pointing = std::collections::HashMap<EventId, Vec<(String, &'static str, DateTime<Utc>)>>;
+type Pointing = rustc_hash::FxHashMap<EventId, Vec<(String, &'static str, DateTime<Utc>)>>;
 
 /// Where the index finds an event's line.
 #[derive(Debug, Clone, Copy)]
@@ -90,14 +90,13 @@ impl Writer<'_> {
         &self,
         events: impl Iterator<Item = (&'e Event, LineAt<'e>)> + Clone,
     ) -> Result<u64> {
-        let mut pointing: Pointing = std::collections::HashMap::new();
+        let mut pointing: Pointing = Pointing::default();
         for (e, _) in events.clone() {
             if let Some(t) = e.body.target() {
-                pointing.entry(t).or_default().push((
-                    e.id.to_string(),
-                    e.body.kind(),
-                    e.recorded_at,
-                ));
+                pointing
+                    .entry(t)
+                    .or_default()
+                    .push((e.id.text(), e.body.kind(), e.recorded_at));
             }
         }
         // Indexes are built once at the end (a sort) rather than updated row
@@ -115,8 +114,16 @@ impl Writer<'_> {
         for (name, _) in &bulk {
             self.tx.execute_batch(&format!("DROP INDEX {name}"))?;
         }
+        let profile = std::env::var_os("BEAST_PROFILE").is_some();
+        let began = std::time::Instant::now();
+        // Room for the whole new index in memory, so that pages are not
+        // spilled to the WAL mid-load and written again at the commit.
+        let cache: i64 = self
+            .tx
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.tx.pragma_update(None, "cache_size", -524_288)?;
         self.bulk.set(true);
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         let mut added = 0;
         let applied = events.into_iter().try_for_each(|(e, at)| {
             if seen.insert(e.id) {
@@ -127,9 +134,14 @@ impl Writer<'_> {
         });
         self.bulk.set(false);
         applied?;
+        let rows = began.elapsed();
         for (_, sql) in &bulk {
             self.tx.execute_batch(sql)?;
         }
+        if profile {
+            eprintln!("rows in {rows:?}, indexes in {:?}", began.elapsed() - rows);
+        }
+        self.tx.pragma_update(None, "cache_size", cache)?;
         // The live counts, once, from the rows.
         self.tx.execute_batch(
             "DELETE FROM metric_stats;
@@ -148,7 +160,7 @@ impl Writer<'_> {
     }
 
     fn apply_one(&self, e: &Event, at: LineAt, fresh: Option<&Pointing>) -> Result<Applied> {
-        let id = e.id.to_string();
+        let id = e.id.text();
         if fresh.is_none() {
             let exists = self
                 .tx
@@ -176,16 +188,16 @@ impl Writer<'_> {
                 e.body.kind(),
                 e.author,
                 event::log_time(e.recorded_at),
-                e.body.target().map(|t| t.to_string()),
+                e.body.target().map(|t| t.text()),
                 record,
                 line,
                 file,
                 offset
             ])?;
         match &e.body {
-            Body::Undo { target } => self.mark_undone(&target.to_string(), e.recorded_at)?,
+            Body::Undo { target } => self.mark_undone(&target.text(), e.recorded_at)?,
             Body::Retraction { target, .. } => {
-                self.mark_retracted(&target.to_string(), &id, e.recorded_at)?
+                self.mark_retracted(&target.text(), &id, e.recorded_at)?
             }
             _ => {
                 // An undo or retraction that arrived before this event.
@@ -255,7 +267,7 @@ impl Writer<'_> {
                 rowid
             }
             Body::Reading(r) => {
-                let run = r.run.map(|r| r.to_string());
+                let run = r.run.map(|r| r.text());
                 // A reading of a run that was already retracted goes with it.
                 let run_retracted: Option<String> = match &run {
                     Some(run) => self

@@ -362,7 +362,11 @@ impl Store {
             deferred: Default::default(),
         })
         .map_err(|e| explain_at(&path, e))?;
+        let began = std::time::Instant::now();
         tx.commit().map_err(|e| explain_at(&path, e.into()))?;
+        if std::env::var_os("BEAST_PROFILE").is_some() {
+            eprintln!("committed in {:?}", began.elapsed());
+        }
         Ok(out)
     }
 
