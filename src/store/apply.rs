@@ -29,6 +29,13 @@ pub enum Applied {
 /// Undos and retractions by the event they point at: (their id, kind, time).
 type Pointing = rustc_hash::FxHashMap<EventId, Vec<(String, &'static str, DateTime<Utc>)>>;
 
+/// What a bulk load knows before it applies anything.
+struct Fresh {
+    pointing: Pointing,
+    /// The records (not undos or retractions) the load holds.
+    records: rustc_hash::FxHashSet<EventId>,
+}
+
 /// Where the index finds an event's line.
 #[derive(Debug, Clone, Copy)]
 pub enum LineAt<'a> {
@@ -90,13 +97,20 @@ impl Writer<'_> {
         &self,
         events: impl Iterator<Item = (&'e Event, LineAt<'e>)> + Clone,
     ) -> Result<u64> {
-        let mut pointing: Pointing = Pointing::default();
+        let mut fresh = Fresh {
+            pointing: Pointing::default(),
+            records: Default::default(),
+        };
         for (e, _) in events.clone() {
-            if let Some(t) = e.body.target() {
-                pointing
-                    .entry(t)
-                    .or_default()
-                    .push((e.id.text(), e.body.kind(), e.recorded_at));
+            match e.body.target() {
+                Some(t) => fresh.pointing.entry(t).or_default().push((
+                    e.id.text(),
+                    e.body.kind(),
+                    e.recorded_at,
+                )),
+                None => {
+                    fresh.records.insert(e.id);
+                }
             }
         }
         // Indexes are built once at the end (a sort) rather than updated row
@@ -127,7 +141,7 @@ impl Writer<'_> {
         let mut added = 0;
         let applied = events.into_iter().try_for_each(|(e, at)| {
             if seen.insert(e.id) {
-                self.apply_one(e, at, Some(&pointing))?;
+                self.apply_one(e, at, Some(&fresh))?;
                 added += 1;
             }
             anyhow::Ok(())
@@ -159,7 +173,7 @@ impl Writer<'_> {
         Ok(added)
     }
 
-    fn apply_one(&self, e: &Event, at: LineAt, fresh: Option<&Pointing>) -> Result<Applied> {
+    fn apply_one(&self, e: &Event, at: LineAt, fresh: Option<&Fresh>) -> Result<Applied> {
         let id = e.id.text();
         if fresh.is_none() {
             let exists = self
@@ -194,15 +208,23 @@ impl Writer<'_> {
                 file,
                 offset
             ])?;
+        // In a bulk load, a record the load holds takes every undo and
+        // retraction that points at it when it is inserted (below), whichever
+        // comes first; the undo or retraction need not look for it again.
+        let taken_at_insert = |target: &EventId| fresh.is_some_and(|f| f.records.contains(target));
         match &e.body {
-            Body::Undo { target } => self.mark_undone(&target.text(), e.recorded_at)?,
+            Body::Undo { target } if taken_at_insert(target) => {}
+            Body::Retraction { target, .. } if taken_at_insert(target) => {}
+            Body::Undo { target } => self.mark_undone(&target.text(), e.recorded_at, None)?,
             Body::Retraction { target, .. } => {
-                self.mark_retracted(&target.text(), &id, e.recorded_at)?
+                self.mark_retracted(&target.text(), &id, e.recorded_at, None)?
             }
             _ => {
-                // An undo or retraction that arrived before this event.
+                // Undos and retractions of this event: in a bulk load all of
+                // them, else those that arrived before it.
                 let earlier: Vec<(String, String, DateTime<Utc>)> = match fresh {
-                    Some(pointing) => pointing
+                    Some(f) => f
+                        .pointing
                         .get(&e.id)
                         .map(|v| {
                             v.iter()
@@ -222,11 +244,13 @@ impl Writer<'_> {
                             .collect()
                     }
                 };
+                // This event's row was inserted just above.
+                let known = record.map(|r| (e.body.kind(), r));
                 for (by, kind, at) in earlier {
                     if kind == "undo" {
-                        self.mark_undone(&id, at)?;
+                        self.mark_undone(&id, at, known)?;
                     } else {
-                        self.mark_retracted(&id, &by, at)?;
+                        self.mark_retracted(&id, &by, at, known)?;
                     }
                 }
             }
@@ -460,8 +484,19 @@ impl Writer<'_> {
     }
 
     /// A completion is undone from the earliest undo that targets it.
-    fn mark_undone(&self, target: &str, at: DateTime<Utc>) -> Result<()> {
-        let Some((kind, record)) = self.record_of(target)? else {
+    /// `known` is the target's (kind, record) when the caller has just
+    /// inserted it, else it is looked up.
+    fn mark_undone(
+        &self,
+        target: &str,
+        at: DateTime<Utc>,
+        known: Option<(&str, i64)>,
+    ) -> Result<()> {
+        let found = match known {
+            Some((kind, record)) => Some((kind.to_string(), record)),
+            None => self.record_of(target)?,
+        };
+        let Some((kind, record)) = found else {
             return Ok(()); // arrives later; applied then
         };
         if kind != "completion" {
@@ -480,7 +515,13 @@ impl Writer<'_> {
     /// Marks `target` retracted by `by` at `at`, keeping the earliest
     /// retraction when there are several; a retracted run takes its readings
     /// with it.
-    fn mark_retracted(&self, target: &str, by: &str, at: DateTime<Utc>) -> Result<()> {
+    fn mark_retracted(
+        &self,
+        target: &str,
+        by: &str,
+        at: DateTime<Utc>,
+        known: Option<(&str, i64)>,
+    ) -> Result<()> {
         let at = timestamp(at);
         self.tx
             .prepare_cached(
@@ -488,7 +529,11 @@ impl Writer<'_> {
                  WHERE id = ?1 AND (retracted_by IS NULL OR retracted_by > ?2)",
             )?
             .execute(params![target, by])?;
-        let Some((kind, record)) = self.record_of(target)? else {
+        let found = match known {
+            Some((kind, record)) => Some((kind.to_string(), record)),
+            None => self.record_of(target)?,
+        };
+        let Some((kind, record)) = found else {
             return Ok(()); // arrives later; applied then
         };
         self.uncount(&kind, record)?;
