@@ -288,13 +288,27 @@ fn beast(bin: &Path, project: &Path, args: &[&str]) -> Duration {
     start.elapsed()
 }
 
-fn timed(bin: &Path, project: &Path, args: &[&str], runs: usize) -> Vec<Duration> {
+/// Runs `args` in two projects alternately, so that the VM's speed drifting
+/// during the measurement moves both the same way and their ratio holds.
+fn timed_pair(
+    bin: &Path,
+    a: &Path,
+    b: &Path,
+    args: &[&str],
+    runs: usize,
+) -> (Vec<Duration>, Vec<Duration>) {
     for _ in 0..3 {
-        beast(bin, project, args); // warm the page cache and the binary
+        beast(bin, a, args);
+        beast(bin, b, args);
     }
-    let mut times: Vec<Duration> = (0..runs).map(|_| beast(bin, project, args)).collect();
-    times.sort();
-    times
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        ta.push(beast(bin, a, args));
+        tb.push(beast(bin, b, args));
+    }
+    ta.sort();
+    tb.sort();
+    (ta, tb)
 }
 
 fn ms(d: Duration) -> f64 {
@@ -366,8 +380,7 @@ fn main() {
         );
 
         for cmd in ["status", "report"] {
-            let e = timed(&bin, &empty, &[cmd], o.runs);
-            let f = timed(&bin, &full, &[cmd], o.runs);
+            let (e, f) = timed_pair(&bin, &empty, &full, &[cmd], o.runs);
             let ratio = median(&f) / median(&e);
             println!(
                 "{cmd:<7} nothing new: empty {:.2} ms, full {:.2} ms (p90 {:.2} ms), {ratio:.2}× — {} (≤ 1.5×)",
