@@ -33,6 +33,26 @@ use beast::bench::routing::{self, RuleBased, Selector};
 use beast::bench::text::{normalize_prompt, SemanticIndex, Vectorizer};
 use beast::bench::workload::{generate, Spec};
 
+/// Runs `beast ARGS` as a whole process on a database of its own, with every
+/// core; returns the wall time in seconds and stdout. It must succeed.
+fn beast_timed(args: &[&str]) -> (f64, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    let began = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_beast"))
+        .args(args)
+        .env("BEAST_DB", dir.path().join("bench.db"))
+        .env_remove("RAYON_NUM_THREADS")
+        .output()
+        .unwrap();
+    let secs = began.elapsed().as_secs_f64();
+    assert!(
+        out.status.success(),
+        "beast {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (secs, out.stdout)
+}
+
 fn verdict(ok: bool) -> &'static str {
     if ok {
         "ok"
@@ -338,30 +358,18 @@ fn embedding_trace() -> bool {
     let Some(model) = model_dir() else {
         return true;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let began = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_beast"))
-        .args([
-            "bench",
-            "cache",
-            "--no-record",
-            "--matcher",
-            "embedding",
-            "--requests",
-            "20000",
-            "--model",
-        ])
-        .arg(&model)
-        .env("BEAST_DB", dir.path().join("bench.db"))
-        .env_remove("RAYON_NUM_THREADS")
-        .output()
-        .unwrap();
-    let secs = began.elapsed().as_secs_f64();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let model = model.to_str().expect("a UTF-8 model path");
+    let (secs, _) = beast_timed(&[
+        "bench",
+        "cache",
+        "--no-record",
+        "--matcher",
+        "embedding",
+        "--requests",
+        "20000",
+        "--model",
+        model,
+    ]);
     let ok = secs <= 90.0;
     println!(
         "20,000 requests through the embedding matcher {secs:>7.1} s (4 configurations, both cores)  target ≤ 90 s: {}",
@@ -431,20 +439,10 @@ fn small_vocabulary_trace() -> bool {
         ));
     }
     std::fs::write(&trace, text).unwrap();
-    let began = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_beast"))
-        .args(["bench", "cache", "--no-record", "--json", "--trace"])
-        .arg(&trace)
-        .env("BEAST_DB", dir.path().join("bench.db"))
-        .output()
-        .unwrap();
-    let secs = began.elapsed().as_secs_f64();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let trace = trace.to_str().expect("a UTF-8 temporary path");
+    let (secs, stdout) =
+        beast_timed(&["bench", "cache", "--no-record", "--json", "--trace", trace]);
+    let v: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
     let capped: u64 = v["runs"]
         .as_array()
         .unwrap()

@@ -10,6 +10,8 @@
 //! fetching the model, so there they always run.
 #![cfg(feature = "embedding")]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use beast::bench::bert::Encoder;
@@ -214,29 +216,20 @@ fn broken_model_directories_give_one_line_errors() {
 #[test]
 fn embeddings_find_the_paraphrases_tf_idf_misses() {
     let Some(dir) = model_dir() else { return };
+    let model = dir.to_str().expect("a UTF-8 model path");
     let run = || -> Value {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_beast"))
-            .args([
-                "bench",
-                "paraphrase",
-                "--json",
-                "--matcher",
-                "tfidf,embedding",
-                "--thresholds",
-                "0.9",
-                "--model",
-            ])
-            .arg(&dir)
-            .env("BEAST_TODAY", "2026-01-10")
-            .env("BEAST_DB", tempfile::tempdir().unwrap().path().join("b.db"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
+        let out = common::Env::new().ok(&[
+            "bench",
+            "paraphrase",
+            "--json",
+            "--matcher",
+            "tfidf,embedding",
+            "--thresholds",
+            "0.9",
+            "--model",
+            model,
+        ]);
+        serde_json::from_str(&out).unwrap()
     };
     let v = run();
     let rows = v["rows"].as_array().unwrap();
