@@ -432,14 +432,16 @@ pub fn sync(
         for s in &states {
             numbers.push(w.set_log_file(s)?);
         }
+        // By id, the index's key order, then (for copies of one id) by time
+        // and place: the first copy is the one kept.
         // Sorted through small keys: the events are large and would be moved
         // around many times otherwise, and keys side by side compare fast.
-        let mut keys: Vec<(i64, u32, u128, usize)> = pending
+        let mut keys: Vec<(u128, i64, u32, usize)> = pending
             .iter()
             .enumerate()
             .map(|(i, (e, _, _))| {
                 let t = e.recorded_at;
-                (t.timestamp(), t.timestamp_subsec_nanos(), e.id.as_u128(), i)
+                (e.id.as_u128(), t.timestamp(), t.timestamp_subsec_nanos(), i)
             })
             .collect();
         keys.sort_unstable();

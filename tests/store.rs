@@ -256,3 +256,56 @@ fn an_older_database_is_migrated_and_keeps_its_data() {
         .unwrap();
     assert_eq!(note, "before the upgrade");
 }
+
+#[test]
+fn a_schema_4_database_is_migrated_and_shows_what_it_showed() {
+    // tests/fixtures/v4: a personal database written by the last release with
+    // schema version 4 (completions, an undo, ad-hoc work, readings, an undo
+    // of a reading, dog food, two benchmark runs, retractions of a run and of
+    // a dog-food event), and what that release printed of it (make.sh).
+    let env = Env::on("2026-02-10");
+    let fixture = |name: &str| common::repo_path(&format!("tests/fixtures/v4/{name}"));
+    std::fs::create_dir_all(env.db.parent().unwrap()).unwrap();
+    std::fs::copy(fixture("beast.db"), &env.db).unwrap();
+    let read = |name: &str| std::fs::read_to_string(fixture(name)).unwrap();
+    let without_first_line = |s: String| s.split_once('\n').unwrap().1.to_string();
+
+    assert_eq!(env.ok(&["export"]), read("export.jsonl"));
+    let mut report = env.report();
+    let report = report.as_object_mut().unwrap();
+    report.remove("generated_at");
+    report.remove("history");
+    let was: serde_json::Value = serde_json::from_str(&read("report.json")).unwrap();
+    assert_eq!(serde_json::Value::Object(report.clone()), was);
+    assert_eq!(
+        without_first_line(env.ok(&["log", "--limit", "100"])),
+        read("log.txt")
+    );
+    assert_eq!(
+        without_first_line(env.ok(&["metric", "cacheHitRate"])),
+        read("metric.txt")
+    );
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let version: i32 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, beast::store::SCHEMA_VERSION);
+
+    // And it goes on working: a correction of a migrated record.
+    let out = env.ok(&[
+        "undo",
+        "--author",
+        "alice@example.com",
+        "--today",
+        "2026-02-10T12:00:00Z",
+    ]);
+    assert!(out.contains("Write the onboarding notes"), "{out}");
+    assert_eq!(
+        was["adhoc"],
+        serde_json::json!([{"count": 1, "month": 1}, {"count": 1, "month": 2}])
+    );
+    assert_eq!(
+        env.report()["adhoc"],
+        serde_json::json!([{"count": 1, "month": 1}])
+    );
+}

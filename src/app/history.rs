@@ -99,7 +99,7 @@ impl History {
                 s
             }
             Mode::Project(p) => {
-                let mut s = Store::open(&p.index_path())?;
+                let mut s = Store::open_index(&p.index_path())?;
                 s.set_log_dir(p.events_dir());
                 s
             }

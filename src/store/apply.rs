@@ -5,7 +5,8 @@
 //! state after a set of events does not depend on the order they arrive in,
 //! because merged logs deliver them in any order. That is why
 //! - an undo or retraction may arrive before its target; it is remembered in
-//!   the `event` table and takes effect when the target arrives;
+//!   the `correction` table and takes effect when the target arrives (the
+//!   target's row is inserted already marked);
 //! - two retractions of one event keep the earliest time, whichever came first;
 //! - completions of the same task are all kept and queries take the earliest.
 
@@ -32,8 +33,69 @@ type Pointing = rustc_hash::FxHashMap<EventId, Vec<(String, &'static str, DateTi
 /// What a bulk load knows before it applies anything.
 struct Fresh {
     pointing: Pointing,
-    /// The records (not undos or retractions) the load holds.
-    records: rustc_hash::FxHashSet<EventId>,
+    /// The records (not undos or retractions) the load holds, by id.
+    records: Vec<EventId>,
+}
+
+/// An event's own columns, which every row of the index carries.
+struct EventColumns<'a> {
+    author: &'a str,
+    recorded_at: String,
+    line: Option<&'a str>,
+    file: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// What the undos and retractions of an event that are already known make
+/// of its row: the earliest undo (completions only), the earliest
+/// retraction's time and the smallest retraction id, each kept on its own as
+/// the updates of a later arrival keep them.
+#[derive(Debug, Default)]
+struct Marks {
+    undone_at: Option<String>,
+    retracted_at: Option<String>,
+    retracted_by: Option<String>,
+}
+
+impl Marks {
+    /// From (id, kind, time) of each undo or retraction pointing at an event
+    /// of kind `kind`.
+    fn of(pointing: &[(String, String, DateTime<Utc>)], kind: &str) -> Marks {
+        let mut m = Marks::default();
+        for (by, k, at) in pointing {
+            let at = timestamp(*at);
+            if k == "undo" {
+                if kind == "completion" {
+                    m.undone_at = earliest(m.undone_at.take(), Some(at));
+                }
+            } else {
+                m.retracted_at = earliest(m.retracted_at.take(), Some(at));
+                m.retracted_by = earliest(m.retracted_by.take(), Some(by.clone()));
+            }
+        }
+        m
+    }
+}
+
+/// The smaller of two optional stored values (timestamps or ids: text order
+/// is their order).
+fn earliest(a: Option<String>, b: Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The table that holds the rows of records of event kind `kind`; undos and
+/// retractions are in `correction`.
+fn record_table(kind: &str) -> Option<&'static str> {
+    match kind {
+        "completion" => Some("completion"),
+        "reading" => Some("reading"),
+        "dogfood" => Some("dogfood"),
+        "bench_run" => Some("bench_run"),
+        _ => None,
+    }
 }
 
 /// Where the index finds an event's line.
@@ -61,16 +123,24 @@ impl Writer<'_> {
         &self,
         events: impl Iterator<Item = (&'e Event, LineAt<'e>)>,
     ) -> Result<u64> {
-        *self.deferred.borrow_mut() = Some(Counts::default());
-        let mut added = 0;
-        let applied = events.into_iter().try_for_each(|(e, at)| {
-            if self.apply(e, at)? == Applied::New {
-                added += 1;
+        self.counting_once(|| {
+            let mut added = 0;
+            for (e, at) in events {
+                if self.apply(e, at)? == Applied::New {
+                    added += 1;
+                }
             }
-            anyhow::Ok(())
-        });
+            Ok(added)
+        })
+    }
+
+    /// Runs `f` with changes to the live counts summed in memory, and writes
+    /// them once, one row per key, when it succeeds.
+    fn counting_once<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        *self.deferred.borrow_mut() = Some(Counts::default());
+        let out = f();
         let counts = self.deferred.borrow_mut().take().unwrap_or_default();
-        applied?;
+        let out = out?;
         for (metric, by) in counts.readings {
             self.write_reading_count(&metric, by)?;
         }
@@ -80,7 +150,7 @@ impl Writer<'_> {
         for (month, by) in counts.adhoc {
             self.write_adhoc_count(month, by)?;
         }
-        Ok(added)
+        Ok(out)
     }
 
     /// Applies one event: the one write path. Idempotent and order-independent
@@ -91,26 +161,36 @@ impl Writer<'_> {
 
     /// Applies a batch of events to an index that holds none yet (a rebuild
     /// from the log): duplicates and undos/retractions that come before their
-    /// targets are found in memory instead of by a query per event. The
-    /// result is the same as applying each with [`Writer::apply`].
+    /// targets are found in memory instead of by a query per event, and rows
+    /// go in in key order. The result is the same as applying each with
+    /// [`Writer::apply`]; of events sharing an id, the first applied is kept.
     pub fn apply_all_fresh<'e>(
         &self,
-        events: impl Iterator<Item = (&'e Event, LineAt<'e>)> + Clone,
+        events: impl Iterator<Item = (&'e Event, LineAt<'e>)>,
     ) -> Result<u64> {
+        let mut events: Vec<(&Event, LineAt)> = events.collect();
+        // By id (stable: the first of equal ids stays first), which is the
+        // tables' key order; a rebuild from the log comes sorted already.
+        if !events.is_sorted_by_key(|(e, _)| e.id) {
+            events.sort_by_key(|(e, _)| e.id);
+        }
+        events.dedup_by_key(|(e, _)| e.id);
+        let corrections = events
+            .iter()
+            .filter(|(e, _)| e.body.target().is_some())
+            .count();
         let mut fresh = Fresh {
-            pointing: Pointing::default(),
-            records: Default::default(),
+            pointing: Pointing::with_capacity_and_hasher(corrections, Default::default()),
+            records: Vec::with_capacity(events.len() - corrections),
         };
-        for (e, _) in events.clone() {
+        for (e, _) in &events {
             match e.body.target() {
                 Some(t) => fresh.pointing.entry(t).or_default().push((
                     e.id.text(),
                     e.body.kind(),
                     e.recorded_at,
                 )),
-                None => {
-                    fresh.records.insert(e.id);
-                }
+                None => fresh.records.push(e.id),
             }
         }
         // Indexes are built once at the end (a sort) rather than updated row
@@ -130,24 +210,26 @@ impl Writer<'_> {
         }
         let profile = std::env::var_os("BEAST_PROFILE").is_some();
         let began = std::time::Instant::now();
-        // Room for the whole new index in memory, so that pages are not
-        // spilled to the WAL mid-load and written again at the commit.
+        // In WAL mode (an index that existed), room for the whole new index
+        // in memory, so that pages are not spilled to the WAL mid-load and
+        // written again at the commit. A new file fills through the rollback
+        // journal (see `Store::open_index`), where a spilled page is simply
+        // written to the file once: there the usual cache does as well.
         let cache: i64 = self
             .tx
             .pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        self.tx.pragma_update(None, "cache_size", -524_288)?;
-        self.bulk.set(true);
-        let mut seen = rustc_hash::FxHashSet::default();
-        let mut added = 0;
-        let applied = events.into_iter().try_for_each(|(e, at)| {
-            if seen.insert(e.id) {
-                self.apply_one(e, at, Some(&fresh))?;
-                added += 1;
+        let journal: String = self
+            .tx
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+        if journal.eq_ignore_ascii_case("wal") {
+            self.tx.pragma_update(None, "cache_size", -524_288)?;
+        }
+        let added = self.counting_once(|| {
+            for (e, at) in &events {
+                self.apply_one(e, *at, Some(&fresh))?;
             }
-            anyhow::Ok(())
-        });
-        self.bulk.set(false);
-        applied?;
+            Ok(events.len() as u64)
+        })?;
         let rows = began.elapsed();
         for (_, sql) in &bulk {
             self.tx.execute_batch(sql)?;
@@ -156,123 +238,109 @@ impl Writer<'_> {
             eprintln!("rows in {rows:?}, indexes in {:?}", began.elapsed() - rows);
         }
         self.tx.pragma_update(None, "cache_size", cache)?;
-        // The live counts, once, from the rows.
-        self.tx.execute_batch(
-            "DELETE FROM metric_stats;
-             INSERT INTO metric_stats (metric, readings)
-                 SELECT metric, count(*) FROM reading WHERE retracted_at IS NULL GROUP BY metric;
-             DELETE FROM dogfood_stats;
-             INSERT INTO dogfood_stats (kind, generated, events)
-                 SELECT kind, generated, count(*) FROM dogfood WHERE retracted_at IS NULL
-                 GROUP BY kind, generated;
-             DELETE FROM adhoc_stats;
-             INSERT INTO adhoc_stats (month, count)
-                 SELECT month, count(*) FROM completion
-                 WHERE adhoc = 1 AND undone_at IS NULL AND retracted_at IS NULL GROUP BY month;",
-        )?;
         Ok(added)
     }
 
     fn apply_one(&self, e: &Event, at: LineAt, fresh: Option<&Fresh>) -> Result<Applied> {
         let id = e.id.text();
-        if fresh.is_none() {
-            let exists = self
-                .tx
-                .prepare_cached("SELECT 1 FROM event WHERE id = ?1")?
-                .exists([&id])?;
-            if exists {
-                return Ok(Applied::Duplicate);
-            }
+        if fresh.is_none() && self.reader().has_event(&e.id)? {
+            return Ok(Applied::Duplicate);
         }
-        let record = match &e.body {
-            Body::Undo { .. } | Body::Retraction { .. } => None,
-            body => Some(self.insert_record(&id, e, body)?),
+        // Undos and retractions of this event that are already known: in a
+        // bulk load all of them (the load holds them), else those that arrived
+        // before it. The row is inserted with their marks.
+        let earlier: Vec<(String, String, DateTime<Utc>)> = match fresh {
+            Some(f) => f
+                .pointing
+                .get(&e.id)
+                .map(|v| {
+                    v.iter()
+                        .map(|(by, k, at)| (by.clone(), k.to_string(), *at))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            None => {
+                let mut stmt = self.tx.prepare_cached(
+                    "SELECT id, kind, recorded_at FROM correction WHERE target = ?1",
+                )?;
+                let rows: Vec<(String, String, String)> = stmt
+                    .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                rows.into_iter()
+                    .map(|(by, k, at)| (by, k, parse_event_time(&at)))
+                    .collect()
+            }
         };
+        let marks = Marks::of(&earlier, e.body.kind());
         let (line, file, offset) = match at {
             LineAt::Text(l) => (Some(l), None, None),
             LineAt::File { file, offset } => (None, Some(file), Some(offset as i64)),
         };
-        self.tx
-            .prepare_cached(
-                "INSERT INTO event (id, kind, author, recorded_at, target, record, line, file, offset)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
-                id,
-                e.body.kind(),
-                e.author,
-                event::log_time(e.recorded_at),
-                e.body.target().map(|t| t.text()),
-                record,
-                line,
-                file,
-                offset
-            ])?;
-        // In a bulk load, a record the load holds takes every undo and
-        // retraction that points at it when it is inserted (below), whichever
-        // comes first; the undo or retraction need not look for it again.
-        let taken_at_insert = |target: &EventId| fresh.is_some_and(|f| f.records.contains(target));
+        let cols = EventColumns {
+            author: &e.author,
+            recorded_at: event::log_time(e.recorded_at),
+            line,
+            file,
+            offset,
+        };
         match &e.body {
-            Body::Undo { target } if taken_at_insert(target) => {}
-            Body::Retraction { target, .. } if taken_at_insert(target) => {}
-            Body::Undo { target } => self.mark_undone(&target.text(), e.recorded_at, None)?,
-            Body::Retraction { target, .. } => {
-                self.mark_retracted(&target.text(), &id, e.recorded_at, None)?
-            }
-            _ => {
-                // Undos and retractions of this event: in a bulk load all of
-                // them, else those that arrived before it.
-                let earlier: Vec<(String, String, DateTime<Utc>)> = match fresh {
-                    Some(f) => f
-                        .pointing
-                        .get(&e.id)
-                        .map(|v| {
-                            v.iter()
-                                .map(|(by, k, at)| (by.clone(), k.to_string(), *at))
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                    None => {
-                        let mut stmt = self.tx.prepare_cached(
-                            "SELECT id, kind, recorded_at FROM event WHERE target = ?1",
-                        )?;
-                        let rows: Vec<(String, String, String)> = stmt
-                            .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                            .collect::<rusqlite::Result<_>>()?;
-                        rows.into_iter()
-                            .map(|(by, k, at)| (by, k, parse_event_time(&at)))
-                            .collect()
-                    }
-                };
-                // This event's row was inserted just above.
-                let known = record.map(|r| (e.body.kind(), r));
-                for (by, kind, at) in earlier {
-                    if kind == "undo" {
-                        self.mark_undone(&id, at, known)?;
-                    } else {
-                        self.mark_retracted(&id, &by, at, known)?;
-                    }
+            Body::Undo { target } | Body::Retraction { target, .. } => {
+                self.hot(
+                    "INSERT INTO correction (id, kind, author, recorded_at, target, retracted_by,
+                                                 line, file, offset)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )?
+                .execute(params![
+                    id,
+                    e.body.kind(),
+                    cols.author,
+                    cols.recorded_at,
+                    target.text(),
+                    marks.retracted_by,
+                    cols.line,
+                    cols.file,
+                    cols.offset
+                ])?;
+                // In a bulk load, a record the load holds took this undo or
+                // retraction when it was inserted (its marks above).
+                if fresh.is_some_and(|f| f.records.binary_search(target).is_ok()) {
+                    return Ok(Applied::New);
+                }
+                match &e.body {
+                    Body::Undo { .. } => self.mark_undone(&target.text(), e.recorded_at)?,
+                    _ => self.mark_retracted(&target.text(), &id, e.recorded_at)?,
                 }
             }
+            body => self.insert_record(&id, body, &cols, &marks)?,
         }
         Ok(Applied::New)
     }
 
-    /// Inserts the row of a record event; returns its row id.
-    fn insert_record(&self, id: &str, e: &Event, body: &Body) -> Result<i64> {
-        let rowid = match body {
+    /// Inserts the row of a record event, with its event's columns and the
+    /// marks of the undos and retractions already known.
+    fn insert_record(
+        &self,
+        id: &str,
+        body: &Body,
+        cols: &EventColumns,
+        marks: &Marks,
+    ) -> Result<()> {
+        match body {
             Body::Completion(c) => {
                 let (block, key) = match &c.task {
                     Some(t) => (Some(t.block_first_week), t.key.clone()),
                     None => (None, normalize(&c.title)),
                 };
-                self.tx
-                    .prepare_cached(
-                        "INSERT INTO completion (month, week, block_first_week, task_key, title, adhoc,
-                                                 note, completed_at, event_id, legacy_name)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                self.hot(
+                        "INSERT INTO completion (event_id, month, week, block_first_week, task_key, title,
+                                                 adhoc, note, completed_at, legacy_name, undone_at,
+                                                 retracted_at, retracted_by, author, recorded_at,
+                                                 line, file, offset)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                                 ?16, ?17, ?18)",
                     )?
                     .execute(params![
+                        id,
                         c.month,
                         c.week,
                         block,
@@ -281,14 +349,20 @@ impl Writer<'_> {
                         c.task.is_none(),
                         c.note,
                         timestamp(c.completed_at),
-                        id,
-                        c.legacy_name
+                        c.legacy_name,
+                        marks.undone_at,
+                        marks.retracted_at,
+                        marks.retracted_by,
+                        cols.author,
+                        cols.recorded_at,
+                        cols.line,
+                        cols.file,
+                        cols.offset
                     ])?;
-                let rowid = self.tx.last_insert_rowid();
-                if c.task.is_none() && !self.bulk.get() {
+                let live = marks.undone_at.is_none() && marks.retracted_at.is_none();
+                if c.task.is_none() && live {
                     self.count_adhoc(c.month, 1)?;
                 }
-                rowid
             }
             Body::Reading(r) => {
                 let run = r.run.map(|r| r.text());
@@ -302,85 +376,101 @@ impl Writer<'_> {
                         .flatten(),
                     None => None,
                 };
-                self.tx
-                    .prepare_cached(
-                        "INSERT INTO reading (metric, value, at, source, note, recorded_at, event_id,
-                                              run_event, retracted_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    )?
-                    .execute(params![
-                        r.metric,
-                        r.value,
-                        timestamp(r.measured_at),
-                        r.source,
-                        r.note,
-                        timestamp(e.recorded_at),
-                        id,
-                        run,
-                        run_retracted
-                    ])?;
-                let rowid = self.tx.last_insert_rowid();
-                if run_retracted.is_none() && !self.bulk.get() {
+                let retracted_at = earliest(run_retracted, marks.retracted_at.clone());
+                self.hot(
+                    "INSERT INTO reading (event_id, metric, value, at, source, note, run_event,
+                                              retracted_at, retracted_by, author, recorded_at,
+                                              line, file, offset)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                )?
+                .execute(params![
+                    id,
+                    r.metric,
+                    r.value,
+                    timestamp(r.measured_at),
+                    r.source,
+                    r.note,
+                    run,
+                    retracted_at,
+                    marks.retracted_by,
+                    cols.author,
+                    cols.recorded_at,
+                    cols.line,
+                    cols.file,
+                    cols.offset
+                ])?;
+                if retracted_at.is_none() {
                     self.count_reading(&r.metric, 1)?;
                 }
-                rowid
             }
             Body::Dogfood(d) => {
-                self.tx
-                    .prepare_cached(
-                        "INSERT INTO dogfood (kind, generated, at, note, event_id)
-                         VALUES (?1, ?2, ?3, ?4, ?5)",
-                    )?
-                    .execute(params![
-                        d.kind.as_str(),
-                        d.generated,
-                        timestamp(d.at),
-                        d.note,
-                        id
-                    ])?;
-                let rowid = self.tx.last_insert_rowid();
-                if !self.bulk.get() {
+                self.hot(
+                    "INSERT INTO dogfood (event_id, kind, generated, at, note, retracted_at,
+                                              retracted_by, author, recorded_at, line, file, offset)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                )?
+                .execute(params![
+                    id,
+                    d.kind.as_str(),
+                    d.generated,
+                    timestamp(d.at),
+                    d.note,
+                    marks.retracted_at,
+                    marks.retracted_by,
+                    cols.author,
+                    cols.recorded_at,
+                    cols.line,
+                    cols.file,
+                    cols.offset
+                ])?;
+                if marks.retracted_at.is_none() {
                     self.count_dogfood(d.kind, d.generated, 1)?;
                 }
-                rowid
             }
             Body::BenchRun(b) => {
-                self.tx
-                    .prepare_cached(
-                        "INSERT INTO bench_run (kind, seed, workload, params, results, recorded,
-                                                started_at, duration_ms, event_id)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    )?
-                    .execute(params![
-                        b.bench,
-                        b.seed.map(|s| s as i64),
-                        b.workload,
-                        b.params.to_string(),
-                        b.results.to_string(),
-                        b.recorded,
-                        timestamp(b.started_at),
-                        b.duration_ms,
-                        id
-                    ])?;
-                self.tx.last_insert_rowid()
+                self.hot(
+                    "INSERT INTO bench_run (event_id, kind, seed, workload, params, results,
+                                                recorded, started_at, duration_ms, retracted_at,
+                                                retracted_by, author, recorded_at, line, file,
+                                                offset)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                                 ?16)",
+                )?
+                .execute(params![
+                    id,
+                    b.bench,
+                    b.seed.map(|s| s as i64),
+                    b.workload,
+                    b.params.to_string(),
+                    b.results.to_string(),
+                    b.recorded,
+                    timestamp(b.started_at),
+                    b.duration_ms,
+                    marks.retracted_at,
+                    marks.retracted_by,
+                    cols.author,
+                    cols.recorded_at,
+                    cols.line,
+                    cols.file,
+                    cols.offset
+                ])?;
+                // Its readings that came first go with it.
+                if let Some(at) = &marks.retracted_at {
+                    self.retract_run_readings(id, at)?;
+                }
             }
             Body::Undo { .. } | Body::Retraction { .. } => unreachable!("not records"),
-        };
-        Ok(rowid)
+        }
+        Ok(())
     }
-
-    /// The kind and row id of the record an event id names, if it is here.
-    fn record_of(&self, event_id: &str) -> Result<Option<(String, i64)>> {
-        Ok(self
-            .tx
-            .prepare_cached("SELECT kind, record FROM event WHERE id = ?1 AND record IS NOT NULL")?
-            .query_row([event_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
-    }
-
     fn count_reading(&self, metric: &str, by: i64) -> Result<()> {
         if let Some(c) = self.deferred.borrow_mut().as_mut() {
-            *c.readings.entry(metric.to_string()).or_default() += by;
+            match c.readings.get_mut(metric) {
+                Some(n) => *n += by,
+                None => {
+                    c.readings.insert(metric.to_string(), by);
+                }
+            }
             return Ok(());
         }
         self.write_reading_count(metric, by)
@@ -433,19 +523,15 @@ impl Writer<'_> {
     }
 
     /// Takes a live record out of the totals before it stops being live.
-    /// (A bulk load counts everything once at the end instead.)
-    fn uncount(&self, kind: &str, record: i64) -> Result<()> {
-        if self.bulk.get() {
-            return Ok(());
-        }
+    fn uncount(&self, kind: &str, event_id: &str) -> Result<()> {
         match kind {
             "reading" => {
                 let metric: Option<String> = self
                     .tx
                     .prepare_cached(
-                        "SELECT metric FROM reading WHERE rowid = ?1 AND retracted_at IS NULL",
+                        "SELECT metric FROM reading WHERE event_id = ?1 AND retracted_at IS NULL",
                     )?
-                    .query_row([record], |r| r.get(0))
+                    .query_row([event_id], |r| r.get(0))
                     .optional()?;
                 if let Some(m) = metric {
                     self.count_reading(&m, -1)?;
@@ -455,10 +541,10 @@ impl Writer<'_> {
                 let month: Option<u32> = self
                     .tx
                     .prepare_cached(
-                        "SELECT month FROM completion WHERE rowid = ?1 AND adhoc = 1
+                        "SELECT month FROM completion WHERE event_id = ?1 AND adhoc = 1
                          AND undone_at IS NULL AND retracted_at IS NULL",
                     )?
-                    .query_row([record], |r| r.get(0))
+                    .query_row([event_id], |r| r.get(0))
                     .optional()?;
                 if let Some(month) = month {
                     self.count_adhoc(month, -1)?;
@@ -468,9 +554,9 @@ impl Writer<'_> {
                 let row: Option<(String, bool)> = self
                     .tx
                     .prepare_cached(
-                        "SELECT kind, generated FROM dogfood WHERE rowid = ?1 AND retracted_at IS NULL",
+                        "SELECT kind, generated FROM dogfood WHERE event_id = ?1 AND retracted_at IS NULL",
                     )?
-                    .query_row([record], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .query_row([event_id], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()?;
                 if let Some((kind, generated)) = row {
                     if let Some(kind) = DogfoodKind::parse(&kind) {
@@ -483,88 +569,74 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// A completion is undone from the earliest undo that targets it.
-    /// `known` is the target's (kind, record) when the caller has just
-    /// inserted it, else it is looked up.
-    fn mark_undone(
-        &self,
-        target: &str,
-        at: DateTime<Utc>,
-        known: Option<(&str, i64)>,
-    ) -> Result<()> {
-        let found = match known {
-            Some((kind, record)) => Some((kind.to_string(), record)),
-            None => self.record_of(target)?,
-        };
-        let Some((kind, record)) = found else {
-            return Ok(()); // arrives later; applied then
-        };
-        if kind != "completion" {
-            return Ok(());
-        }
-        self.uncount(&kind, record)?;
+    /// A completion is undone from the earliest undo that targets it. An
+    /// undo whose target is not here yet is applied when the target arrives.
+    fn mark_undone(&self, target: &str, at: DateTime<Utc>) -> Result<()> {
+        self.uncount("completion", target)?;
         self.tx
             .prepare_cached(
                 "UPDATE completion SET undone_at = ?2
-                 WHERE rowid = ?1 AND (undone_at IS NULL OR undone_at > ?2)",
+                 WHERE event_id = ?1 AND (undone_at IS NULL OR undone_at > ?2)",
             )?
-            .execute(params![record, timestamp(at)])?;
+            .execute(params![target, timestamp(at)])?;
         Ok(())
     }
 
     /// Marks `target` retracted by `by` at `at`, keeping the earliest
     /// retraction when there are several; a retracted run takes its readings
-    /// with it.
-    fn mark_retracted(
-        &self,
-        target: &str,
-        by: &str,
-        at: DateTime<Utc>,
-        known: Option<(&str, i64)>,
-    ) -> Result<()> {
+    /// with it. A retraction whose target is not here yet is applied when
+    /// the target arrives.
+    fn mark_retracted(&self, target: &str, by: &str, at: DateTime<Utc>) -> Result<()> {
+        let kind: Option<String> = self
+            .tx
+            .prepare_cached("SELECT kind FROM event WHERE id = ?1")?
+            .query_row([target], |r| r.get(0))
+            .optional()?;
+        let Some(kind) = kind else {
+            return Ok(());
+        };
         let at = timestamp(at);
-        self.tx
-            .prepare_cached(
-                "UPDATE event SET retracted_by = ?2
-                 WHERE id = ?1 AND (retracted_by IS NULL OR retracted_by > ?2)",
-            )?
-            .execute(params![target, by])?;
-        let found = match known {
-            Some((kind, record)) => Some((kind.to_string(), record)),
-            None => self.record_of(target)?,
+        let Some(table) = record_table(&kind) else {
+            self.tx
+                .prepare_cached(
+                    "UPDATE correction SET retracted_by = ?2
+                     WHERE id = ?1 AND (retracted_by IS NULL OR retracted_by > ?2)",
+                )?
+                .execute(params![target, by])?;
+            return Ok(());
         };
-        let Some((kind, record)) = found else {
-            return Ok(()); // arrives later; applied then
-        };
-        self.uncount(&kind, record)?;
-        let table = match kind.as_str() {
-            "completion" => "completion",
-            "reading" => "reading",
-            "dogfood" => "dogfood",
-            "bench_run" => "bench_run",
-            _ => return Ok(()),
-        };
+        self.uncount(&kind, target)?;
         self.tx
             .prepare_cached(&format!(
-                "UPDATE {table} SET retracted_at = ?2
-                 WHERE rowid = ?1 AND (retracted_at IS NULL OR retracted_at > ?2)"
+                "UPDATE {table} SET
+                     retracted_by = CASE WHEN retracted_by IS NULL OR retracted_by > ?2 THEN ?2
+                                         ELSE retracted_by END,
+                     retracted_at = CASE WHEN retracted_at IS NULL OR retracted_at > ?3 THEN ?3
+                                         ELSE retracted_at END
+                 WHERE event_id = ?1"
             ))?
-            .execute(params![record, at])?;
+            .execute(params![target, by, at])?;
         if table == "bench_run" {
-            let readings: Vec<i64> = self
-                .tx
-                .prepare_cached("SELECT rowid FROM reading WHERE run_event = ?1")?
-                .query_map([target], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            for r in readings {
-                self.uncount("reading", r)?;
-                self.tx
-                    .prepare_cached(
-                        "UPDATE reading SET retracted_at = ?2
-                         WHERE rowid = ?1 AND (retracted_at IS NULL OR retracted_at > ?2)",
-                    )?
-                    .execute(params![r, at])?;
-            }
+            self.retract_run_readings(target, &at)?;
+        }
+        Ok(())
+    }
+
+    /// The readings a retracted benchmark run measured leave with it.
+    fn retract_run_readings(&self, run: &str, at: &str) -> Result<()> {
+        let readings: Vec<String> = self
+            .tx
+            .prepare_cached("SELECT event_id FROM reading WHERE run_event = ?1")?
+            .query_map([run], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for r in readings {
+            self.uncount("reading", &r)?;
+            self.tx
+                .prepare_cached(
+                    "UPDATE reading SET retracted_at = ?2
+                     WHERE event_id = ?1 AND (retracted_at IS NULL OR retracted_at > ?2)",
+                )?
+                .execute(params![r, at])?;
         }
         Ok(())
     }
@@ -573,13 +645,12 @@ impl Writer<'_> {
     /// what the log files looked like. For a rebuild from the log.
     pub fn clear(&self) -> Result<()> {
         self.tx.execute_batch(
-            "DELETE FROM event; DELETE FROM reading; DELETE FROM completion; DELETE FROM dogfood;
-             DELETE FROM bench_run; DELETE FROM metric_stats; DELETE FROM dogfood_stats;
-             DELETE FROM adhoc_stats; DELETE FROM log_file;",
+            "DELETE FROM correction; DELETE FROM reading; DELETE FROM completion;
+             DELETE FROM dogfood; DELETE FROM bench_run; DELETE FROM metric_stats;
+             DELETE FROM dogfood_stats; DELETE FROM adhoc_stats; DELETE FROM log_file;",
         )?;
         Ok(())
     }
-
     /// Records how far a log file has been read; returns its number, what
     /// events read from it refer to.
     pub fn set_log_file(&self, f: &super::LogFileState) -> Result<i64> {

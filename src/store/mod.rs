@@ -24,7 +24,7 @@ use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
-use crate::domain::event::Event;
+use crate::domain::event::{self, Event};
 use crate::domain::TaskRef;
 use crate::error;
 
@@ -43,10 +43,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_bench_runs.sql"),
     include_str!("migrations/0003_covering_trend_index.sql"),
     include_str!("migrations/0004_events.sql"),
+    include_str!("migrations/0005_one_row_per_event.sql"),
 ];
 
 /// The migration after which every record is an event; older databases get
-/// events made for their rows (see `apply::backfill_events`).
+/// events made for their rows (see `backfill::backfill_events`), before
+/// the migrations after it run.
 const EVENTS_MIGRATION: i32 = 4;
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -65,22 +67,9 @@ fn busy_timeout() -> Duration {
 /// Timestamps are stored as UTC RFC 3339 with second precision, so that text
 /// order is time order.
 pub fn timestamp(t: DateTime<Utc>) -> String {
-    // Formatted by hand: chrono's strftime parses its pattern on every call,
-    // and this runs several times per event when the index is rebuilt.
-    use chrono::{Datelike, Timelike};
+    use chrono::Datelike;
     let mut b = *b"0000-00-00T00:00:00Z";
-    let mut put = |at: usize, width: usize, mut v: u32| {
-        for i in (0..width).rev() {
-            b[at + i] = b'0' + (v % 10) as u8;
-            v /= 10;
-        }
-    };
-    put(0, 4, t.year().clamp(0, 9999) as u32);
-    put(5, 2, t.month());
-    put(8, 2, t.day());
-    put(11, 2, t.hour());
-    put(14, 2, t.minute());
-    put(17, 2, t.second());
+    event::put_date_time(&mut b, t.year().clamp(0, 9999) as u32, t);
     String::from_utf8(b.to_vec()).expect("ASCII digits")
 }
 
@@ -89,6 +78,9 @@ pub struct Store {
     path: PathBuf,
     /// A project's events directory, where the lines of indexed events are.
     log_dir: Option<PathBuf>,
+    /// A new index, filled by its first write before it switches to WAL
+    /// (see [`Store::open_new_index`]).
+    wal_after_write: bool,
 }
 
 /// A completion as indexed.
@@ -203,6 +195,22 @@ impl Store {
     /// up to date. Refuses, without writing a byte, a file that is not beast's
     /// or whose schema is newer than this binary knows.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with(path, false)
+    }
+
+    /// Opens a project's index like [`Store::open`]. When the file is new,
+    /// its first write — the whole log, when a clone runs its first command
+    /// — goes through SQLite's rollback journal, which writes each page of
+    /// an empty file once, instead of the WAL, which would write it twice
+    /// (into the WAL, then back into the file); the file switches to WAL
+    /// right after. Another process that opens the file meanwhile waits for
+    /// that write, as it would for the WAL's write lock.
+    pub fn open_index(path: &Path) -> Result<Store> {
+        let new = std::fs::metadata(path).map_or(true, |m| m.len() == 0);
+        Store::open_with(path, new)
+    }
+
+    fn open_with(path: &Path, new_index: bool) -> Result<Store> {
         let shown = path.display();
         match is_sqlite_file(path) {
             Ok(Some(true)) | Ok(None) => {}
@@ -235,6 +243,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             log_dir: None,
+            wal_after_write: new_index,
         };
         store.prepare().map_err(|e| explain_at(path, e))?;
         Ok(store)
@@ -246,6 +255,7 @@ impl Store {
             conn: Connection::open_in_memory()?,
             path: PathBuf::from(":memory:"),
             log_dir: None,
+            wal_after_write: false,
         };
         store.prepare()?;
         Ok(store)
@@ -294,7 +304,7 @@ impl Store {
                 "{shown} has schema version {version}, newer than this beast understands ({SCHEMA_VERSION}); upgrade beast"
             ));
         }
-        if self.path != Path::new(":memory:") {
+        if self.path != Path::new(":memory:") && !self.wal_after_write {
             self.enable_wal()?;
         }
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -338,9 +348,10 @@ impl Store {
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
             tx.execute_batch(sql)
                 .with_context(|| format!("migration {:04} failed", i + 1))?;
-        }
-        if version > 0 && version < EVENTS_MIGRATION {
-            backfill::backfill_events(&tx)?;
+            // The backfill works on the schema migration 0004 made.
+            if i + 1 == EVENTS_MIGRATION as usize && version > 0 {
+                backfill::backfill_events(&tx)?;
+            }
         }
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
@@ -358,14 +369,18 @@ impl Store {
         let out = f(&Writer {
             tx: &tx,
             log_dir: self.log_dir.as_deref(),
-            bulk: std::cell::Cell::new(false),
             deferred: Default::default(),
+            hot: Default::default(),
         })
         .map_err(|e| explain_at(&path, e))?;
         let began = std::time::Instant::now();
         tx.commit().map_err(|e| explain_at(&path, e.into()))?;
         if std::env::var_os("BEAST_PROFILE").is_some() {
             eprintln!("committed in {:?}", began.elapsed());
+        }
+        if self.wal_after_write {
+            self.enable_wal().map_err(|e| explain_at(&path, e))?;
+            self.wal_after_write = false;
         }
         Ok(out)
     }
@@ -401,14 +416,30 @@ pub struct Reader<'a> {
 pub struct Writer<'a> {
     tx: &'a Transaction<'a>,
     log_dir: Option<&'a Path>,
-    /// A bulk load is under way: counts are made once at its end.
-    bulk: std::cell::Cell<bool>,
     /// A batch is under way: count changes are summed here and written once
     /// at its end (see [`Writer::apply_batch`]).
     deferred: std::cell::RefCell<Option<apply::Counts>>,
+    /// Statements run once per event, by the address of their text.
+    hot: std::cell::RefCell<rustc_hash::FxHashMap<usize, rusqlite::Statement<'a>>>,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    /// The prepared statement for `sql`, kept for the rest of the
+    /// transaction and found by the address of its text: `prepare_cached`
+    /// hashes the whole text on every call, which shows when a rebuild runs
+    /// a statement per event. The statement is borrowed until the returned
+    /// guard drops, so use it within one expression.
+    fn hot(&self, sql: &'static str) -> Result<std::cell::RefMut<'_, rusqlite::Statement<'a>>> {
+        let key = sql.as_ptr() as usize;
+        if !self.hot.borrow().contains_key(&key) {
+            let stmt = self.tx.prepare(sql)?;
+            self.hot.borrow_mut().insert(key, stmt);
+        }
+        Ok(std::cell::RefMut::map(self.hot.borrow_mut(), |m| {
+            m.get_mut(&key).expect("prepared above")
+        }))
+    }
+
     /// Queries inside this write transaction.
     pub fn reader(&self) -> Reader<'_> {
         Reader {

@@ -13,7 +13,7 @@ const COMPLETION_COLUMNS: &str =
     "event_id, month, week, block_first_week, task_key, title, adhoc, \
      note, completed_at, legacy_name";
 const LIVE: &str = "undone_at IS NULL AND retracted_at IS NULL";
-const EVENT_COLUMNS: &str = "line, file, offset, retracted_by, kind, record";
+const EVENT_COLUMNS: &str = "id, line, file, offset, retracted_by, kind";
 
 /// The line that starts at `offset` of an open log file, without its
 /// newline: positioned reads, so one open file serves every event in it.
@@ -327,8 +327,8 @@ impl Reader<'_> {
         read_line_at(f, path, offset as u64)
     }
 
-    /// Runs `sql` (which selects `line, file, offset, retracted_by, kind,
-    /// record` from `event`) and turns its rows into stored events.
+    /// Runs `sql` (which selects [`EVENT_COLUMNS`] from `event`) and turns
+    /// its rows into stored events.
     fn stored_events(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<StoredEvent>> {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let mut rows = stmt.query(params)?;
@@ -341,14 +341,13 @@ impl Reader<'_> {
                 )
             })?;
             let kind: String = row.get("kind")?;
-            let record: Option<i64> = row.get("record")?;
-            let undone = match (kind.as_str(), record) {
-                ("completion", Some(rowid)) => self
+            let undone = match kind.as_str() {
+                "completion" => self
                     .conn
                     .prepare_cached(
-                        "SELECT undone_at IS NOT NULL FROM completion WHERE rowid = ?1",
+                        "SELECT undone_at IS NOT NULL FROM completion WHERE event_id = ?1",
                     )?
-                    .query_row([rowid], |r| r.get(0))
+                    .query_row([row.get::<_, String>("id")?], |r| r.get(0))
                     .optional()?
                     .unwrap_or(false),
                 _ => false,
@@ -392,7 +391,7 @@ impl Reader<'_> {
             .stored_events(
                 &format!(
                     "SELECT {EVENT_COLUMNS} FROM event
-                     WHERE author = ?1 AND record IS NOT NULL AND retracted_by IS NULL
+                     WHERE author = ?1 AND is_record = 1 AND retracted_by IS NULL
                      ORDER BY recorded_at DESC, id DESC LIMIT 1"
                 ),
                 [author],
