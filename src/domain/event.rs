@@ -69,6 +69,11 @@ impl EventId {
         text.iter().map(|&c| c as char).collect()
     }
 
+    /// The id whose number is `v` (see [`EventId::as_u128`]).
+    pub fn from_u128(v: u128) -> EventId {
+        EventId(Ulid(v))
+    }
+
     /// The id as one number, ordered as ids are.
     pub fn as_u128(&self) -> u128 {
         self.0 .0

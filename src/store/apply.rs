@@ -30,11 +30,31 @@ pub enum Applied {
 /// Undos and retractions by the event they point at: (their id, kind, time).
 type Pointing = rustc_hash::FxHashMap<EventId, Vec<(String, &'static str, DateTime<Utc>)>>;
 
-/// What a bulk load knows before it applies anything.
-struct Fresh {
+/// What a bulk load knows before it applies anything: the undos and
+/// retractions it holds, by the event they point at, and the ids of its
+/// records. With them, a record's row is inserted already marked, and an
+/// undo or retraction of a record in the load need not look for it.
+pub struct Fresh {
     pointing: Pointing,
-    /// The records (not undos or retractions) the load holds, by id.
+    /// Sorted.
     records: Vec<EventId>,
+}
+
+impl Fresh {
+    /// From the load's undos and retractions and its records' ids (sorted).
+    pub fn new<'e>(corrections: impl Iterator<Item = &'e Event>, records: Vec<EventId>) -> Fresh {
+        debug_assert!(records.is_sorted());
+        let mut pointing = Pointing::default();
+        for e in corrections {
+            if let Some(t) = e.body.target() {
+                pointing
+                    .entry(t)
+                    .or_default()
+                    .push((e.id.text(), e.body.kind(), e.recorded_at));
+            }
+        }
+        Fresh { pointing, records }
+    }
 }
 
 /// An event's own columns, which every row of the index carries.
@@ -169,30 +189,33 @@ impl Writer<'_> {
         events: impl Iterator<Item = (&'e Event, LineAt<'e>)>,
     ) -> Result<u64> {
         let mut events: Vec<(&Event, LineAt)> = events.collect();
-        // By id (stable: the first of equal ids stays first), which is the
-        // tables' key order; a rebuild from the log comes sorted already.
+        // By id (stable: the first of equal ids stays first), the tables'
+        // key order.
         if !events.is_sorted_by_key(|(e, _)| e.id) {
             events.sort_by_key(|(e, _)| e.id);
         }
         events.dedup_by_key(|(e, _)| e.id);
-        let corrections = events
-            .iter()
-            .filter(|(e, _)| e.body.target().is_some())
-            .count();
-        let mut fresh = Fresh {
-            pointing: Pointing::with_capacity_and_hasher(corrections, Default::default()),
-            records: Vec::with_capacity(events.len() - corrections),
-        };
-        for (e, _) in &events {
-            match e.body.target() {
-                Some(t) => fresh.pointing.entry(t).or_default().push((
-                    e.id.text(),
-                    e.body.kind(),
-                    e.recorded_at,
-                )),
-                None => fresh.records.push(e.id),
-            }
-        }
+        let fresh = Fresh::new(
+            events
+                .iter()
+                .map(|(e, _)| *e)
+                .filter(|e| e.body.target().is_some()),
+            events
+                .iter()
+                .filter(|(e, _)| e.body.target().is_none())
+                .map(|(e, _)| e.id)
+                .collect(),
+        );
+        self.load_fresh(&fresh, events.into_iter())
+    }
+
+    /// Applies `events` — distinct ids, in id order, all that `fresh` was
+    /// made from — to an index that holds none yet. Returns how many.
+    pub fn load_fresh<'e, E: std::borrow::Borrow<Event>>(
+        &self,
+        fresh: &Fresh,
+        events: impl Iterator<Item = (E, LineAt<'e>)>,
+    ) -> Result<u64> {
         // Indexes are built once at the end (a sort) rather than updated row
         // by row in random order. Their definitions come from the schema
         // itself, so there is one source of truth.
@@ -225,10 +248,12 @@ impl Writer<'_> {
             self.tx.pragma_update(None, "cache_size", -524_288)?;
         }
         let added = self.counting_once(|| {
-            for (e, at) in &events {
-                self.apply_one(e, *at, Some(&fresh))?;
+            let mut added = 0;
+            for (e, at) in events {
+                self.apply_one(e.borrow(), at, Some(fresh))?;
+                added += 1;
             }
-            Ok(events.len() as u64)
+            Ok(added)
         })?;
         let rows = began.elapsed();
         for (_, sql) in &bulk {

@@ -32,7 +32,7 @@ mod apply;
 mod backfill;
 mod read;
 
-pub use apply::{Applied, LineAt};
+pub use apply::{Applied, Fresh, LineAt};
 
 /// `"BEAS"` — marks a database file as beast's.
 pub const APPLICATION_ID: i32 = 0x4245_4153;

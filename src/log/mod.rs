@@ -30,6 +30,8 @@ use crate::domain::event::{Event, LineError};
 use crate::error;
 use crate::store::{LineAt, LogFileState, Store};
 
+mod rebuild;
+
 /// What a catch-up did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Synced {
@@ -123,6 +125,25 @@ fn read_lines(
     first_line: u64,
     warn: &mut dyn FnMut(String),
 ) -> Result<ReadPart> {
+    let (ranges, end) = chunks(bytes, from, first_line);
+    let parts = on_every_core(&ranges, |r| parse_chunk(shown, bytes, r));
+    let mut events = Vec::new();
+    let mut last_line = first_line;
+    for part in parts {
+        let (evs, warnings, line) = part?;
+        events.extend(evs);
+        for w in warnings {
+            warn(w);
+        }
+        last_line = line;
+    }
+    Ok((events, end, last_line))
+}
+
+/// Splits `bytes[from..]`, up to its last newline, into parts to read on
+/// every core (one part when it is small), at line ends: (start, end, number
+/// of the line before start) each, and the offset just past the last newline.
+fn chunks(bytes: &[u8], from: usize, first_line: u64) -> (Vec<(usize, usize, u64)>, usize) {
     let end = from
         + bytes[from..]
             .iter()
@@ -149,36 +170,47 @@ fn read_lines(
         let lines = prev_line + bytes[prev..at].iter().filter(|b| **b == b'\n').count() as u64;
         bounds.push((at, lines));
     }
-    let ranges: Vec<(usize, usize, u64)> = bounds
+    let ranges = bounds
         .iter()
         .enumerate()
         .map(|(i, (start, line))| (*start, bounds.get(i + 1).map_or(end, |b| b.0), *line))
         .collect();
-    let parts: Vec<Result<Chunk>> = if ranges.len() == 1 {
-        vec![parse_chunk(shown, bytes, ranges[0])]
-    } else {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = ranges
-                .iter()
-                .map(|r| s.spawn(move || parse_chunk(shown, bytes, *r)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("parsing does not panic"))
-                .collect()
-        })
-    };
-    let mut events = Vec::new();
-    let mut last_line = first_line;
-    for part in parts {
-        let (evs, warnings, line) = part?;
-        events.extend(evs);
-        for w in warnings {
-            warn(w);
-        }
-        last_line = line;
+    (ranges, end)
+}
+
+/// `f` of each range, on a thread each when there are several, in order.
+fn on_every_core<T: Send>(
+    ranges: &[(usize, usize, u64)],
+    f: impl Fn((usize, usize, u64)) -> T + Sync,
+) -> Vec<T> {
+    if ranges.len() == 1 {
+        return vec![f(ranges[0])];
     }
-    Ok((events, end, last_line))
+    std::thread::scope(|s| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .map(|r| {
+                let f = &f;
+                s.spawn(move || f(*r))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("parsing does not panic"))
+            .collect()
+    })
+}
+
+/// What a line of git's conflict markers in a log file is answered with.
+fn conflict_message(shown: &str, line_no: u64) -> String {
+    format!(
+        "{shown}:{line_no}: git merge conflict markers in the event log; keep both sides: delete the lines starting with <<<<<<<, ======= and >>>>>>> and keep every event line, then run beast again (`beast init` sets git's union merge for these files so it does not happen again)"
+    )
+}
+
+/// The warning about a line that cannot be read as an event.
+fn unreadable_message(shown: &str, line_no: u64, why: &str) -> String {
+    format!("{shown}:{line_no}: {why}; the line is kept in the file and skipped")
 }
 
 /// A chunk's events, warnings and last line number.
@@ -209,15 +241,13 @@ fn parse_chunk(
             continue;
         }
         if is_conflict_marker(line) {
-            return error::store(format!(
-                "{shown}:{line_no}: git merge conflict markers in the event log; keep both sides: delete the lines starting with <<<<<<<, ======= and >>>>>>> and keep every event line, then run beast again (`beast init` sets git's union merge for these files so it does not happen again)"
-            ));
+            return error::store(conflict_message(shown, line_no));
         }
         match Event::from_line(line) {
             Ok(e) => events.push((e, start)),
-            Err(LineError::Newer(why)) | Err(LineError::Invalid(why)) => warnings.push(format!(
-                "{shown}:{line_no}: {why}; the line is kept in the file and skipped"
-            )),
+            Err(LineError::Newer(why)) | Err(LineError::Invalid(why)) => {
+                warnings.push(unreadable_message(shown, line_no, &why))
+            }
         }
     }
     Ok((events, warnings, line_no))
@@ -369,7 +399,7 @@ pub fn sync(
         // (event, index into `states`, offset of its line)
         let mut pending: Vec<(Event, usize, u64)> = Vec::new();
         let mut states: Vec<LogFileState> = Vec::new();
-        if !rebuild {
+        if !rebuild && !known.is_empty() {
             for (name, path, st, k) in &plans {
                 if let Some(k) = k {
                     if k.size == st.size && k.mtime_ns == st.mtime_ns && k.inode == st.inode {
@@ -402,17 +432,15 @@ pub fn sync(
                 states.push(state);
             }
         }
-        if rebuild {
-            w.clear()?;
-            pending.clear();
-            states.clear();
-            for (name, path, st, _) in &plans {
-                let bytes = read_all(path)?;
-                let (events, state) = read_part(&shown(name), name, &bytes, *st, (0, 0, 0), warn)?;
-                let i = states.len();
-                pending.extend(events.into_iter().map(|(e, o)| (e, i, o)));
-                states.push(state);
+        if rebuild || known.is_empty() {
+            if rebuild {
+                w.clear()?;
             }
+            let added = load_all(w, &plans, shown, warn)?;
+            return Ok(Synced {
+                added,
+                rebuilt: rebuild,
+            });
         }
         let profile = std::env::var_os("BEAST_PROFILE").is_some();
         if profile {
@@ -433,8 +461,7 @@ pub fn sync(
             numbers.push(w.set_log_file(s)?);
         }
         // By id, the index's key order, then (for copies of one id) by time
-        // and place: the first copy is the one kept.
-        // Sorted through small keys: the events are large and would be moved
+        // and place. Sorted through small keys: the events are large and would be moved
         // around many times otherwise, and keys side by side compare fast.
         let mut keys: Vec<(u128, i64, u32, usize)> = pending
             .iter()
@@ -449,7 +476,6 @@ pub fn sync(
         if profile {
             eprintln!("sorted them in {:?}", t0.elapsed());
         }
-        let fresh = rebuild || known.is_empty();
         let with_lines = order.iter().map(|&k| {
             let (e, i, offset) = &pending[k];
             let at = LineAt::File {
@@ -458,11 +484,7 @@ pub fn sync(
             };
             (e, at)
         });
-        let added = if fresh {
-            w.apply_all_fresh(with_lines)?
-        } else {
-            w.apply_batch(with_lines)?
-        };
+        let added = w.apply_batch(with_lines)?;
         if profile {
             eprintln!("applied {} events in {:?}", pending.len(), t0.elapsed());
         }
@@ -471,6 +493,58 @@ pub fn sync(
             rebuilt: rebuild,
         })
     })
+}
+
+/// Loads every log file into an empty index (see `rebuild`).
+fn load_all(
+    w: &crate::store::Writer,
+    plans: &[(String, PathBuf, Stat, Option<LogFileState>)],
+    shown: &dyn Fn(&str) -> String,
+    warn: &mut dyn FnMut(String),
+) -> Result<u64> {
+    let profile = std::env::var_os("BEAST_PROFILE").is_some();
+    let began = std::time::Instant::now();
+    let bytes: Vec<Vec<u8>> = plans
+        .iter()
+        .map(|(_, path, _, _)| read_all(path))
+        .collect::<Result<_>>()?;
+    let mut files: Vec<rebuild::File> = plans
+        .iter()
+        .zip(&bytes)
+        .map(|((name, _, _, _), b)| rebuild::File {
+            shown: shown(name),
+            bytes: b,
+            no: 0,
+        })
+        .collect();
+    let (plan, extents) = rebuild::scan(&files)?;
+    for (f, ((name, _, st, _), x)) in files.iter_mut().zip(plans.iter().zip(&extents)) {
+        let state = LogFileState {
+            no: 0,
+            path: name.clone(),
+            length: x.end as u64,
+            lines: x.lines,
+            crc: crc(&f.bytes[..x.end]),
+            size: st.size,
+            mtime_ns: st.mtime_ns,
+            inode: st.inode,
+        };
+        f.no = w.set_log_file(&state)?;
+    }
+    if profile {
+        eprintln!("read and scanned the log in {:?}", began.elapsed());
+    }
+    let (added, warnings) = plan.load(w, &files)?;
+    for m in warnings {
+        warn(m);
+    }
+    for ((name, path, st, _), x) in plans.iter().zip(&extents) {
+        warn_partial(&shown(name), path, x.end as u64, st.size, x.lines, warn);
+    }
+    if profile {
+        eprintln!("loaded {added} events in {:?}", began.elapsed());
+    }
+    Ok(added)
 }
 
 /// An append in progress: the author's file, locked, with the lines written
