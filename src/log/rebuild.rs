@@ -322,6 +322,101 @@ impl Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::event::Body;
+    use crate::store::apply_tests::{history, state};
+    use crate::store::Store;
+
+    #[test]
+    fn a_rebuild_gives_what_applying_each_event_gives() {
+        let mut events = history();
+        // A retraction whose id comes before its target's: its target is
+        // inserted after it.
+        let dog = events
+            .iter()
+            .find(|e| matches!(e.body, Body::Dogfood(_)))
+            .unwrap()
+            .clone();
+        events.push(Event {
+            id: EventId::from_parts(dog.id.millis() - 1, 99),
+            recorded_at: dog.recorded_at - chrono::Duration::seconds(1),
+            author: "b@example.com".into(),
+            body: Body::Retraction {
+                target: dog.id,
+                reason: None,
+            },
+        });
+        let lines: Vec<String> = events.iter().map(Event::to_line).collect();
+        // A copy of the first reading's id recorded later, with another
+        // value: the earlier one is kept.
+        let mut later = events[0].clone();
+        later.recorded_at += chrono::Duration::days(1);
+        if let Body::Reading(r) = &mut later.body {
+            r.value = 1.0;
+        }
+        // The same line with its fields in another order (a hand edit): it
+        // is parsed in the first pass.
+        let reordered =
+            serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&lines[1]).unwrap())
+                .unwrap();
+        assert!(!reordered.starts_with(r#"{"v":1,"id""#), "{reordered}");
+        let bad = format!(
+            r#"{{"v":1,"id":"{}","kind":"reading","value":"oops"}}"#,
+            EventId::from_parts(1, 1)
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let events_dir = dir.path().join("events");
+        std::fs::create_dir_all(&events_dir).unwrap();
+        // Files out of id order, lines of each event split between them.
+        let mut a: Vec<String> = lines.iter().skip(1).step_by(2).rev().cloned().collect();
+        a.push(later.to_line());
+        let mut b = vec![reordered, String::new(), bad];
+        b.extend(lines.iter().skip(2).step_by(2).cloned());
+        std::fs::write(events_dir.join("a.jsonl"), a.join("\n") + "\n").unwrap();
+        let mut b_bytes = (b.join("\n") + "\n").into_bytes();
+        b_bytes.extend_from_slice(b"\xff\xfe\n");
+        std::fs::write(events_dir.join("b.jsonl"), b_bytes).unwrap();
+
+        let mut rebuilt = Store::open(&dir.path().join("index.db")).unwrap();
+        rebuilt.set_log_dir(events_dir.clone());
+        let mut warnings = Vec::new();
+        let synced = super::super::sync(&mut rebuilt, &events_dir, &|n| n.to_string(), &mut |w| {
+            warnings.push(w)
+        })
+        .unwrap();
+
+        let mut each = Store::open_in_memory().unwrap();
+        each.write(|w| {
+            for (e, l) in events.iter().zip(&lines) {
+                w.apply(e, LineAt::Text(l))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(state(&mut rebuilt), state(&mut each));
+        let export = |s: &mut Store| {
+            s.read(|r| {
+                let mut out = Vec::new();
+                r.event_lines(None, |l| {
+                    out.push(l.to_string());
+                    Ok(())
+                })?;
+                Ok(out)
+            })
+            .unwrap()
+        };
+        let exported = export(&mut rebuilt);
+        assert!(exported.contains(&lines[0]) && !exported.contains(&later.to_line()));
+        assert_eq!(exported.len(), export(&mut each).len());
+        assert_eq!(synced.added as usize, exported.len());
+        // Warnings in file and line order, whichever pass found them.
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].starts_with("b.jsonl:3: "), "{warnings:?}");
+        assert!(
+            warnings[1].starts_with(&format!("b.jsonl:{}: not UTF-8", b.len() + 1)),
+            "{warnings:?}"
+        );
+    }
 
     #[test]
     fn the_id_is_read_from_the_start_of_a_record_beast_wrote() {

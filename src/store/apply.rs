@@ -717,7 +717,7 @@ pub(super) fn parse_event_time(text: &str) -> DateTime<Utc> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::TaskRef;
     use crate::store::Store;
@@ -750,7 +750,9 @@ mod tests {
         )
     }
 
-    fn history() -> Vec<Event> {
+    /// A history with every kind of event, undos and retractions among
+    /// them, and a duplicate.
+    pub(crate) fn history() -> Vec<Event> {
         let task = TaskRef {
             month: 1,
             block_first_week: 1,
@@ -857,7 +859,8 @@ mod tests {
     }
 
     /// Everything a report reads, as one comparable value.
-    fn state(store: &mut Store) -> String {
+    /// What the store's queries say, as one string to compare.
+    pub(crate) fn state(store: &mut Store) -> String {
         store
             .read(|r| {
                 Ok(format!(

@@ -32,6 +32,8 @@ mod apply;
 mod backfill;
 mod read;
 
+#[cfg(test)]
+pub(crate) use apply::tests as apply_tests;
 pub use apply::{Applied, Fresh, LineAt};
 
 /// `"BEAS"` — marks a database file as beast's.
