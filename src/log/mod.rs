@@ -16,9 +16,10 @@
 //!   the index stopped; anything else (merge, rebase, checkout, hand edit) and
 //!   the index is rebuilt from all files, so events that left the log leave
 //!   the index.
-//! - Readers dedupe by id and apply in (recorded_at, id) order, and applying
-//!   is order-independent anyway: the result never depends on file or line
-//!   order.
+//! - Readers dedupe by id (of copies of one id, the earliest recorded is
+//!   kept) and apply in id order, and applying is order-independent anyway:
+//!   the result never depends on file or line order. A rebuild from the
+//!   whole log parses and inserts at once (see `rebuild`).
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};

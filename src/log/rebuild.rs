@@ -299,7 +299,14 @@ impl Plan {
                 }
                 warnings
             });
-            let events = rx.into_iter().flatten().map(|(e, file, start)| {
+            let waited = std::cell::Cell::new(std::time::Duration::ZERO);
+            let rx_iter = std::iter::from_fn(|| {
+                let t = std::time::Instant::now();
+                let b = rx.recv().ok();
+                waited.set(waited.get() + t.elapsed());
+                b
+            });
+            let events = rx_iter.flatten().map(|(e, file, start)| {
                 let at = LineAt::File {
                     file: files[file as usize].no,
                     offset: start,
@@ -307,6 +314,9 @@ impl Plan {
                 (e, at)
             });
             let added = w.load_fresh(&fresh, events);
+            if std::env::var_os("BEAST_PROFILE").is_some() {
+                eprintln!("waited for parsing {:?}", waited.get());
+            }
             let late = producer.join().expect("parsing does not panic");
             (added, late)
         });
