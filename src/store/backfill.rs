@@ -2,6 +2,8 @@
 //! own when the database is first opened by an events-aware beast, so old
 //! records can be exported, merged and retracted like new ones. Ids are
 //! derived from the rows, so the same database always gets the same ids.
+//! It runs right after migration 0004, on the schema that migration made
+//! (an `event` table beside the record tables); 0005 then folds the two.
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
