@@ -133,7 +133,7 @@ fn read_lines(
     for part in parts {
         let (evs, warnings, line) = part?;
         events.extend(evs);
-        for w in warnings {
+        for (_, w) in warnings {
             warn(w);
         }
         last_line = line;
@@ -214,44 +214,71 @@ fn unreadable_message(shown: &str, line_no: u64, why: &str) -> String {
     format!("{shown}:{line_no}: {why}; the line is kept in the file and skipped")
 }
 
-/// A chunk's events, warnings and last line number.
-type Chunk = (Vec<(Event, u64)>, Vec<String>, u64);
+/// A chunk's events, warnings (with their line numbers) and last line number.
+type Chunk = (Vec<(Event, u64)>, Vec<(u64, String)>, u64);
 
-fn parse_chunk(
-    shown: &str,
-    bytes: &[u8],
-    (from, end, first_line): (usize, usize, u64),
-) -> Result<Chunk> {
+fn parse_chunk(shown: &str, bytes: &[u8], range: (usize, usize, u64)) -> Result<Chunk> {
     let mut events = Vec::new();
     let mut warnings = Vec::new();
-    let mut line_no = first_line;
+    let last = each_line(
+        shown,
+        bytes,
+        range,
+        &mut warnings,
+        |l, warnings| match Event::from_line(l.text) {
+            Ok(e) => events.push((e, l.start)),
+            Err(LineError::Newer(why)) | Err(LineError::Invalid(why)) => {
+                warnings.push((l.no, unreadable_message(shown, l.no, &why)))
+            }
+        },
+    )?;
+    Ok((events, warnings, last))
+}
+
+/// A line of a log file that has text: its number, where it starts, and
+/// its text without the newline (or a carriage return before it).
+struct LogLine<'a> {
+    no: u64,
+    start: u64,
+    text: &'a str,
+}
+
+/// Calls `each` for every line of `bytes[from..end]` that has text, in
+/// order, with `warnings` to add to; `first_line` is the number of the line
+/// before `from`. A line that is not UTF-8 is warned about (with its
+/// number) and skipped, a blank line
+/// skipped, and git's conflict markers are an error. Returns the number of
+/// the last line.
+fn each_line<'a>(
+    shown: &str,
+    bytes: &'a [u8],
+    (from, end, first_line): (usize, usize, u64),
+    warnings: &mut Vec<(u64, String)>,
+    mut each: impl FnMut(LogLine<'a>, &mut Vec<(u64, String)>),
+) -> Result<u64> {
+    let mut no = first_line;
     let mut offset = from as u64;
     for raw in bytes[from..end].split_inclusive(|b| *b == b'\n') {
         let start = offset;
         offset += raw.len() as u64;
-        let raw = &raw[..raw.len() - 1];
-        line_no += 1;
-        let Ok(line) = std::str::from_utf8(raw) else {
-            warnings.push(format!(
-                "{shown}:{line_no}: not UTF-8 text; the line is kept in the file and skipped"
+        no += 1;
+        let Ok(text) = std::str::from_utf8(&raw[..raw.len() - 1]) else {
+            warnings.push((
+                no,
+                format!("{shown}:{no}: not UTF-8 text; the line is kept in the file and skipped"),
             ));
             continue;
         };
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() {
+        let text = text.trim_end_matches('\r');
+        if text.trim().is_empty() {
             continue;
         }
-        if is_conflict_marker(line) {
-            return error::store(conflict_message(shown, line_no));
+        if is_conflict_marker(text) {
+            return error::store(conflict_message(shown, no));
         }
-        match Event::from_line(line) {
-            Ok(e) => events.push((e, start)),
-            Err(LineError::Newer(why)) | Err(LineError::Invalid(why)) => {
-                warnings.push(unreadable_message(shown, line_no, &why))
-            }
-        }
+        each(LogLine { no, start, text }, warnings);
     }
-    Ok((events, warnings, line_no))
+    Ok(no)
 }
 
 /// Reads a file's events from `from` (after line `lines`, the bytes before

@@ -18,9 +18,8 @@ use std::sync::mpsc;
 
 use anyhow::Result;
 
-use super::{chunks, is_conflict_marker, on_every_core};
+use super::{chunks, each_line, on_every_core};
 use crate::domain::event::{Event, EventId, LineError};
-use crate::error;
 use crate::store::{Fresh, LineAt, Writer};
 
 /// What a line begins with when beast wrote it, up to its id.
@@ -67,65 +66,39 @@ struct Scanned {
     last_line: u64,
 }
 
-fn scan_chunk(
-    shown: &str,
-    file: u32,
-    bytes: &[u8],
-    (from, end, first_line): (usize, usize, u64),
-) -> Result<Scanned> {
-    let mut out = Scanned {
-        keys: Vec::new(),
-        parsed: Vec::new(),
-        warnings: Vec::new(),
-        last_line: first_line,
-    };
-    let mut line_no = first_line;
-    let mut offset = from as u64;
-    for raw in bytes[from..end].split_inclusive(|b| *b == b'\n') {
-        let start = offset;
-        offset += raw.len() as u64;
-        let raw = &raw[..raw.len() - 1];
-        line_no += 1;
-        let Ok(line) = std::str::from_utf8(raw) else {
-            out.warnings.push((
-                line_no,
-                format!(
-                    "{shown}:{line_no}: not UTF-8 text; the line is kept in the file and skipped"
-                ),
-            ));
-            continue;
-        };
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() {
-            continue;
-        }
-        if is_conflict_marker(line) {
-            return error::store(super::conflict_message(shown, line_no));
-        }
+fn scan_chunk(shown: &str, file: u32, bytes: &[u8], range: (usize, usize, u64)) -> Result<Scanned> {
+    let mut keys = Vec::new();
+    let mut parsed = Vec::new();
+    let mut warnings = Vec::new();
+    let last_line = each_line(shown, bytes, range, &mut warnings, |l, warnings| {
         let key = |id: EventId, parsed| Key {
             id: id.as_u128(),
             file,
-            line: line_no,
-            start,
-            end: start + line.len() as u64,
+            line: l.no,
+            start: l.start,
+            end: l.start + l.text.len() as u64,
             parsed,
         };
-        if let Some(id) = quick_id(line.as_bytes()) {
-            out.keys.push(key(id, NOT_PARSED));
-            continue;
+        if let Some(id) = quick_id(l.text.as_bytes()) {
+            keys.push(key(id, NOT_PARSED));
+            return;
         }
-        match Event::from_line(line) {
+        match Event::from_line(l.text) {
             Ok(e) => {
-                out.keys.push(key(e.id, out.parsed.len() as u32));
-                out.parsed.push(e);
+                keys.push(key(e.id, parsed.len() as u32));
+                parsed.push(e);
             }
-            Err(LineError::Newer(why)) | Err(LineError::Invalid(why)) => out
-                .warnings
-                .push((line_no, super::unreadable_message(shown, line_no, &why))),
+            Err(LineError::Newer(why)) | Err(LineError::Invalid(why)) => {
+                warnings.push((l.no, super::unreadable_message(shown, l.no, &why)))
+            }
         }
-    }
-    out.last_line = line_no;
-    Ok(out)
+    })?;
+    Ok(Scanned {
+        keys,
+        parsed,
+        warnings,
+        last_line,
+    })
 }
 
 /// One log file as the rebuild reads it.
