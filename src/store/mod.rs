@@ -309,6 +309,11 @@ impl Store {
         if self.path != Path::new(":memory:") && !self.wal_after_write {
             self.enable_wal()?;
         }
+        if self.wal_after_write && objects == 0 {
+            // A new index: 16 KB pages, a quarter as many to write and link
+            // when the whole log goes in (about 4 % off a rebuild).
+            self.conn.pragma_update(None, "page_size", 16_384)?;
+        }
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         // Statement journals in memory, and room for a large catch-up's pages:
