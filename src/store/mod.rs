@@ -81,7 +81,7 @@ pub struct Store {
     /// A project's events directory, where the lines of indexed events are.
     log_dir: Option<PathBuf>,
     /// A new index, filled by its first write before it switches to WAL
-    /// (see [`Store::open_new_index`]).
+    /// (see [`Store::open_index`]).
     wal_after_write: bool,
 }
 
