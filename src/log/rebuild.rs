@@ -10,9 +10,9 @@
 //! in full only lines that do not begin so (hand edits, newer versions) and
 //! undos and retractions, which must be known before their targets go in.
 //! Then the ids are sorted, and a second thread parses the lines in that
-//! order while this one inserts them. The result is the one
-//! [`Writer::apply_all_fresh`](crate::store::Writer::apply_all_fresh) gives
-//! for the same events.
+//! order while this one inserts them, through
+//! [`Writer::load_fresh`](crate::store::Writer::load_fresh). The result is
+//! the one applying each event gives (tested below).
 
 use std::sync::mpsc;
 

@@ -179,11 +179,11 @@ impl Writer<'_> {
         self.apply_one(e, at, None)
     }
 
-    /// Applies a batch of events to an index that holds none yet (a rebuild
-    /// from the log): duplicates and undos/retractions that come before their
-    /// targets are found in memory instead of by a query per event, and rows
-    /// go in in key order. The result is the same as applying each with
-    /// [`Writer::apply`]; of events sharing an id, the first applied is kept.
+    /// Applies a batch of events to an index that holds none yet through
+    /// [`Writer::load_fresh`], for tests that hold it against applying each
+    /// with [`Writer::apply`]; of events sharing an id, the first is kept.
+    /// A rebuild from the log prepares its load itself (`log::rebuild`).
+    #[cfg(test)]
     pub fn apply_all_fresh<'e>(
         &self,
         events: impl Iterator<Item = (&'e Event, LineAt<'e>)>,
@@ -210,7 +210,11 @@ impl Writer<'_> {
     }
 
     /// Applies `events` — distinct ids, in id order, all that `fresh` was
-    /// made from — to an index that holds none yet. Returns how many.
+    /// made from — to an index that holds none yet (a rebuild from the log):
+    /// undos and retractions that come before their targets are found in
+    /// `fresh` instead of by a query per event, and rows go in in key order.
+    /// The result is the same as applying each with [`Writer::apply`].
+    /// Returns how many.
     pub fn load_fresh<'e, E: std::borrow::Borrow<Event>>(
         &self,
         fresh: &Fresh,
