@@ -88,13 +88,24 @@ impl Project {
         } else {
             dir.to_path_buf()
         };
-        if !root.join(DIR_NAME).is_dir() {
-            return error::input(format!(
-                "{} has no {DIR_NAME} directory; run `beast init` inside the repository first",
-                root.display()
-            ));
+        let dir = root.join(DIR_NAME);
+        match crate::files::real_dir(&dir) {
+            Ok(true) => {}
+            Ok(false) => {
+                return error::input(format!(
+                    "{} has no {DIR_NAME} directory; run `beast init` inside the repository first",
+                    root.display()
+                ))
+            }
+            Err(e) => {
+                return error::store(format!(
+                    "{} cannot be used: {e}; make it a directory of the repository (git rm it and run `beast init`)",
+                    dir.display()
+                ))
+            }
         }
-        let config = read_config(&root.join(DIR_NAME).join("config.toml"))?;
+        check_owner(&root, &dir)?;
+        let config = read_config(&dir.join("config.toml"))?;
         Ok(Project { root, config })
     }
 
@@ -123,16 +134,59 @@ impl Project {
     }
 }
 
+/// Whether the repositories listed in `BEAST_SAFE_PROJECTS` (separated as
+/// `PATH` is; `*` for any) include `root`.
+fn listed_safe(root: &Path, list: Option<&std::ffi::OsStr>) -> bool {
+    let Some(list) = list else {
+        return false;
+    };
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    std::env::split_paths(list)
+        .any(|p| p.as_os_str() == "*" || p == root || p.canonicalize().is_ok_and(|p| p == root))
+}
+
+/// Refuses a `.beast/` that belongs to another user — one in a shared
+/// parent directory (`/tmp/.beast`) would capture what you record, as a
+/// foreign `.git` would (git's `safe.directory`) — unless the repository is
+/// listed in `BEAST_SAFE_PROJECTS`.
+fn check_owner(root: &Path, dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let owner = std::fs::symlink_metadata(dir).map(|m| m.uid()).unwrap_or(0);
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if owner != me && !listed_safe(root, std::env::var_os("BEAST_SAFE_PROJECTS").as_deref()) {
+            return error::store(format!(
+                "{} belongs to another user (uid {owner}; you are uid {me}), and what you record would go there; if you trust it, set BEAST_SAFE_PROJECTS={} (a list like PATH, or '*')",
+                dir.display(),
+                root.display()
+            ));
+        }
+    }
+    let _ = (root, dir);
+    Ok(())
+}
+
+/// The largest config file read.
+const MAX_CONFIG: u64 = 1 << 20;
+
 fn read_config(path: &Path) -> Result<Config> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+    let bytes = match crate::files::read_inside(path, MAX_CONFIG) {
+        Ok(Some(b)) => b,
+        Ok(None) => return Ok(Config::default()),
         Err(e) => {
             return error::input(format!(
-                "cannot read {}: {e}; fix its permissions",
+                "cannot read {}: {e}; fix it, or remove it to use the defaults",
                 path.display()
             ))
         }
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return error::input(format!(
+            "{} is not UTF-8 text; save it as UTF-8",
+            path.display()
+        ));
     };
     match toml::from_str::<Config>(&text) {
         Ok(c) => {
@@ -194,8 +248,8 @@ pub fn init(start: &Path) -> Result<Init> {
         ))
     };
     for d in [dir.clone(), dir.join("events")] {
-        if !d.is_dir() {
-            std::fs::create_dir_all(&d).map_err(|e| io(e, &d))?;
+        if !crate::files::real_dir(&d).map_err(|e| io(e, &d))? {
+            std::fs::create_dir(&d).map_err(|e| io(e, &d))?;
             created.push(d);
         }
     }
@@ -206,10 +260,24 @@ pub fn init(start: &Path) -> Result<Init> {
         ("events/.gitkeep", ""),
     ] {
         let p = dir.join(name);
-        if !p.exists() {
-            std::fs::write(&p, text).map_err(|e| io(e, &p))?;
-            created.push(p);
+        // Never through a link, dangling or not: a new file, or the one there.
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return error::input(format!(
+                    "cannot create {}: it is a symbolic link, and beast follows no link inside .beast/; remove it",
+                    p.display()
+                ))
+            }
+            Ok(_) => continue,
+            Err(_) => {}
         }
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&p)
+            .map_err(|e| io(e, &p))?;
+        std::io::Write::write_all(&mut f, text.as_bytes()).map_err(|e| io(e, &p))?;
+        created.push(p);
     }
     Ok(Init {
         project: Project::open(&root)?,
@@ -217,39 +285,21 @@ pub fn init(start: &Path) -> Result<Init> {
     })
 }
 
-/// The author's file name in `events/`: the author with anything but
-/// letters, digits and `.@+-_` replaced, so that any author is a safe name.
-pub fn author_file_name(author: &str) -> String {
-    let mut name: String = author
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "@.+-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if name.is_empty() || name.starts_with('.') {
-        name.insert(0, '_');
-    }
-    format!("{name}.jsonl")
-}
+pub use crate::domain::validate::author_file_name;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn author_names_become_safe_file_names() {
-        assert_eq!(
-            author_file_name("alice@example.com"),
-            "alice@example.com.jsonl"
-        );
-        assert_eq!(author_file_name("Bob Smith"), "Bob_Smith.jsonl");
-        assert_eq!(author_file_name("../etc/passwd"), "_.._etc_passwd.jsonl");
-        assert_eq!(author_file_name(""), "_.jsonl");
+    fn only_listed_repositories_of_other_users_are_safe() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        assert!(!listed_safe(root, None));
+        assert!(listed_safe(root, Some(std::ffi::OsStr::new("*"))));
+        let list = std::env::join_paths([Path::new("/elsewhere"), root]).unwrap();
+        assert!(listed_safe(root, Some(&list)));
+        assert!(!listed_safe(root, Some(std::ffi::OsStr::new("/elsewhere"))));
     }
 
     #[test]

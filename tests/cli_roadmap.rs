@@ -107,7 +107,13 @@ fn import_writes_toml_that_loads_back() {
 fn import_rejects_what_is_not_a_roadmap() {
     let env = Env::new();
     let e = env.fails(&["roadmap", "import", "/no/such/file.md"], 1);
-    assert!(e.contains("cannot read /no/such/file.md"), "{e}");
+    assert!(
+        e.contains("cannot read the roadmap /no/such/file.md"),
+        "{e}"
+    );
+    // A device would never end: refused, not read.
+    let e = env.fails(&["roadmap", "import", "/dev/zero"], 1);
+    assert!(e.contains("not a regular file"), "{e}");
     let notes = env.dir.path().join("notes.md");
     std::fs::write(&notes, "# Notes\n\n1. **Thing**\n").unwrap();
     let e = env.fails(&["roadmap", "import", notes.to_str().unwrap()], 1);

@@ -339,18 +339,35 @@ fn no_input_reaches_the_terminal_as_control_characters() {
         let e = env.fails(&args, 1);
         assert!(!e.contains('\u{1b}'), "{e}");
     }
-    // Kept, and shown safely, where it is free text.
-    env.ok(&["metric", "latency", "150", "--note", evil]);
-    env.ok(&["dogfood", "test", "--note", evil]);
+    // Refused in free text too (a newline or tab is kept there), saying
+    // which character, and nothing is recorded.
+    for args in [
+        vec!["metric", "latency", "150", "--note", evil],
+        vec!["dogfood", "test", "--note", evil],
+        vec![
+            "complete",
+            "1",
+            "1",
+            "Fix failed request tracking",
+            "--note",
+            evil,
+        ],
+        vec!["complete", "1", "2", "Hotfix", "--adhoc", "--note", evil],
+        vec!["metric", "latency", "150", "--note", "right\u{202E}txt.exe"],
+        vec!["dogfood", "test", "--note", "zero\u{200B}width"],
+    ] {
+        let e = env.fails(&args, 1);
+        assert!(e.contains("invisible or control character U+"), "{e}");
+        assert!(e.contains("nothing was recorded"), "{e}");
+        assert!(!e.contains('\u{1b}') && !e.contains('\u{202E}'), "{e}");
+    }
     env.ok(&[
-        "complete",
-        "1",
-        "1",
-        "Fix failed request tracking",
+        "metric",
+        "latency",
+        "150",
         "--note",
-        evil,
+        "two\nlines\tand a tab",
     ]);
-    env.ok(&["complete", "1", "2", "Hotfix", "--adhoc", "--note", evil]);
     // A hostile roadmap and a hostile event in an imported file.
     let rm = env.dir.path().join("roadmap");
     std::fs::create_dir_all(&rm).unwrap();
@@ -368,7 +385,9 @@ fn no_input_reaches_the_terminal_as_control_characters() {
     );
     let file = env.dir.path().join("evil.jsonl");
     std::fs::write(&file, line).unwrap();
-    env.ok(&["import", file.to_str().unwrap()]);
+    let e = env.fails(&["import", file.to_str().unwrap()], 1);
+    assert!(e.contains("evil.jsonl:1: "), "{e}");
+    assert!(!e.contains('\u{1b}'), "{e}");
     let rms = rm.to_str().unwrap();
     for args in [
         vec!["status"],
@@ -383,7 +402,6 @@ fn no_input_reaches_the_terminal_as_control_characters() {
         vec!["report", "--format", "html"],
         vec!["report", "--format", "openmetrics"],
         vec!["--color", "always", "status"],
-        vec!["retract", "01KEE8Z0G0000000000000001A"],
     ] {
         let out = env.cmd().args(&args).output().unwrap();
         assert!(

@@ -66,7 +66,9 @@ proptest! {
 
     #[test]
     fn export_files(text in prop_oneof![mutated(EVENT), ".{0,200}"]) {
-        if let Err(e) = beast::app::exchange::parse("f.jsonl", &text) {
+        let (catalog, roadmap) = roadmap_files::load(&roadmap_files::embedded()).unwrap();
+        let rules = beast::domain::validate::Rules::new(&catalog, &roadmap);
+        if let Err(e) = beast::app::exchange::parse("f.jsonl", &text, &rules) {
             one_line(&format!("{e:#}"));
         }
     }

@@ -360,11 +360,16 @@ fn in_a_project_the_import_lands_in_the_log() {
         String::from_utf8(out.stdout).unwrap()
     };
     run(&["import", "legacy", &fixture()]);
-    let log = std::fs::read_to_string(root.join(".beast/events/alice@example.com.jsonl")).unwrap();
+    // The imported events are the old tracker's: they go to its own file
+    // (a log file holds its author's events only), not to the importer's.
+    let events = root.join(".beast/events");
+    assert!(!events.join("alice@example.com.jsonl").exists());
+    let log = std::fs::read_to_string(events.join("legacy-tracker.jsonl")).unwrap();
     assert_eq!(log.lines().count(), 272);
-    assert!(log.contains("\"author\":\"legacy-tracker\""));
+    assert!(log
+        .lines()
+        .all(|l| l.contains("\"author\":\"legacy-tracker\"")));
     run(&["import", "legacy", &fixture()]);
-    let again =
-        std::fs::read_to_string(root.join(".beast/events/alice@example.com.jsonl")).unwrap();
+    let again = std::fs::read_to_string(events.join("legacy-tracker.jsonl")).unwrap();
     assert_eq!(again, log, "nothing appended the second time");
 }

@@ -539,7 +539,7 @@ fn unreadable_lines_are_reported_with_file_and_line_and_kept() {
 }
 
 #[test]
-fn conflict_markers_are_an_error_that_says_how_to_fix_them() {
+fn conflict_markers_are_skipped_with_a_warning_that_says_how_to_fix_them() {
     let lab = Lab::new();
     let root = lab.repo("r");
     beast_ok(&root, "alice@example.com", &["metric", "latency", "300"]);
@@ -550,15 +550,23 @@ fn conflict_markers_are_an_error_that_says_how_to_fix_them() {
         format!("<<<<<<< HEAD\n{line}=======\n>>>>>>> other\n"),
     )
     .unwrap();
-    let out = beast(&root, "a@x", &["status"]);
-    assert_eq!(out.status.code(), Some(4));
+    // A teammate's bad commit stops no one: the markers are skipped, named,
+    // and the event between them counts.
+    let out = beast(&root, "a@x", &["report"]);
+    assert_eq!(out.status.code(), Some(0));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(
-        err.contains("alice@example.com.jsonl:1: git merge conflict markers"),
-        "{err}"
-    );
-    assert!(err.contains("keep both sides"), "{err}");
+    assert_eq!(err.lines().count(), 3, "{err}");
+    for n in [1, 3, 4] {
+        assert!(
+            err.contains(&format!(
+                "alice@example.com.jsonl:{n}: git merge conflict marker"
+            )),
+            "{err}"
+        );
+    }
+    assert!(err.contains("keep every event line"), "{err}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(metric(&json, "latency")["count"], 1);
     std::fs::write(&file, &line).unwrap();
     assert_eq!(metric(&report(&root), "latency")["count"], 1);
 }

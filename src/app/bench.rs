@@ -90,6 +90,6 @@ pub fn record(
         let at = events.len() - recorded.last().map_or(0, |r| r.readings.len());
         events.insert(at, run);
     }
-    history.record(&events, &stamp.author)?;
+    history.record(&events)?;
     Ok(recorded)
 }

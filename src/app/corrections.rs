@@ -94,7 +94,7 @@ fn retract_event(
         target: target.event.id,
         reason,
     });
-    history.record(std::slice::from_ref(&e), &stamp.author)?;
+    history.record(std::slice::from_ref(&e))?;
     Ok(Correction::Retracted {
         target: target.event,
         by: e.id,

@@ -44,7 +44,7 @@ pub fn record(
         at: stamp.now,
         note,
     }));
-    history.record(std::slice::from_ref(&e), &stamp.author)?;
+    history.record(std::slice::from_ref(&e))?;
     let counts = history
         .store()
         .read(|r| r.dogfood_counts())?

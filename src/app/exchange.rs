@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 
 use super::History;
 use crate::domain::event::{log_time, Event};
+use crate::domain::validate::{self, Rules};
 use crate::error;
 
 /// Writes every event recorded at or after `since`, oldest first, one per
@@ -29,16 +30,20 @@ pub fn export(
     })
 }
 
-/// Parses an export: every line must be an event this beast can read (an
-/// import is all or nothing, so a bad line is an error naming it).
-pub fn parse(shown: &str, text: &str) -> Result<Vec<Event>> {
+/// Parses an export: every line must be an event this beast can read and
+/// keep the rules every event keeps (an import is all or nothing, so a bad
+/// line is an error naming it, before anything is recorded).
+pub fn parse(shown: &str, text: &str, rules: &Rules) -> Result<Vec<Event>> {
     let mut events = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
         if line.trim().is_empty() {
             continue;
         }
-        match Event::from_line(line) {
+        match Event::from_line(line)
+            .map_err(|e| e.to_string())
+            .and_then(|e| validate::check(&e, rules).map(|()| e))
+        {
             Ok(e) => events.push(e),
             Err(why) => {
                 return error::input(format!(
@@ -60,12 +65,12 @@ pub struct Imported {
 }
 
 /// Merges `events` into the history, skipping ids it already has. In a
-/// project they go into `writer`'s log file, each keeping its own author.
-pub fn import(history: &mut History, events: &[Event], writer: &str) -> Result<Imported> {
+/// project each goes into its own author's log file.
+pub fn import(history: &mut History, events: &[Event]) -> Result<Imported> {
     let mut sorted = events.to_vec();
     sorted.sort_by_key(|e| (e.recorded_at, e.id));
     sorted.dedup_by(|a, b| a.id == b.id);
-    let added = history.record(&sorted, writer)?;
+    let added = history.record(&sorted)?;
     Ok(Imported {
         read: events.len(),
         added,

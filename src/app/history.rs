@@ -13,9 +13,11 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 
 use crate::domain::event::{Body, Event, EventId};
+use crate::domain::validate::{self, author_file_name, Rules};
+use crate::error;
 use crate::log;
-use crate::project::{author_file_name, Project};
-use crate::store::{Applied, LineAt, Store};
+use crate::project::Project;
+use crate::store::{LineAt, Store};
 
 /// Where the history lives.
 #[derive(Debug, Clone)]
@@ -38,7 +40,10 @@ pub struct HistoryInfo {
 pub struct History {
     store: Store,
     mode: Mode,
-    warnings: Vec<String>,
+    rules: Rules,
+    /// Where warnings go (the log's skipped lines, an index left behind):
+    /// the command line prints them as they come.
+    warn: Box<dyn FnMut(String)>,
 }
 
 /// A fresh event id: the wall clock's milliseconds and random bits, from one
@@ -89,9 +94,9 @@ pub fn event(author: &str, now: DateTime<Utc>, body: Body) -> Event {
 
 impl History {
     /// Opens the history; in a project, first catches the index up with the
-    /// log. Warnings about the log (unreadable lines) are collected for the
-    /// caller to print.
-    pub fn open(mode: Mode) -> Result<History> {
+    /// log, checking every line against `rules`. What the log has to say
+    /// (skipped lines) goes to `warn`.
+    pub fn open(mode: Mode, rules: Rules, warn: Box<dyn FnMut(String)>) -> Result<History> {
         let store = match &mode {
             Mode::Personal { db } => {
                 let s = Store::open(db)?;
@@ -107,7 +112,8 @@ impl History {
         let mut h = History {
             store,
             mode,
-            warnings: Vec::new(),
+            rules,
+            warn,
         };
         h.catch_up()?;
         Ok(h)
@@ -117,9 +123,8 @@ impl History {
         if let Mode::Project(p) = &self.mode {
             let dir = p.events_dir();
             let shown = shown_for(p);
-            let warnings = &mut self.warnings;
             let t0 = std::time::Instant::now();
-            log::sync(&mut self.store, &dir, &shown, &mut |w| warnings.push(w))?;
+            log::sync(&mut self.store, &dir, &self.rules, &shown, &mut *self.warn)?;
             if std::env::var_os("BEAST_PROFILE").is_some() {
                 eprintln!("sync total: {:?}", t0.elapsed());
             }
@@ -135,9 +140,9 @@ impl History {
         &self.mode
     }
 
-    /// What the log said while being read, once each.
-    pub fn take_warnings(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.warnings)
+    /// The rules every event recorded here keeps.
+    pub fn rules(&self) -> &Rules {
+        &self.rules
     }
 
     pub fn info(&self) -> HistoryInfo {
@@ -153,55 +158,138 @@ impl History {
         }
     }
 
+    /// Checks events as every event is checked (the rules of
+    /// [`validate::check`]); the first that fails is the error, and nothing
+    /// is recorded. Returns those the history does not have yet.
+    fn check_all(&mut self, events: &[Event]) -> Result<Vec<Event>> {
+        for e in events {
+            if let Err(why) = validate::check(e, &self.rules) {
+                return error::input(format!("{why}; nothing was recorded"));
+            }
+        }
+        // Only what the history does not have yet is recorded. An id it
+        // has with other content (a re-import of a file that changed) keeps
+        // what the history has: nothing is ever replaced; it is said.
+        let mut seen = std::collections::HashMap::new();
+        let mut fresh = Vec::new();
+        let mut kept: Vec<String> = Vec::new();
+        for e in events {
+            match seen.get(&e.id) {
+                Some(other) if *other != e => {
+                    return error::input(format!(
+                        "two different events share the id {}; nothing was recorded",
+                        e.id
+                    ))
+                }
+                Some(_) => continue,
+                None => {
+                    seen.insert(e.id, e);
+                }
+            }
+            let stored = self.store.read(|r| {
+                if !r.has_event(&e.id)? {
+                    return Ok(Vec::new());
+                }
+                r.find_events(&e.id.text())
+            })?;
+            match stored.first() {
+                Some(s) if s.event != *e => kept.push(format!(
+                    "{} ({}; this history has {})",
+                    e.id,
+                    super::corrections::describe(e),
+                    super::corrections::describe(&s.event)
+                )),
+                Some(_) => {}
+                None => fresh.push(e.clone()),
+            }
+        }
+        if let Some(first) = kept.first() {
+            (self.warn)(format!(
+                "{} events have ids this history holds with other content; the history's are kept and these are not recorded (the first: {first})",
+                kept.len()
+            ));
+        }
+        Ok(fresh)
+    }
+
     /// Records events: the one write path. Returns how many were new (an
-    /// event whose id the history already has is skipped). In a project the
-    /// lines go to `writer`'s file (the caller's: imported events keep their
-    /// own authors inside) and are on disk before this returns.
-    pub fn record(&mut self, events: &[Event], writer: &str) -> Result<usize> {
+    /// event the history already has is skipped). Every event is checked
+    /// first (see [`History::check_all`]); one that fails records nothing.
+    /// In a project each event goes to its own author's log file (imported
+    /// events too), and is on disk before this returns: once it is, the
+    /// record stands, and an index that cannot take it is a warning, caught
+    /// up by the next command — never "nothing was recorded".
+    pub fn record(&mut self, events: &[Event]) -> Result<usize> {
         if events.is_empty() {
+            return Ok(0);
+        }
+        let fresh = self.check_all(events)?;
+        if fresh.is_empty() {
             return Ok(0);
         }
         match &self.mode {
             Mode::Personal { .. } => {
-                let new = self.store.write(|w| {
-                    let mut new = 0;
-                    for e in events {
-                        let line = e.to_line();
-                        if w.apply(e, LineAt::Text(&line))? == Applied::New {
-                            new += 1;
+                self.store
+                    .write(|w| {
+                        for e in &fresh {
+                            let line = e.to_line();
+                            w.apply(e, LineAt::Text(&line))?;
                         }
-                    }
-                    Ok(new)
-                })?;
-                remember(events);
-                Ok(new)
+                        Ok(())
+                    })
+                    .map_err(|e| match e.downcast::<error::Failure>() {
+                        // One transaction: it failed whole.
+                        Ok(error::Failure::Store(m)) => {
+                            error::Failure::Store(format!("{m} (nothing was recorded)")).into()
+                        }
+                        Ok(f) => f.into(),
+                        Err(e) => e,
+                    })?;
+                remember(&fresh);
+                Ok(fresh.len())
             }
             Mode::Project(p) => {
-                // Only what the history does not have yet goes into the log.
-                let fresh: Vec<&Event> = self.store.read(|r| {
-                    let mut fresh = Vec::new();
-                    for e in events {
-                        if !r.has_event(&e.id)? {
-                            fresh.push(e);
-                        }
+                // One append per author's file, in the order events came.
+                let mut files: Vec<(String, Vec<Event>)> = Vec::new();
+                for e in fresh {
+                    let name = author_file_name(&e.author);
+                    match files.iter_mut().find(|(n, _)| *n == name) {
+                        Some((_, v)) => v.push(e),
+                        None => files.push((name, vec![e])),
                     }
-                    Ok(fresh)
-                })?;
-                if fresh.is_empty() {
-                    return Ok(0);
                 }
-                let fresh: Vec<Event> = fresh.into_iter().cloned().collect();
-                let text: Vec<String> = fresh.iter().map(Event::to_line).collect();
-                let name = author_file_name(writer);
                 let dir = p.events_dir();
                 let shown = shown_for(p);
-                let appended = log::append(&dir, &name, &text)?;
-                remember(&fresh);
-                let warnings = &mut self.warnings;
-                appended.index(&mut self.store, &fresh, &dir, &shown, &mut |w| {
-                    warnings.push(w)
-                })?;
-                Ok(fresh.len())
+                let mut recorded = 0;
+                for (name, group) in &files {
+                    let text: Vec<String> = group.iter().map(Event::to_line).collect();
+                    let appended = match log::append(&dir, name, &text) {
+                        Ok(a) => a,
+                        Err(e) if recorded == 0 => return Err(e),
+                        Err(e) => {
+                            return error::store(format!(
+                                "{e:#} (the {recorded} events before it were recorded; run the command again to record the rest)"
+                            ))
+                        }
+                    };
+                    remember(group);
+                    recorded += group.len();
+                    let warn = &mut *self.warn;
+                    if let Err(e) = appended.index(
+                        &mut self.store,
+                        group,
+                        &dir,
+                        &self.rules,
+                        &shown,
+                        &mut *warn,
+                    ) {
+                        warn(format!(
+                            "recorded in {}, but the index could not take it: {e:#}; the next command catches the index up (do not record it again)",
+                            shown(name)
+                        ));
+                    }
+                }
+                Ok(recorded)
             }
         }
     }

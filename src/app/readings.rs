@@ -49,13 +49,10 @@ pub struct ReadingRecorded {
 /// Checks a source name: one word, no spaces or control characters.
 pub fn check_source(source: &str) -> Result<&str> {
     let source = source.trim();
-    if source.is_empty() || source.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return error::input(format!(
-            "--source \"{}\" must be one word without spaces, like manual or grafana",
-            source.escape_default()
-        ));
+    match crate::domain::validate::check_source(source) {
+        Ok(()) => Ok(source),
+        Err(why) => error::input(format!("--{why}")),
     }
-    Ok(source)
 }
 
 pub fn record(
@@ -92,7 +89,7 @@ pub fn record(
         note: req.note.clone(),
         run: None,
     }));
-    history.record(std::slice::from_ref(&e), &stamp.author)?;
+    history.record(std::slice::from_ref(&e))?;
     let (count, latest) = history.store().read(|r| {
         Ok((
             r.reading_count(&def.id)?,

@@ -80,7 +80,7 @@ pub fn complete(
             completed_at: stamp.now,
             legacy_name: None,
         }));
-        history.record(std::slice::from_ref(&e), &stamp.author)?;
+        history.record(std::slice::from_ref(&e))?;
         return Ok(TaskChange::Adhoc {
             id: e.id,
             title: typed.to_string(),
@@ -105,7 +105,7 @@ pub fn complete(
             .filter_map(|c| c.event_id.parse().ok())
             .map(|target| stamp.event(Body::Undo { target }))
             .collect();
-        history.record(&undos, &stamp.author)?;
+        history.record(&undos)?;
         return Ok(TaskChange::Undone {
             title,
             completed_at: first.completed_at.clone(),
@@ -127,7 +127,7 @@ pub fn complete(
         completed_at: stamp.now,
         legacy_name: None,
     }));
-    history.record(std::slice::from_ref(&e), &stamp.author)?;
+    history.record(std::slice::from_ref(&e))?;
     let done = history
         .store()
         .read(|r| r.planned_completions())?

@@ -103,10 +103,9 @@ pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> Result<()
     let path = args.file.expect("clap requires FILE without a subcommand");
     let shown = path.display().to_string();
     let text = read_input(&path, "a file written by beast export")?;
-    let events = exchange::parse(&shown, &text)?;
+    let events = exchange::parse(&shown, &text, &ctx.rules()?)?;
     let mut history = ctx.open_history()?;
-    let stamp = ctx.stamp();
-    let done = exchange::import(&mut history, &events, &stamp.author)?;
+    let done = exchange::import(&mut history, &events)?;
     writeln!(
         out,
         "Imported {} of {} events from {shown} ({} already in this history)",
@@ -140,8 +139,7 @@ fn import_legacy(ctx: &Context, a: LegacyArgs, out: &mut dyn Write) -> Result<()
         None
     } else {
         let mut history = ctx.open_history()?;
-        let stamp = ctx.stamp();
-        Some(exchange::import(&mut history, &plan.events, &stamp.author)?)
+        Some(exchange::import(&mut history, &plan.events)?)
     };
     if a.json {
         serde_json::to_writer_pretty(&mut *out, &plan)?;

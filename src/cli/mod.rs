@@ -25,6 +25,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::app::{History, Mode, Stamp};
+use crate::domain::validate::Rules;
 use crate::domain::{Catalog, Roadmap};
 use crate::error::{self, exit, Failure};
 use crate::project::Project;
@@ -124,6 +125,9 @@ pub struct Context {
     pub now: DateTime<Utc>,
     /// Colour is allowed on stdout.
     pub color: bool,
+    /// What every recorded event must keep, from the roadmap in use; made
+    /// once a command needs it.
+    rules: std::cell::OnceCell<Rules>,
 }
 
 impl Context {
@@ -135,10 +139,22 @@ impl Context {
         roadmap_files::load(&sources)
     }
 
-    /// Opens the history (catching a project's index up with its log) and
-    /// prints what the log had to say about unreadable lines.
+    /// The rules every event keeps, from the roadmap and catalog in use.
+    pub fn rules(&self) -> Result<Rules> {
+        if let Some(r) = self.rules.get() {
+            return Ok(r.clone());
+        }
+        let (catalog, roadmap) = self.load_roadmap()?;
+        let rules = Rules::new(&catalog, &roadmap);
+        let _ = self.rules.set(rules.clone());
+        Ok(rules)
+    }
+
+    /// Opens the history (catching a project's index up with its log); what
+    /// the log has to say about lines it skips is printed as it comes.
     pub fn open_history(&self) -> Result<History> {
-        let mut h = History::open(self.mode.clone()).map_err(|e| {
+        let warn = Box::new(|w: String| eprintln!("warning: {}", crate::report::visible(&w)));
+        let h = History::open(self.mode.clone(), self.rules()?, warn).map_err(|e| {
             // The store says what is wrong; the command line says which flag
             // picks another database.
             match (e.downcast_ref::<Failure>(), &self.mode) {
@@ -148,9 +164,6 @@ impl Context {
                 _ => e,
             }
         })?;
-        for w in h.take_warnings() {
-            eprintln!("warning: {}", crate::report::visible(&w));
-        }
         Ok(h)
     }
 
@@ -463,6 +476,7 @@ fn run(cli: Cli) -> Result<()> {
         today,
         now,
         color,
+        rules: Default::default(),
     };
     // Buffered (see above): a pretty JSON report is hundreds of lines, and a
     // line-buffered stdout would make one system call for each. Everything

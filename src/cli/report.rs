@@ -49,6 +49,9 @@ pub struct Args {
 /// and a rename, so that a reader (node_exporter's textfile collector, a
 /// browser) sees the old file or the new one, never half of one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    // Renaming over a link, device or FIFO would replace it (as root,
+    // `-o /dev/null` would replace /dev/null): only a file or a new path.
+    crate::files::check_output(path).or_else(error::input)?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -69,23 +69,7 @@ fn import(
     output: Option<&std::path::Path>,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let text = match std::fs::read(file) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => {
-                return error::input(format!(
-                    "{} is not UTF-8 text; save it as UTF-8 and retry",
-                    file.display()
-                ))
-            }
-        },
-        Err(e) => {
-            return error::input(format!(
-                "cannot read {}: {e}; check the path",
-                file.display()
-            ))
-        }
-    };
+    let text = crate::files::read_text(file, "the roadmap").or_else(error::input)?;
     let name = file.display().to_string();
     let year = markdown::parse(&name, &text)?;
     let source = file
@@ -122,12 +106,7 @@ fn import(
         .sum();
     match output {
         Some(path) => {
-            if let Err(e) = std::fs::write(path, &toml) {
-                return error::input(format!(
-                    "cannot write {}: {e}; choose a writable -o path",
-                    path.display()
-                ));
-            }
+            super::report::write_atomically(path, toml.as_bytes())?;
             writeln!(
                 out,
                 "wrote {}: year {}, {months} months, {blocks} week blocks, {tasks} tasks",

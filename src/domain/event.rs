@@ -400,7 +400,7 @@ impl Event {
                 "written in log format {v} by a newer beast (this one reads format {LOG_FORMAT_VERSION}); upgrade beast"
             )));
         }
-        let id: EventId = req(&w.id, "id")?.parse().map_err(invalid)?;
+        let id = canonical_id(req(&w.id, "id")?)?;
         let kind = req(&w.kind, "kind")?.to_string();
         let author = req(&w.author, "author")?.to_string();
         if author.trim().is_empty() {
@@ -443,10 +443,10 @@ impl Event {
                 })
             }
             "undo" => Body::Undo {
-                target: req(&w.target, "target")?.parse().map_err(invalid)?,
+                target: canonical_id(req(&w.target, "target")?)?,
             },
             "retraction" => Body::Retraction {
-                target: req(&w.target, "target")?.parse().map_err(invalid)?,
+                target: canonical_id(req(&w.target, "target")?)?,
                 reason: w.reason,
             },
             "reading" => {
@@ -458,7 +458,7 @@ impl Event {
                     source: req(&w.source, "source")?.to_string(),
                     note: w.note,
                     run: match &w.run {
-                        Some(r) => Some(r.parse().map_err(invalid)?),
+                        Some(r) => Some(canonical_id(r)?),
                         None => None,
                     },
                 })
@@ -497,6 +497,21 @@ impl Event {
             body,
         })
     }
+}
+
+/// An id as beast writes it: exactly its canonical text (upper case, no
+/// Crockford aliases such as `o` for `0`), so that one id has one spelling
+/// and a copy cannot pass for another event.
+fn canonical_id(text: &str) -> Result<EventId, LineError> {
+    let id: EventId = text.parse().map_err(LineError::Invalid)?;
+    if id.text() != text {
+        return Err(LineError::Invalid(format!(
+            "id \"{}\" is not written as beast writes ids ({}); ids have one spelling",
+            text.escape_default(),
+            id.text()
+        )));
+    }
+    Ok(id)
 }
 
 fn req<'a, T>(field: &'a Option<T>, name: &str) -> Result<&'a T, LineError> {
@@ -646,6 +661,9 @@ mod tests {
             "{\"v\":1,\"id\":\"01KEE8Z0G0000000000000001A\",\"kind\":\"reading\"",
             r#"{"id":"01KEE8Z0G0000000000000001A"}"#,
             r#"{"v":1,"id":"nope","kind":"undo","author":"a","recorded_at":"2026-01-10T12:00:00Z","target":"01KEE8Z0G0000000000000001A"}"#,
+            // Ids in another spelling of the same number: lower case, Crockford's aliases.
+            r#"{"v":1,"id":"01kee8z0g0000000000000001a","kind":"undo","author":"a","recorded_at":"2026-01-10T12:00:00Z","target":"01KEE8Z0G0000000000000001A"}"#,
+            r#"{"v":1,"id":"01KEE8Z0G0000000000000001A","kind":"undo","author":"a","recorded_at":"2026-01-10T12:00:00Z","target":"O1KEE8Z0G0000000000000001A"}"#,
             r#"{"v":1,"id":"01KEE8Z0G0000000000000001A","kind":"completion","author":"a","recorded_at":"2026-01-10T12:00:00Z","month":99,"week":1,"adhoc":true,"title":"x","completed_at":"2026-01-10T12:00:00Z"}"#,
             r#"{"v":1,"id":"01KEE8Z0G0000000000000001A","kind":"reading","author":"a","recorded_at":"yesterday","metric":"latency","value":1,"measured_at":"2026-01-10T12:00:00Z","source":"manual"}"#,
         ] {

@@ -13,6 +13,7 @@ pub mod forecast;
 pub mod matching;
 pub mod progress;
 pub mod roadmap;
+pub mod validate;
 
 pub use calendar::Position;
 pub use catalog::{Catalog, Direction, MetricDef, Target, Verdict};

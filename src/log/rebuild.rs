@@ -18,8 +18,9 @@ use std::sync::mpsc;
 
 use anyhow::Result;
 
-use super::{chunks, each_line, on_every_core};
-use crate::domain::event::{Event, EventId, LineError};
+use super::lines::{accept, chunks, each_line, on_every_core, skipped_message, Skips, Walked};
+use crate::domain::event::{Event, EventId};
+use crate::domain::validate::Rules;
 use crate::store::{Fresh, LineAt, Writer};
 
 /// What a line begins with when beast wrote it, up to its id.
@@ -45,6 +46,7 @@ fn quick_id(line: &[u8]) -> Option<EventId> {
 }
 
 /// One line to load: where it is, and its event if it was parsed already.
+#[derive(Clone, Copy)]
 struct Key {
     id: u128,
     file: u32,
@@ -61,16 +63,19 @@ const NOT_PARSED: u32 = u32::MAX;
 struct Scanned {
     keys: Vec<Key>,
     parsed: Vec<Event>,
-    /// (line number, message)
-    warnings: Vec<(u64, String)>,
+    skips: Skips,
     last_line: u64,
 }
 
-fn scan_chunk(shown: &str, file: u32, bytes: &[u8], range: (usize, usize, u64)) -> Result<Scanned> {
+fn scan_chunk(f: &File, file: u32, rules: &Rules, range: (usize, usize, u64)) -> Scanned {
     let mut keys = Vec::new();
     let mut parsed = Vec::new();
-    let mut warnings = Vec::new();
-    let last_line = each_line(shown, bytes, range, &mut warnings, |l, warnings| {
+    let mut skips = Skips::default();
+    let walked = Walked {
+        index: file,
+        shown: &f.shown,
+    };
+    let last_line = each_line(walked, f.bytes, range, &mut skips, |l, skips| {
         let key = |id: EventId, parsed| Key {
             id: id.as_u128(),
             file,
@@ -83,26 +88,26 @@ fn scan_chunk(shown: &str, file: u32, bytes: &[u8], range: (usize, usize, u64)) 
             keys.push(key(id, NOT_PARSED));
             return;
         }
-        match Event::from_line(l.text) {
+        match accept(l.text, &f.name, rules) {
             Ok(e) => {
                 keys.push(key(e.id, parsed.len() as u32));
                 parsed.push(e);
             }
-            Err(LineError::Newer(why)) | Err(LineError::Invalid(why)) => {
-                warnings.push((l.no, super::unreadable_message(shown, l.no, &why)))
-            }
+            Err(why) => skips.add(file, l.no, || skipped_message(&f.shown, l.no, &why)),
         }
-    })?;
-    Ok(Scanned {
+    });
+    Scanned {
         keys,
         parsed,
-        warnings,
+        skips,
         last_line,
-    })
+    }
 }
 
 /// One log file as the rebuild reads it.
 pub(super) struct File<'a> {
+    /// Its name in the events directory: whose file it is.
+    pub name: String,
     pub shown: String,
     pub bytes: &'a [u8],
     /// Its `log_file.no`.
@@ -117,17 +122,16 @@ pub(super) struct Extent {
 }
 
 /// The first pass over every file: the plan of what to load, and how far
-/// each file was read. Conflict markers are an error.
-pub(super) fn scan(files: &[File]) -> Result<(Plan, Vec<Extent>)> {
+/// each file was read.
+pub(super) fn scan(files: &[File], rules: &Rules) -> (Plan, Vec<Extent>) {
     let mut keys = Vec::new();
     let mut parsed: Vec<Option<Event>> = Vec::new();
-    let mut warnings: Vec<(u32, u64, String)> = Vec::new();
+    let mut skips = Skips::default();
     let mut extents = Vec::new();
     for (i, f) in files.iter().enumerate() {
         let (ranges, end) = chunks(f.bytes, 0, 0);
         let mut lines = 0;
-        for part in on_every_core(&ranges, |r| scan_chunk(&f.shown, i as u32, f.bytes, r)) {
-            let part = part?;
+        for part in on_every_core(&ranges, |r| scan_chunk(f, i as u32, rules, r)) {
             let base = parsed.len() as u32;
             keys.extend(part.keys.into_iter().map(|mut k| {
                 if k.parsed != NOT_PARSED {
@@ -136,7 +140,7 @@ pub(super) fn scan(files: &[File]) -> Result<(Plan, Vec<Extent>)> {
                 k
             }));
             parsed.extend(part.parsed.into_iter().map(Some));
-            warnings.extend(part.warnings.into_iter().map(|(l, w)| (i as u32, l, w)));
+            skips.merge(part.skips);
             lines = part.last_line;
         }
         extents.push(Extent { end, lines });
@@ -145,42 +149,40 @@ pub(super) fn scan(files: &[File]) -> Result<(Plan, Vec<Extent>)> {
     let mut plan = Plan {
         keys,
         parsed,
-        warnings,
+        skips,
+        withheld: Vec::new(),
     };
-    plan.keep_one_of_each_id(files);
-    Ok((plan, extents))
+    plan.keep_one_of_each_id(files, rules);
+    (plan, extents)
 }
 
 /// The lines to load, in id order.
 pub(super) struct Plan {
     keys: Vec<Key>,
     parsed: Vec<Option<Event>>,
-    /// (file, line, message)
-    warnings: Vec<(u32, u64, String)>,
+    skips: Skips,
+    /// Ids whose copies differ.
+    withheld: Vec<EventId>,
 }
 
-/// A line's event, parsed now; a line that does not parse is warned about.
-fn parse_key(files: &[File], k: &Key) -> Result<Event, (u32, u64, String)> {
+/// A line's event, parsed and checked now; a line the history may not take
+/// is noted in `skips`.
+fn parse_key(files: &[File], k: &Key, rules: &Rules, skips: &mut Skips) -> Option<Event> {
     let f = &files[k.file as usize];
     let raw = &f.bytes[k.start as usize..k.end as usize];
     let line = std::str::from_utf8(raw).expect("checked by the first pass");
-    Event::from_line(line).map_err(|e| {
-        let why = match e {
-            LineError::Newer(w) | LineError::Invalid(w) => w,
-        };
-        (
-            k.file,
-            k.line,
-            super::unreadable_message(&f.shown, k.line, &why),
-        )
-    })
+    accept(line, &f.name, rules)
+        .map_err(|why| skips.add(k.file, k.line, || skipped_message(&f.shown, k.line, &why)))
+        .ok()
 }
 
 impl Plan {
-    /// Of lines sharing an id, keeps the one recorded first (then the first
-    /// in file and line order), as a plain rebuild does. Rare: each such
+    /// Of lines sharing an id, keeps one if all that the history may take
+    /// are the same event (the first in file and line order); if they
+    /// differ, keeps none and withholds the id, naming every copy: no copy
+    /// silently replaces another, whatever its time says. Rare: each such
     /// line is parsed here.
-    fn keep_one_of_each_id(&mut self, files: &[File]) {
+    fn keep_one_of_each_id(&mut self, files: &[File], rules: &Rules) {
         let keys = std::mem::take(&mut self.keys);
         let mut out = Vec::with_capacity(keys.len());
         let mut keys = keys.into_iter().peekable();
@@ -190,34 +192,43 @@ impl Plan {
                 continue;
             }
             let id = first.id;
-            let mut best: Option<(Key, Event)> = None;
+            let mut copies: Vec<(Key, Event)> = Vec::new();
             for k in
                 std::iter::once(first).chain(std::iter::from_fn(|| keys.next_if(|k| k.id == id)))
             {
                 let e = match k.parsed {
-                    NOT_PARSED => match parse_key(files, &k) {
-                        Ok(e) => e,
-                        Err(w) => {
-                            self.warnings.push(w);
-                            continue;
-                        }
+                    NOT_PARSED => match parse_key(files, &k, rules, &mut self.skips) {
+                        Some(e) => e,
+                        None => continue,
                     },
                     p => self.parsed[p as usize].clone().expect("not taken yet"),
                 };
-                if best
-                    .as_ref()
-                    .is_none_or(|(_, b)| e.recorded_at < b.recorded_at)
-                {
-                    best = Some((k, e));
-                }
+                copies.push((k, e));
             }
-            if let Some((k, e)) = best {
-                self.parsed.push(Some(e));
+            let Some((k, e)) = copies.first() else {
+                continue;
+            };
+            if copies.iter().all(|(_, c)| c == e) {
+                self.parsed.push(Some(e.clone()));
                 out.push(Key {
                     parsed: self.parsed.len() as u32 - 1,
-                    ..k
+                    ..*k
                 });
+                continue;
             }
+            let places: Vec<String> = copies
+                .iter()
+                .map(|(k, _)| format!("{}:{}", files[k.file as usize].shown, k.line))
+                .collect();
+            let id = EventId::from_u128(id);
+            self.skips.add(k.file, k.line, || {
+                format!(
+                    "{}: event {id} stands with different content at {}; none of its copies counts until all but one are removed from the log",
+                    places[0],
+                    places.join(", ")
+                )
+            });
+            self.withheld.push(id);
         }
         self.keys = out;
     }
@@ -226,7 +237,12 @@ impl Plan {
     /// second thread while this one inserts.
     /// Returns how many events went in, and the warnings about unreadable
     /// lines, in file and line order.
-    pub(super) fn load(mut self, w: &Writer, files: &[File]) -> Result<(u64, Vec<String>)> {
+    pub(super) fn load(
+        mut self,
+        w: &Writer,
+        files: &[File],
+        rules: &Rules,
+    ) -> Result<(u64, Vec<String>)> {
         let fresh = Fresh::new(
             self.keys
                 .iter()
@@ -250,17 +266,14 @@ impl Plan {
         let (added, late) = std::thread::scope(|s| {
             let (tx, rx) = mpsc::sync_channel::<Vec<(Event, u32, u64)>>(16);
             let producer = s.spawn(move || {
-                let mut warnings = Vec::new();
+                let mut skips = Skips::default();
                 for batch in keys.chunks(BATCH) {
                     let mut out = Vec::with_capacity(batch.len());
                     for k in batch {
                         let e = match k.parsed {
-                            NOT_PARSED => match parse_key(files, k) {
-                                Ok(e) => e,
-                                Err(w) => {
-                                    warnings.push(w);
-                                    continue;
-                                }
+                            NOT_PARSED => match parse_key(files, k, rules, &mut skips) {
+                                Some(e) => e,
+                                None => continue,
                             },
                             p => parsed[p as usize].take().expect("each taken once"),
                         };
@@ -270,7 +283,7 @@ impl Plan {
                         break; // the loader stopped
                     }
                 }
-                warnings
+                skips
             });
             let waited = std::cell::Cell::new(std::time::Duration::ZERO);
             let rx_iter = std::iter::from_fn(|| {
@@ -293,11 +306,14 @@ impl Plan {
             let late = producer.join().expect("parsing does not panic");
             (added, late)
         });
-        self.warnings.extend(late);
-        self.warnings.sort_by_key(|(f, l, _)| (*f, *l));
+        let added = added?;
+        for id in &self.withheld {
+            w.withhold(&id.text())?;
+        }
+        self.skips.merge(late);
         Ok((
-            added?,
-            self.warnings.into_iter().map(|(_, _, w)| w).collect(),
+            added,
+            self.skips.messages(|f| files[f as usize].shown.clone()),
         ))
     }
 }
@@ -308,6 +324,12 @@ mod tests {
     use crate::domain::event::Body;
     use crate::store::apply_tests::{history, state};
     use crate::store::Store;
+
+    pub(crate) fn rules() -> Rules {
+        let (catalog, roadmap) =
+            crate::roadmap_files::load(&crate::roadmap_files::embedded()).unwrap();
+        Rules::new(&catalog, &roadmap)
+    }
 
     #[test]
     fn a_rebuild_gives_what_applying_each_event_gives() {
@@ -328,13 +350,24 @@ mod tests {
                 reason: None,
             },
         });
+        // Two authors, each event in its author's file.
+        for e in events.iter_mut() {
+            e.author = if e.id.as_u128() % 2 == 1 {
+                "a@example.com"
+            } else {
+                "b@example.com"
+            }
+            .into();
+        }
         let lines: Vec<String> = events.iter().map(Event::to_line).collect();
-        // A copy of the first reading's id recorded later, with another
-        // value: the earlier one is kept.
-        let mut later = events[0].clone();
-        later.recorded_at += chrono::Duration::days(1);
-        if let Body::Reading(r) = &mut later.body {
+        // A copy of the first reading's id recorded earlier, with another
+        // value: a conflict, so neither copy counts, whatever its time.
+        assert_eq!(events[0].author, "a@example.com");
+        let mut forged = events[0].clone();
+        forged.recorded_at -= chrono::Duration::days(1);
+        if let Body::Reading(r) = &mut forged.body {
             r.value = 1.0;
+            r.measured_at -= chrono::Duration::days(1);
         }
         // The same line with its fields in another order (a hand edit): it
         // is parsed in the first pass.
@@ -350,28 +383,43 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let events_dir = dir.path().join("events");
         std::fs::create_dir_all(&events_dir).unwrap();
-        // Files out of id order, lines of each event split between them.
-        let mut a: Vec<String> = lines.iter().skip(1).step_by(2).rev().cloned().collect();
-        a.push(later.to_line());
+        // Files out of id order.
+        let mine = |who: &'static str| {
+            events
+                .iter()
+                .zip(&lines)
+                .filter(move |(e, _)| e.author == who)
+                .map(|(_, l)| l.clone())
+                .collect::<Vec<_>>()
+                .into_iter()
+        };
+        let mut a: Vec<String> = mine("a@example.com").rev().collect();
+        a.push(forged.to_line());
         let mut b = vec![reordered, String::new(), bad];
-        b.extend(lines.iter().skip(2).step_by(2).cloned());
-        std::fs::write(events_dir.join("a.jsonl"), a.join("\n") + "\n").unwrap();
+        b.extend(mine("b@example.com").filter(|l| *l != lines[1]));
+        std::fs::write(events_dir.join("a@example.com.jsonl"), a.join("\n") + "\n").unwrap();
         let mut b_bytes = (b.join("\n") + "\n").into_bytes();
         b_bytes.extend_from_slice(b"\xff\xfe\n");
-        std::fs::write(events_dir.join("b.jsonl"), b_bytes).unwrap();
+        std::fs::write(events_dir.join("b@example.com.jsonl"), b_bytes).unwrap();
 
         let mut rebuilt = Store::open(&dir.path().join("index.db")).unwrap();
         rebuilt.set_log_dir(events_dir.clone());
         let mut warnings = Vec::new();
-        let synced = super::super::sync(&mut rebuilt, &events_dir, &|n| n.to_string(), &mut |w| {
-            warnings.push(w)
-        })
+        let synced = super::super::sync(
+            &mut rebuilt,
+            &events_dir,
+            &rules(),
+            &|n: &str| n.to_string(),
+            &mut |w: String| warnings.push(w),
+        )
         .unwrap();
 
         let mut each = Store::open_in_memory().unwrap();
         each.write(|w| {
             for (e, l) in events.iter().zip(&lines) {
-                w.apply(e, LineAt::Text(l))?;
+                if e.id != events[0].id {
+                    w.apply(e, LineAt::Text(l))?;
+                }
             }
             Ok(())
         })
@@ -389,16 +437,34 @@ mod tests {
             .unwrap()
         };
         let exported = export(&mut rebuilt);
-        assert!(exported.contains(&lines[0]) && !exported.contains(&later.to_line()));
+        assert!(!exported.contains(&lines[0]) && !exported.contains(&forged.to_line()));
         assert_eq!(exported.len(), export(&mut each).len());
         assert_eq!(synced.added as usize, exported.len());
-        // Warnings in file and line order, whichever pass found them.
-        assert_eq!(warnings.len(), 2, "{warnings:?}");
-        assert!(warnings[0].starts_with("b.jsonl:3: "), "{warnings:?}");
+        // Warnings in file and line order, whichever pass found them; the
+        // conflict names both copies.
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
         assert!(
-            warnings[1].starts_with(&format!("b.jsonl:{}: not UTF-8", b.len() + 1)),
+            warnings[0].contains(&format!(
+                ": event {} stands with different content",
+                events[0].id
+            )),
             "{warnings:?}"
         );
+        assert!(
+            warnings[0].contains(&format!(", a@example.com.jsonl:{};", a.len())),
+            "the forged copy is named: {warnings:?}"
+        );
+        assert!(
+            warnings[1].starts_with("b@example.com.jsonl:3: "),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[2].starts_with(&format!("b@example.com.jsonl:{}: not UTF-8", b.len() + 1)),
+            "{warnings:?}"
+        );
+        assert!(rebuilt
+            .read(|r| r.is_withheld(&events[0].id.text()))
+            .unwrap());
     }
 
     #[test]

@@ -17,7 +17,6 @@ use rusqlite::{params, OptionalExtension};
 use super::{timestamp, Writer};
 use crate::domain::event::{self, Body, Event, EventId};
 use crate::domain::matching::normalize;
-use crate::domain::DogfoodKind;
 
 /// Whether applying an event changed the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +24,15 @@ pub enum Applied {
     New,
     /// The store already had an event with this id.
     Duplicate,
+}
+
+/// What [`Writer::apply_batch`] did.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Events that were new.
+    pub added: u64,
+    /// Ids the store had already (the same event, or a conflict to settle).
+    pub duplicates: Vec<EventId>,
 }
 
 /// Undos and retractions by the event they point at: (their id, kind, time).
@@ -108,7 +116,7 @@ fn earliest(a: Option<String>, b: Option<String>) -> Option<String> {
 
 /// The table that holds the rows of records of event kind `kind`; undos and
 /// retractions are in `correction`.
-fn record_table(kind: &str) -> Option<&'static str> {
+pub(super) fn record_table(kind: &str) -> Option<&'static str> {
     match kind {
         "completion" => Some("completion"),
         "reading" => Some("reading"),
@@ -130,27 +138,28 @@ pub enum LineAt<'a> {
 /// Changes to the live counts, summed over a batch.
 #[derive(Debug, Default)]
 pub(super) struct Counts {
-    readings: std::collections::BTreeMap<String, i64>,
-    dogfood: std::collections::BTreeMap<(&'static str, bool), i64>,
-    adhoc: std::collections::BTreeMap<u32, i64>,
+    pub(super) readings: std::collections::BTreeMap<String, i64>,
+    pub(super) dogfood: std::collections::BTreeMap<(&'static str, bool), i64>,
+    pub(super) adhoc: std::collections::BTreeMap<u32, i64>,
 }
 
 impl Writer<'_> {
     /// Applies events one by one, as [`Writer::apply`] does, but writes the
     /// changes to the live counts once at the end rather than per event.
-    /// Returns how many were new.
+    /// Says how many were new, and which ids the store had already.
     pub fn apply_batch<'e>(
         &self,
         events: impl Iterator<Item = (&'e Event, LineAt<'e>)>,
-    ) -> Result<u64> {
+    ) -> Result<Batch> {
         self.counting_once(|| {
-            let mut added = 0;
+            let mut batch = Batch::default();
             for (e, at) in events {
-                if self.apply(e, at)? == Applied::New {
-                    added += 1;
+                match self.apply(e, at)? {
+                    Applied::New => batch.added += 1,
+                    Applied::Duplicate => batch.duplicates.push(e.id),
                 }
             }
-            Ok(added)
+            Ok(batch)
         })
     }
 
@@ -492,488 +501,10 @@ impl Writer<'_> {
         }
         Ok(())
     }
-    fn count_reading(&self, metric: &str, by: i64) -> Result<()> {
-        if let Some(c) = self.deferred.borrow_mut().as_mut() {
-            match c.readings.get_mut(metric) {
-                Some(n) => *n += by,
-                None => {
-                    c.readings.insert(metric.to_string(), by);
-                }
-            }
-            return Ok(());
-        }
-        self.write_reading_count(metric, by)
-    }
-
-    fn write_reading_count(&self, metric: &str, by: i64) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO metric_stats (metric, readings) VALUES (?1, ?2)
-                 ON CONFLICT (metric) DO UPDATE SET readings = readings + ?2",
-            )?
-            .execute(params![metric, by])?;
-        Ok(())
-    }
-
-    fn count_dogfood(&self, kind: DogfoodKind, generated: bool, by: i64) -> Result<()> {
-        if let Some(c) = self.deferred.borrow_mut().as_mut() {
-            *c.dogfood.entry((kind.as_str(), generated)).or_default() += by;
-            return Ok(());
-        }
-        self.write_dogfood_count(kind.as_str(), generated, by)
-    }
-
-    fn write_dogfood_count(&self, kind: &str, generated: bool, by: i64) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO dogfood_stats (kind, generated, events) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (kind, generated) DO UPDATE SET events = events + ?3",
-            )?
-            .execute(params![kind, generated, by])?;
-        Ok(())
-    }
-
-    fn count_adhoc(&self, month: u32, by: i64) -> Result<()> {
-        if let Some(c) = self.deferred.borrow_mut().as_mut() {
-            *c.adhoc.entry(month).or_default() += by;
-            return Ok(());
-        }
-        self.write_adhoc_count(month, by)
-    }
-
-    fn write_adhoc_count(&self, month: u32, by: i64) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO adhoc_stats (month, count) VALUES (?1, ?2)
-                 ON CONFLICT (month) DO UPDATE SET count = count + ?2",
-            )?
-            .execute(params![month, by])?;
-        Ok(())
-    }
-
-    /// Takes a live record out of the totals before it stops being live.
-    fn uncount(&self, kind: &str, event_id: &str) -> Result<()> {
-        match kind {
-            "reading" => {
-                let metric: Option<String> = self
-                    .tx
-                    .prepare_cached(
-                        "SELECT metric FROM reading WHERE event_id = ?1 AND retracted_at IS NULL",
-                    )?
-                    .query_row([event_id], |r| r.get(0))
-                    .optional()?;
-                if let Some(m) = metric {
-                    self.count_reading(&m, -1)?;
-                }
-            }
-            "completion" => {
-                let month: Option<u32> = self
-                    .tx
-                    .prepare_cached(
-                        "SELECT month FROM completion WHERE event_id = ?1 AND adhoc = 1
-                         AND undone_at IS NULL AND retracted_at IS NULL",
-                    )?
-                    .query_row([event_id], |r| r.get(0))
-                    .optional()?;
-                if let Some(month) = month {
-                    self.count_adhoc(month, -1)?;
-                }
-            }
-            "dogfood" => {
-                let row: Option<(String, bool)> = self
-                    .tx
-                    .prepare_cached(
-                        "SELECT kind, generated FROM dogfood WHERE event_id = ?1 AND retracted_at IS NULL",
-                    )?
-                    .query_row([event_id], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()?;
-                if let Some((kind, generated)) = row {
-                    if let Some(kind) = DogfoodKind::parse(&kind) {
-                        self.count_dogfood(kind, generated, -1)?;
-                    }
-                }
-            }
-            _ => {}
-        }
-        Ok(())
-    }
-
-    /// A completion is undone from the earliest undo that targets it. An
-    /// undo whose target is not here yet is applied when the target arrives.
-    fn mark_undone(&self, target: &str, at: DateTime<Utc>) -> Result<()> {
-        self.uncount("completion", target)?;
-        self.tx
-            .prepare_cached(
-                "UPDATE completion SET undone_at = ?2
-                 WHERE event_id = ?1 AND (undone_at IS NULL OR undone_at > ?2)",
-            )?
-            .execute(params![target, timestamp(at)])?;
-        Ok(())
-    }
-
-    /// Marks `target` retracted by `by` at `at`, keeping the earliest
-    /// retraction when there are several; a retracted run takes its readings
-    /// with it. A retraction whose target is not here yet is applied when
-    /// the target arrives.
-    fn mark_retracted(&self, target: &str, by: &str, at: DateTime<Utc>) -> Result<()> {
-        let kind: Option<String> = self
-            .tx
-            .prepare_cached("SELECT kind FROM event WHERE id = ?1")?
-            .query_row([target], |r| r.get(0))
-            .optional()?;
-        let Some(kind) = kind else {
-            return Ok(());
-        };
-        let at = timestamp(at);
-        let Some(table) = record_table(&kind) else {
-            self.tx
-                .prepare_cached(
-                    "UPDATE correction SET retracted_by = ?2
-                     WHERE id = ?1 AND (retracted_by IS NULL OR retracted_by > ?2)",
-                )?
-                .execute(params![target, by])?;
-            return Ok(());
-        };
-        self.uncount(&kind, target)?;
-        self.tx
-            .prepare_cached(&format!(
-                "UPDATE {table} SET
-                     retracted_by = CASE WHEN retracted_by IS NULL OR retracted_by > ?2 THEN ?2
-                                         ELSE retracted_by END,
-                     retracted_at = CASE WHEN retracted_at IS NULL OR retracted_at > ?3 THEN ?3
-                                         ELSE retracted_at END
-                 WHERE event_id = ?1"
-            ))?
-            .execute(params![target, by, at])?;
-        if table == "bench_run" {
-            self.retract_run_readings(target, &at)?;
-        }
-        Ok(())
-    }
-
-    /// The readings a retracted benchmark run measured leave with it.
-    fn retract_run_readings(&self, run: &str, at: &str) -> Result<()> {
-        let readings: Vec<String> = self
-            .tx
-            .prepare_cached("SELECT event_id FROM reading WHERE run_event = ?1")?
-            .query_map([run], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for r in readings {
-            self.uncount("reading", &r)?;
-            self.tx
-                .prepare_cached(
-                    "UPDATE reading SET retracted_at = ?2
-                     WHERE event_id = ?1 AND (retracted_at IS NULL OR retracted_at > ?2)",
-                )?
-                .execute(params![r, at])?;
-        }
-        Ok(())
-    }
-
-    /// Empties the index: every event and everything derived from them, and
-    /// what the log files looked like. For a rebuild from the log.
-    pub fn clear(&self) -> Result<()> {
-        self.tx.execute_batch(
-            "DELETE FROM correction; DELETE FROM reading; DELETE FROM completion;
-             DELETE FROM dogfood; DELETE FROM bench_run; DELETE FROM metric_stats;
-             DELETE FROM dogfood_stats; DELETE FROM adhoc_stats; DELETE FROM log_file;",
-        )?;
-        Ok(())
-    }
-    /// Records how far a log file has been read; returns its number, what
-    /// events read from it refer to.
-    pub fn set_log_file(&self, f: &super::LogFileState) -> Result<i64> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO log_file (path, length, lines, crc, size, mtime_ns, inode)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (path) DO UPDATE SET length = ?2, lines = ?3, crc = ?4, size = ?5,
-                                                  mtime_ns = ?6, inode = ?7",
-            )?
-            .execute(params![
-                f.path,
-                f.length as i64,
-                f.lines as i64,
-                i64::from(f.crc),
-                f.size as i64,
-                f.mtime_ns,
-                f.inode as i64
-            ])?;
-        Ok(self
-            .tx
-            .query_row("SELECT no FROM log_file WHERE path = ?1", [&f.path], |r| {
-                r.get(0)
-            })?)
-    }
-
-    pub fn forget_log_file(&self, path: &str) -> Result<()> {
-        self.tx
-            .prepare_cached("DELETE FROM log_file WHERE path = ?1")?
-            .execute([path])?;
-        Ok(())
-    }
 }
 
 pub(super) fn parse_event_time(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(|_| Utc.timestamp_opt(0, 0).unwrap())
-}
-
-#[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-    use crate::domain::TaskRef;
-    use crate::store::Store;
-
-    fn at(day: u32, h: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 1, day, h, 0, 0).unwrap()
-    }
-
-    fn ev(n: u128, t: DateTime<Utc>, body: Body) -> Event {
-        Event {
-            id: EventId::from_parts(t.timestamp_millis() as u64, n),
-            author: "a@example.com".into(),
-            recorded_at: t,
-            body,
-        }
-    }
-
-    fn reading(n: u128, day: u32, metric: &str, value: f64, run: Option<EventId>) -> Event {
-        ev(
-            n,
-            at(day, 9),
-            Body::Reading(event::Reading {
-                metric: metric.into(),
-                value,
-                measured_at: at(day, 8),
-                source: "manual".into(),
-                note: None,
-                run,
-            }),
-        )
-    }
-
-    /// A history with every kind of event, undos and retractions among
-    /// them, and a duplicate.
-    pub(crate) fn history() -> Vec<Event> {
-        let task = TaskRef {
-            month: 1,
-            block_first_week: 1,
-            key: "fixfailedrequesttracking".into(),
-        };
-        let done = |n, day| {
-            ev(
-                n,
-                at(day, 10),
-                Body::Completion(event::Completion {
-                    month: 1,
-                    week: 1,
-                    task: Some(task.clone()),
-                    title: "Fix failed request tracking".into(),
-                    note: None,
-                    completed_at: at(day, 10),
-                    legacy_name: None,
-                }),
-            )
-        };
-        let adhoc = ev(
-            20,
-            at(4, 10),
-            Body::Completion(event::Completion {
-                month: 2,
-                week: 1,
-                task: None,
-                title: "Hotfix".into(),
-                note: None,
-                completed_at: at(4, 10),
-                legacy_name: None,
-            }),
-        );
-        let run = ev(
-            30,
-            at(5, 9),
-            Body::BenchRun(event::BenchRun {
-                bench: "cache".into(),
-                seed: Some(7),
-                workload: "w".into(),
-                params: serde_json::json!([]),
-                results: serde_json::json!([]),
-                recorded: "c".into(),
-                started_at: at(5, 9),
-                duration_ms: 1.0,
-            }),
-        );
-        let typo = reading(2, 3, "latency", 2000.0, None);
-        let first = done(10, 2);
-        let dog = ev(
-            40,
-            at(6, 9),
-            Body::Dogfood(event::Dogfood {
-                kind: DogfoodKind::Test,
-                generated: true,
-                at: at(6, 9),
-                note: None,
-            }),
-        );
-        vec![
-            reading(1, 2, "latency", 300.0, None),
-            typo.clone(),
-            ev(
-                3,
-                at(3, 11),
-                Body::Retraction {
-                    target: typo.id,
-                    reason: None,
-                },
-            ),
-            first.clone(),
-            ev(11, at(3, 12), Body::Undo { target: first.id }),
-            done(12, 4),
-            adhoc.clone(),
-            ev(
-                21,
-                at(7, 1),
-                Body::Retraction {
-                    target: adhoc.id,
-                    reason: None,
-                },
-            ),
-            run.clone(),
-            reading(31, 5, "cacheHitRate", 40.0, Some(run.id)),
-            ev(
-                32,
-                at(6, 1),
-                Body::Retraction {
-                    target: run.id,
-                    reason: None,
-                },
-            ),
-            dog.clone(),
-            ev(
-                41,
-                at(8, 1),
-                Body::Retraction {
-                    target: dog.id,
-                    reason: None,
-                },
-            ),
-            reading(1, 2, "latency", 300.0, None), // a duplicate
-        ]
-    }
-
-    /// Everything a report reads, as one comparable value.
-    /// What the store's queries say, as one string to compare.
-    pub(crate) fn state(store: &mut Store) -> String {
-        store
-            .read(|r| {
-                Ok(format!(
-                    "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
-                    r.planned_completions()?,
-                    r.latest_readings("latency", 10)?,
-                    r.reading_count("latency")?,
-                    r.reading_count("cacheHitRate")?,
-                    r.reading_history("cacheHitRate", 10)?,
-                    r.dogfood_counts()?,
-                    r.adhoc_per_month()?,
-                    r.recent_completions(5)?,
-                ))
-            })
-            .unwrap()
-    }
-
-    fn apply_each(events: &[Event]) -> String {
-        let mut s = Store::open_in_memory().unwrap();
-        s.write(|w| {
-            for e in events {
-                w.apply(e, LineAt::Text(&e.to_line()))?;
-            }
-            Ok(())
-        })
-        .unwrap();
-        state(&mut s)
-    }
-
-    #[test]
-    fn the_result_does_not_depend_on_the_order_events_arrive_in() {
-        let events = history();
-        let forward = apply_each(&events);
-        let mut reversed = events.clone();
-        reversed.reverse();
-        assert_eq!(apply_each(&reversed), forward);
-        let mut shuffled = events.clone();
-        shuffled.rotate_left(5);
-        shuffled.swap(0, 7);
-        assert_eq!(apply_each(&shuffled), forward);
-
-        let mut bulk = Store::open_in_memory().unwrap();
-        let lines: Vec<String> = events.iter().map(Event::to_line).collect();
-        bulk.write(|w| {
-            w.apply_all_fresh(events.iter().zip(&lines).map(|(e, l)| (e, LineAt::Text(l))))
-        })
-        .unwrap();
-        assert_eq!(state(&mut bulk), forward);
-
-        // In batches after a first part applied one by one (a pull), in
-        // both orders: the counts are summed over a batch and written once.
-        for order in [events.clone(), reversed.clone()] {
-            for first in [0, 3] {
-                let mut pulled = Store::open_in_memory().unwrap();
-                let lines: Vec<String> = order.iter().map(Event::to_line).collect();
-                let at = |k: usize| (&order[k], LineAt::Text(&lines[k]));
-                pulled
-                    .write(|w| {
-                        for k in 0..first {
-                            w.apply(at(k).0, at(k).1)?;
-                        }
-                        let added = w.apply_batch((first..first + 6).map(at))?;
-                        assert_eq!(added, 6);
-                        w.apply_batch((0..order.len()).map(at))?;
-                        Ok(())
-                    })
-                    .unwrap();
-                assert_eq!(state(&mut pulled), forward, "first {first}");
-            }
-        }
-
-        // What the state says: the undone completion and the retractions
-        // count for nothing, the later completion counts, the duplicate once.
-        assert!(forward.contains("value: 300.0"), "{forward}");
-        let counts = bulk
-            .read(|r| {
-                Ok((
-                    r.reading_count("latency")?,
-                    r.reading_count("cacheHitRate")?,
-                ))
-            })
-            .unwrap();
-        assert_eq!(counts, (1, 0));
-        let done = bulk.read(|r| r.planned_completions()).unwrap();
-        assert_eq!(done.len(), 1);
-        assert_eq!(done[0].completed_at, "2026-01-04T10:00:00Z");
-        assert!(bulk.read(|r| r.adhoc_per_month()).unwrap().is_empty());
-    }
-
-    #[test]
-    fn a_bulk_load_leaves_the_schema_as_the_migrations_made_it() {
-        let schema = |s: &mut Store| -> Vec<(String, String)> {
-            s.read(|r| {
-                let mut stmt = r
-                    .conn
-                    .prepare("SELECT name, coalesce(sql, '') FROM sqlite_master ORDER BY name")?;
-                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                Ok(rows.collect::<rusqlite::Result<_>>()?)
-            })
-            .unwrap()
-        };
-        let mut s = Store::open_in_memory().unwrap();
-        let before = schema(&mut s);
-        let events = history();
-        let lines: Vec<String> = events.iter().map(Event::to_line).collect();
-        s.write(|w| {
-            w.apply_all_fresh(events.iter().zip(&lines).map(|(e, l)| (e, LineAt::Text(l))))
-        })
-        .unwrap();
-        assert_eq!(schema(&mut s), before);
-    }
 }

@@ -29,12 +29,14 @@ use crate::domain::TaskRef;
 use crate::error;
 
 mod apply;
+#[cfg(test)]
+pub(crate) mod apply_tests;
 mod backfill;
+mod log_state;
+mod marks;
 mod read;
 
-#[cfg(test)]
-pub(crate) use apply::tests as apply_tests;
-pub use apply::{Applied, Fresh, LineAt};
+pub use apply::{Applied, Batch, Fresh, LineAt};
 
 /// `"BEAS"` — marks a database file as beast's.
 pub const APPLICATION_ID: i32 = 0x4245_4153;
@@ -46,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_covering_trend_index.sql"),
     include_str!("migrations/0004_events.sql"),
     include_str!("migrations/0005_one_row_per_event.sql"),
+    include_str!("migrations/0006_untrusted_log.sql"),
 ];
 
 /// The migration after which every record is an event; older databases get
@@ -169,6 +172,8 @@ pub struct LogFileState {
     pub size: u64,
     pub mtime_ns: i64,
     pub inode: u64,
+    /// The inode's change time: set by every write, and by no one at will.
+    pub ctime_ns: i64,
 }
 
 fn is_sqlite_file(path: &Path) -> std::io::Result<Option<bool>> {
@@ -197,7 +202,7 @@ impl Store {
     /// up to date. Refuses, without writing a byte, a file that is not beast's
     /// or whose schema is newer than this binary knows.
     pub fn open(path: &Path) -> Result<Store> {
-        Store::open_with(path, false)
+        Store::open_with(path, false, false)
     }
 
     /// Opens a project's index like [`Store::open`]. When the file is new,
@@ -207,12 +212,34 @@ impl Store {
     /// (into the WAL, then back into the file); the file switches to WAL
     /// right after. Another process that opens the file meanwhile waits for
     /// that write, as it would for the WAL's write lock.
+    ///
+    /// The index sits inside `.beast/`, where other people's commits land:
+    /// neither it nor SQLite's files beside it may be a symbolic link or
+    /// anything but a regular file (SQLite is also told not to follow one).
     pub fn open_index(path: &Path) -> Result<Store> {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            let p = PathBuf::from(p);
+            if let Ok(m) = std::fs::symlink_metadata(&p) {
+                if !m.is_file() {
+                    let what = if m.file_type().is_symlink() {
+                        "a symbolic link, and beast follows no link inside .beast/"
+                    } else {
+                        "not a regular file"
+                    };
+                    return error::store(format!(
+                        "the index file {} is {what}; delete it (the index is rebuilt from the log)",
+                        p.display()
+                    ));
+                }
+            }
+        }
         let new = std::fs::metadata(path).map_or(true, |m| m.len() == 0);
-        Store::open_with(path, new)
+        Store::open_with(path, new, true)
     }
 
-    fn open_with(path: &Path, new_index: bool) -> Result<Store> {
+    fn open_with(path: &Path, new_index: bool, index: bool) -> Result<Store> {
         let shown = path.display();
         match is_sqlite_file(path) {
             Ok(Some(true)) | Ok(None) => {}
@@ -234,13 +261,14 @@ impl Store {
                 ));
             }
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| explain_at(path, e.into()))?;
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if index {
+            flags |= OpenFlags::SQLITE_OPEN_NOFOLLOW;
+        }
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|e| explain_at(path, e.into()))?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
@@ -481,9 +509,15 @@ fn explain_at(path: &Path, e: anyhow::Error) -> anyhow::Error {
             busy_timeout().as_millis()
         ),
         Some(ErrorCode::DiskFull) => {
-            "cannot grow: the disk is full; free some space and retry (nothing was recorded)"
+            "cannot grow: the disk is full; free some space and retry"
                 .to_string()
         }
+        Some(ErrorCode::SystemIoFailure) => format!(
+            "or a file beside it (-wal, -shm) could not be read or written ({}); check the disk, and that these files are regular files you can write",
+            e.chain()
+                .find_map(|c| c.downcast_ref::<rusqlite::Error>())
+                .map_or(String::new(), |r| r.to_string())
+        ),
         Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
             "is damaged or not a beast database; use another database file or move this one away"
                 .to_string()

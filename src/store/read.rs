@@ -439,7 +439,7 @@ impl Reader<'_> {
     /// What the index knows of each log file.
     pub fn log_files(&self) -> Result<Vec<LogFileState>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT path, length, lines, crc, size, mtime_ns, inode, no FROM log_file ORDER BY path",
+            "SELECT path, length, lines, crc, size, mtime_ns, inode, no, ctime_ns FROM log_file ORDER BY path",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(LogFileState {
@@ -451,6 +451,7 @@ impl Reader<'_> {
                 size: r.get::<_, i64>(4)? as u64,
                 mtime_ns: r.get(5)?,
                 inode: r.get::<_, i64>(6)? as u64,
+                ctime_ns: r.get(8)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

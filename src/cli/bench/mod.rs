@@ -352,12 +352,7 @@ fn write_dataset(
         seed,
         rows,
     ));
-    if let Err(e) = std::fs::write(path, data) {
-        return error::input(format!(
-            "cannot write {}: {e}; choose a writable path",
-            path.display()
-        ));
-    }
+    crate::cli::report::write_atomically(path, data.as_bytes())?;
     writeln!(
         out,
         "wrote {rows} labelled requests to {} (seed {seed})",
