@@ -254,11 +254,20 @@ pub fn latest_values(events: &[crate::domain::event::Event]) -> BTreeMap<String,
         .collect()
 }
 
-/// The events of a project's log as it was at git revision `rev`.
+/// The events of a project's log as it was at git revision `rev`: the lines
+/// a catch-up would take then (see `crate::log::accept`).
 pub fn events_at_revision(
     root: &std::path::Path,
     rev: &str,
+    rules: &crate::domain::validate::Rules,
 ) -> anyhow::Result<Vec<crate::domain::event::Event>> {
+    // Never an option to git, whatever it is given.
+    if rev.starts_with('-') || rev.chars().any(char::is_control) {
+        return crate::error::input(format!(
+            "--since \"{}\" is neither a date (YYYY-MM-DD) nor a git revision; give one like 2026-03-01 or origin/main",
+            rev.escape_default()
+        ));
+    }
     let git = |args: &[&str]| -> anyhow::Result<String> {
         let out = std::process::Command::new("git")
             .args(args)
@@ -285,11 +294,11 @@ pub fn events_at_revision(
     let files = git(&["ls-tree", "-r", "--name-only", rev, "--", &dir])?;
     let mut events = Vec::new();
     for file in files.lines().filter(|f| f.ends_with(".jsonl")) {
+        let name = file.rsplit('/').next().unwrap_or(file);
         let text = git(&["show", &format!("{rev}:{file}")])?;
         events.extend(
-            text.lines().filter_map(|l| {
-                crate::domain::event::Event::from_line(l.trim_end_matches('\r')).ok()
-            }),
+            text.lines()
+                .filter_map(|l| crate::log::accept(l.trim_end_matches('\r'), name, rules).ok()),
         );
     }
     Ok(events)

@@ -155,7 +155,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
                         since.escape_default()
                     ));
                 };
-                let events = check::events_at_revision(&p.root, since)?;
+                let events = check::events_at_revision(&p.root, since, &ctx.rules()?)?;
                 for (metric, (value, _)) in check::latest_values(&events) {
                     m.insert(
                         metric,

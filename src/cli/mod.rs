@@ -400,7 +400,7 @@ pub fn main() -> i32 {
         Ok(()) => exit::OK,
         Err(e) => {
             // `beast report | head` closing the pipe early is not an error.
-            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if let Some(io) = output_error(&e) {
                 if io.kind() == std::io::ErrorKind::BrokenPipe {
                     return exit::OK;
                 }
@@ -507,6 +507,17 @@ fn run(cli: Cli) -> Result<()> {
     }?;
     out.flush()?;
     Ok(())
+}
+
+/// The failure to write output behind an error, if that is what it is: an
+/// I/O error itself, or one inside the JSON writer's error.
+fn output_error(e: &anyhow::Error) -> Option<std::io::Error> {
+    if let Some(io) = e.downcast_ref::<std::io::Error>() {
+        return Some(std::io::Error::new(io.kind(), io.to_string()));
+    }
+    e.downcast_ref::<serde_json::Error>()
+        .and_then(serde_json::Error::io_error_kind)
+        .map(|k| std::io::Error::new(k, e.to_string()))
 }
 
 /// The clap command tree, for completions and documentation.

@@ -37,6 +37,8 @@ use crate::{error, files};
 
 mod append;
 mod lines;
+#[cfg(test)]
+mod proptests;
 mod rebuild;
 
 pub use append::{append, Appended};
@@ -400,6 +402,13 @@ fn catch_up(
         })
         .collect();
     keys.sort_unstable();
+    // Copies of one id within what was read must be the same event.
+    if keys
+        .windows(2)
+        .any(|k| k[0].0 == k[1].0 && pending[k[0].3].0 != pending[k[1].3].0)
+    {
+        return Ok(None);
+    }
     let with_lines = keys.iter().map(|k| {
         let (e, i, offset) = &pending[k.3];
         let at = LineAt::File {
@@ -410,7 +419,8 @@ fn catch_up(
     });
     let batch = w.apply_batch(with_lines)?;
     // A copy of an id the index had: the same event, or a conflict that
-    // only a rebuild (which withholds every copy) settles.
+    // only a rebuild (which withholds every copy) settles. (Copies within
+    // `pending` are the same event, checked above.)
     if !batch.duplicates.is_empty() {
         let by_id: std::collections::HashMap<EventId, &Event> =
             pending.iter().map(|(e, _, _)| (e.id, e)).collect();

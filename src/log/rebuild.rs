@@ -319,7 +319,7 @@ impl Plan {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::domain::event::Body;
     use crate::store::apply_tests::{history, state};

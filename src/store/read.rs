@@ -385,13 +385,18 @@ impl Reader<'_> {
     }
 
     /// The newest event of `author` that is a record (not an undo or a
-    /// retraction) and still stands: what `beast undo` takes back.
+    /// retraction) and still stands: what `beast undo` takes back. A reading
+    /// of a retracted benchmark run does not stand, though no retraction
+    /// names it.
     pub fn last_record_of(&self, author: &str) -> Result<Option<StoredEvent>> {
         Ok(self
             .stored_events(
                 &format!(
                     "SELECT {EVENT_COLUMNS} FROM event
                      WHERE author = ?1 AND is_record = 1 AND retracted_by IS NULL
+                       AND NOT EXISTS (SELECT 1 FROM reading
+                                       WHERE reading.event_id = event.id
+                                         AND reading.retracted_at IS NOT NULL)
                      ORDER BY recorded_at DESC, id DESC LIMIT 1"
                 ),
                 [author],

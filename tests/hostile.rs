@@ -1,0 +1,501 @@
+//! The log as a hostile or careless teammate leaves it: each shape is
+//! committed into a test repository, pulled by Alice, and then she works.
+//! Nothing may be written outside the repository, nothing may hang, her
+//! events stay present and unchanged, and an incremental catch-up and a
+//! rebuild agree.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use common::lab::{beast, beast_ok, report, Lab, TODAY};
+use common::metric;
+
+const ALICE: &str = "alice@example.com";
+
+/// Alice's repository with one reading of hers committed, and Mallory's
+/// clone of it.
+fn team(lab: &Lab) -> (PathBuf, PathBuf) {
+    let origin = lab.repo("origin");
+    beast_ok(&origin, ALICE, &["metric", "latency", "300"]);
+    lab.commit_all(&origin, "alice's reading");
+    let mal = lab.clone(&origin, "mallory");
+    (origin, mal)
+}
+
+/// Mallory commits her work and Alice pulls it.
+fn push_and_pull(lab: &Lab, mal: &Path, alice: &Path) {
+    lab.commit_all(mal, "mallory's change");
+    lab.git(
+        alice,
+        &["pull", "-q", "--no-rebase", mal.to_str().unwrap(), "HEAD"],
+    );
+}
+
+fn alice_file(root: &Path) -> PathBuf {
+    root.join(".beast/events/alice@example.com.jsonl")
+}
+
+/// What the history says, without the run-dependent parts.
+fn state(root: &Path) -> serde_json::Value {
+    report(root)
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+/// The same report after the index is deleted (what a fresh clone sees).
+fn same_after_rebuild(root: &Path) {
+    let before = state(root);
+    std::fs::remove_file(root.join(".beast/index.db")).unwrap();
+    assert_eq!(state(root), before, "incremental and rebuilt index differ");
+}
+
+#[test]
+fn a_committed_symlink_redirects_no_write() {
+    let lab = Lab::new();
+    let (alice, mal) = team(&lab);
+    let outside = lab.path("bashrc");
+    std::fs::write(&outside, "# alice's shell\n").unwrap();
+    let file = alice_file(&mal);
+    std::fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink(&outside, &file).unwrap();
+    push_and_pull(&lab, &mal, &alice);
+    assert!(alice_file(&alice).is_symlink());
+
+    let out = beast(&alice, ALICE, &["metric", "latency", "90"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("symbolic link"), "{err}");
+    assert_eq!(err.lines().filter(|l| l.starts_with("error: ")).count(), 1);
+    assert_eq!(
+        std::fs::read_to_string(&outside).unwrap(),
+        "# alice's shell\n"
+    );
+
+    // A dangling link creates nothing at its target either.
+    let nowhere = lab.path("created-by-beast");
+    std::fs::remove_file(alice_file(&alice)).unwrap();
+    std::os::unix::fs::symlink(&nowhere, alice_file(&alice)).unwrap();
+    let out = beast(&alice, ALICE, &["metric", "latency", "90"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(!nowhere.exists());
+    // Reading skips the link and says so; other commands keep working.
+    let out = beast(&alice, "reader@example.com", &["report"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("symbolic link"), "{}", stderr(&out));
+}
+
+#[test]
+fn links_in_place_of_the_events_directory_config_and_index_are_refused() {
+    let lab = Lab::new();
+    let (alice, _) = team(&lab);
+    let elsewhere = lab.path("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+
+    // The index as a link: refused, nothing made outside.
+    let index = alice.join(".beast/index.db");
+    std::fs::remove_file(&index).unwrap();
+    std::os::unix::fs::symlink(elsewhere.join("index.db"), &index).unwrap();
+    let out = beast(&alice, ALICE, &["status"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("index.db is a symbolic link"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!elsewhere.join("index.db").exists());
+    std::fs::remove_file(&index).unwrap();
+
+    // config.toml as a link to an endless device, or a FIFO: refused at once.
+    let config = alice.join(".beast/config.toml");
+    std::fs::remove_file(&config).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &config).unwrap();
+    let run = |args: &[&str]| {
+        cargo_bin_cmd!("beast")
+            .env_clear()
+            .env("BEAST_TODAY", TODAY)
+            .env("BEAST_AUTHOR", ALICE)
+            .current_dir(&alice)
+            .args(args)
+            .timeout(Duration::from_secs(20))
+            .output()
+            .unwrap()
+    };
+    let out = run(&["status"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("symbolic link"), "{}", stderr(&out));
+    std::fs::remove_file(&config).unwrap();
+    let fifo = std::ffi::CString::new(config.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    let out = run(&["status"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(&config).unwrap();
+
+    // `beast init` writes no template through a dangling link.
+    std::os::unix::fs::symlink(elsewhere.join("config.toml"), &config).unwrap();
+    let out = beast(&alice, ALICE, &["init"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!elsewhere.join("config.toml").exists());
+    std::fs::remove_file(&config).unwrap();
+
+    // The events directory as a link: refused, nothing written there.
+    let events = alice.join(".beast/events");
+    std::fs::rename(&events, lab.path("moved")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &events).unwrap();
+    let out = beast(&alice, ALICE, &["metric", "latency", "90"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+}
+
+#[test]
+fn a_poison_line_is_skipped_and_honest_commands_keep_working() {
+    let lab = Lab::new();
+    let (alice, mal) = team(&lab);
+    let poison = [
+        // A valid-looking benchmark run of a kind no benchmark has.
+        r#"{"v":1,"id":"01KEE8Z0G0000000000000001A","kind":"bench_run","author":"mallory@example.com","recorded_at":"2026-01-15T12:00:00.000Z","bench":"evil","workload":"w","params":[],"results":[],"recorded":"c","started_at":"2026-01-15T12:00:00.000Z","duration_ms":1}"#,
+        // A reading dated far ahead, one out of range, one of no metric.
+        r#"{"v":1,"id":"01KEE8Z0G0000000000000002A","kind":"reading","author":"mallory@example.com","recorded_at":"2026-01-15T12:00:00.000Z","metric":"latency","value":1,"measured_at":"9999-12-31T00:00:00.000Z","source":"manual"}"#,
+        r#"{"v":1,"id":"01KEE8Z0G0000000000000003A","kind":"reading","author":"mallory@example.com","recorded_at":"2026-01-15T12:00:00.000Z","metric":"cacheHitRate","value":-1e308,"measured_at":"2026-01-15T12:00:00.000Z","source":"manual"}"#,
+        r#"{"v":1,"id":"01KEE8Z0G0000000000000004A","kind":"reading","author":"mallory@example.com","recorded_at":"2026-01-15T12:00:00.000Z","metric":"vibes","value":1,"measured_at":"2026-01-15T12:00:00.000Z","source":"manual"}"#,
+        // A line in Mallory's file that claims to be Alice's.
+        r#"{"v":1,"id":"01KEE8Z0G0000000000000005A","kind":"reading","author":"alice@example.com","recorded_at":"2026-01-15T12:00:00.000Z","metric":"latency","value":1,"measured_at":"2026-01-15T12:00:00.000Z","source":"manual"}"#,
+        // Invisible characters in a note.
+        r#"{"v":1,"id":"01KEE8Z0G0000000000000006A","kind":"dogfood","author":"mallory@example.com","recorded_at":"2026-01-15T12:00:00.000Z","dogfood":"test","generated":true,"at":"2026-01-15T12:00:00.000Z","note":"a\u202eb"}"#,
+    ];
+    let file = mal.join(".beast/events/mallory@example.com.jsonl");
+    std::fs::write(&file, poison.join("\n") + "\n").unwrap();
+    push_and_pull(&lab, &mal, &alice);
+
+    let out = beast(&alice, ALICE, &["metric", "latency", "250"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    for n in 1..=poison.len() {
+        assert!(
+            err.contains(&format!("mallory@example.com.jsonl:{n}: ")),
+            "line {n} named: {err}"
+        );
+    }
+    for why in [
+        "bench \"evil\"",
+        "measured_at 9999-12-31 is outside",
+        "outside its valid range",
+        "metric \"vibes\" is not in the catalog",
+        "writes to alice@example.com.jsonl, not to mallory@example.com.jsonl",
+        "U+202E",
+    ] {
+        assert!(err.contains(why), "{why}: {err}");
+    }
+    let r = state(&alice);
+    assert_eq!(metric(&r, "latency")["count"], 2);
+    assert_eq!(metric(&r, "latency")["latest"]["value"], 250.0);
+    assert_eq!(metric(&r, "cacheHitRate")["count"], 0);
+    same_after_rebuild(&alice);
+}
+
+#[test]
+fn a_forged_copy_of_an_id_replaces_nothing() {
+    let lab = Lab::new();
+    let (alice, mal) = team(&lab);
+    let line = std::fs::read_to_string(alice_file(&mal)).unwrap();
+    let original: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+    let id = original["id"].as_str().unwrap().to_string();
+    let mut forged = original.clone();
+    forged["author"] = "mallory@example.com".into();
+    forged["recorded_at"] = "2000-01-01T00:00:00.000Z".into();
+    forged["measured_at"] = "2000-01-01T00:00:00.000Z".into();
+    forged["value"] = 1.0.into();
+    // The same id disguised in lower case, and as a retraction of nothing.
+    let disguised = line.trim().replace(&id, &id.to_lowercase());
+    let retraction = format!(
+        r#"{{"v":1,"id":"{id}","kind":"retraction","author":"mallory@example.com","recorded_at":"2000-01-01T00:00:00.000Z","target":"{id}"}}"#
+    );
+    std::fs::write(
+        mal.join(".beast/events/mallory@example.com.jsonl"),
+        format!("{forged}\n{disguised}\n{retraction}\n"),
+    )
+    .unwrap();
+    push_and_pull(&lab, &mal, &alice);
+
+    let out = beast(&alice, "reader@example.com", &["report"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("event {id} stands with different content")),
+        "{err}"
+    );
+    assert!(
+        err.contains("alice@example.com.jsonl:1") && err.contains("mallory@example.com.jsonl:1"),
+        "{err}"
+    );
+    assert!(
+        err.contains("mallory@example.com.jsonl:2: id"),
+        "the disguise is refused: {err}"
+    );
+    // Neither copy counts: Alice's reading is not replaced by the forged one.
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(metric(&r, "latency")["count"], 0);
+    same_after_rebuild(&alice);
+    // Removing the forged lines brings Alice's reading back, unchanged.
+    std::fs::write(mal.join(".beast/events/mallory@example.com.jsonl"), "").unwrap();
+    push_and_pull(&lab, &mal, &alice);
+    let r = state(&alice);
+    assert_eq!(metric(&r, "latency")["count"], 1);
+    assert_eq!(metric(&r, "latency")["latest"]["value"], 300.0);
+    assert_eq!(std::fs::read_to_string(alice_file(&alice)).unwrap(), line);
+}
+
+#[test]
+fn an_index_that_cannot_take_a_durable_append_is_a_warning_not_a_failure() {
+    let lab = Lab::new();
+    let (alice, _) = team(&lab);
+    beast_ok(&alice, ALICE, &["status"]);
+    // Another process holds the index's write lock past the timeout.
+    let conn = rusqlite::Connection::open(alice.join(".beast/index.db")).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let out = cargo_bin_cmd!("beast")
+        .env_clear()
+        .env("BEAST_TODAY", TODAY)
+        .env("BEAST_AUTHOR", ALICE)
+        .env("BEAST_BUSY_TIMEOUT_MS", "200")
+        .current_dir(&alice)
+        .args(["metric", "latency", "90"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains(
+            "recorded in .beast/events/alice@example.com.jsonl, but the index could not take it"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("nothing was recorded"), "{err}");
+    conn.execute_batch("ROLLBACK").unwrap();
+    drop(conn);
+    // Recorded once; the next command catches up.
+    assert_eq!(
+        std::fs::read_to_string(alice_file(&alice))
+            .unwrap()
+            .lines()
+            .count(),
+        2
+    );
+    assert_eq!(metric(&state(&alice), "latency")["count"], 2);
+}
+
+#[test]
+fn every_figure_survives_a_rebuild_and_an_export_to_the_last_digit() {
+    let lab = Lab::new();
+    let (alice, _) = team(&lab);
+    // Each value is the latest once, and must be read back exactly after a
+    // rebuild (serde_json's default parser gets the last digit of the first
+    // wrong: 37.95555555555555).
+    for (i, v) in [
+        "37.955555555555556",
+        "0.1",
+        "99.99999999999999",
+        "12.345678901234567",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let at = format!("2026-01-1{i}");
+        beast_ok(&alice, ALICE, &["metric", "cacheHitRate", v, "--at", &at]);
+        let latest = |r: &serde_json::Value| metric(r, "cacheHitRate")["latest"]["value"].as_f64();
+        assert_eq!(latest(&state(&alice)), Some(v.parse().unwrap()));
+        std::fs::remove_file(alice.join(".beast/index.db")).unwrap();
+        assert_eq!(
+            latest(&state(&alice)),
+            Some(v.parse().unwrap()),
+            "{v} after a rebuild"
+        );
+    }
+    // Export, then import into a personal database: the same numbers.
+    let export = beast_ok(&alice, ALICE, &["export"]);
+    let file = lab.path("export.jsonl");
+    std::fs::write(&file, &export).unwrap();
+    let db = lab.path("personal.db");
+    let run = |args: &[&str]| {
+        let out = cargo_bin_cmd!("beast")
+            .env_clear()
+            .env("BEAST_TODAY", TODAY)
+            .env("BEAST_DB", &db)
+            .env("BEAST_AUTHOR", ALICE)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&["import", file.to_str().unwrap()]);
+    assert_eq!(run(&["export"]), export);
+}
+
+#[test]
+fn a_rewrite_of_the_same_size_and_mtime_is_noticed() {
+    let lab = Lab::new();
+    let (alice, _) = team(&lab);
+    assert_eq!(metric(&state(&alice), "latency")["latest"]["value"], 300.0);
+    let file = alice_file(&alice);
+    let mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("\"value\":300.0", "\"value\":301.0")).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    assert_eq!(std::fs::metadata(&file).unwrap().len() as usize, text.len());
+    assert_eq!(metric(&state(&alice), "latency")["latest"]["value"], 301.0);
+}
+
+#[test]
+fn report_into_a_closed_pipe_exits_zero() {
+    let lab = Lab::new();
+    let (alice, _) = team(&lab);
+    beast_ok(&alice, ALICE, &["status"]);
+    for _ in 0..20 {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_beast"))
+            .env_clear()
+            .env("BEAST_TODAY", TODAY)
+            .current_dir(&alice)
+            .args(["report"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 1];
+        std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn undo_walks_back_past_an_undone_benchmark_run() {
+    let lab = Lab::new();
+    let (alice, _) = team(&lab);
+    beast_ok(&alice, ALICE, &["bench", "routing"]);
+    let first = beast_ok(&alice, ALICE, &["undo"]);
+    assert!(first.contains("routing benchmark run"), "{first}");
+    let second = beast_ok(&alice, ALICE, &["undo"]);
+    assert!(second.contains("reading latency = 300"), "{second}");
+    assert_eq!(metric(&state(&alice), "latency")["count"], 0);
+}
+
+#[test]
+fn bad_input_is_refused_in_one_line() {
+    let lab = Lab::new();
+    let (alice, _) = team(&lab);
+    let out = beast(&alice, ALICE, &["check", "--since=--format=x"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("neither a date"), "{}", stderr(&out));
+    let long = "a".repeat(300);
+    let out = beast(&alice, &long, &["metric", "latency", "90"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the author is 300 characters long"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("disk"), "{}", stderr(&out));
+    // -o never replaces a link or a device.
+    let link = lab.path("link.json");
+    std::os::unix::fs::symlink(lab.path("target.json"), &link).unwrap();
+    for to in [link.to_str().unwrap(), "/dev/null"] {
+        let out = beast(&alice, ALICE, &["report", "-o", to]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    }
+    assert!(link.is_symlink() && !lab.path("target.json").exists());
+    assert!(std::fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device_like());
+}
+
+/// `FileTypeExt::is_char_device`, shortened for the assertion above.
+trait CharDevice {
+    fn is_char_device_like(&self) -> bool;
+}
+impl CharDevice for std::fs::FileType {
+    fn is_char_device_like(&self) -> bool {
+        std::os::unix::fs::FileTypeExt::is_char_device(self)
+    }
+}
+
+#[test]
+fn a_hundred_megabytes_of_junk_is_read_in_bounded_memory() {
+    let lab = Lab::new();
+    let (alice, mal) = team(&lab);
+    let junk = mal.join(".beast/events/junk.jsonl");
+    let line = "x".repeat(99) + "\n";
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&junk).unwrap());
+    for _ in 0..1_000_000 {
+        std::io::Write::write_all(&mut f, line.as_bytes()).unwrap();
+    }
+    drop(f);
+    push_and_pull(&lab, &mal, &alice);
+    // A fresh index, under a 512 MB address-space limit.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 524288 && exec '{}' report",
+            env!("CARGO_BIN_EXE_beast")
+        ))
+        .env_clear()
+        .env("BEAST_TODAY", TODAY)
+        .current_dir(&alice)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(err.lines().count(), 11, "ten named and a summary: {err}");
+    assert!(
+        err.contains("junk.jsonl: 999990 more lines skipped (1000000 in all"),
+        "{err}"
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(metric(&r, "latency")["count"], 1);
+}
+
+#[test]
+fn another_users_project_is_refused_unless_listed_as_safe() {
+    // Needs to hand the directory to another user: root only.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: not root, cannot give .beast/ to another user");
+        return;
+    }
+    let lab = Lab::new();
+    let (alice, _) = team(&lab);
+    let dir = std::ffi::CString::new(alice.join(".beast").to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::chown(dir.as_ptr(), 65534, 65534) }, 0);
+    let out = beast(&alice, ALICE, &["metric", "latency", "90"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("belongs to another user"),
+        "{}",
+        stderr(&out)
+    );
+    let out = cargo_bin_cmd!("beast")
+        .env_clear()
+        .env("BEAST_TODAY", TODAY)
+        .env("BEAST_AUTHOR", ALICE)
+        .env("BEAST_SAFE_PROJECTS", &alice)
+        .current_dir(&alice)
+        .args(["metric", "latency", "90"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
