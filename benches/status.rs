@@ -414,7 +414,13 @@ fn main() {
                 let _ = std::fs::remove_file(events_dir.join("dave@example.com.jsonl"));
                 // Re-index the restored file before the timed run.
                 beast(&bin, &full, &["status"]);
-                let text = new_events(10_000, 77 + i as u64, "dave@example.com");
+                // Each file holds its own author's events (the log's rule).
+                let author = if target == appended_to {
+                    AUTHORS[0]
+                } else {
+                    "dave@example.com"
+                };
+                let text = new_events(10_000, 77 + i as u64, author);
                 let mut f = std::fs::OpenOptions::new()
                     .create(true)
                     .append(true)

@@ -171,8 +171,6 @@ impl History {
         // has with other content (a re-import of a file that changed) keeps
         // what the history has: nothing is ever replaced; it is said.
         let mut seen = std::collections::HashMap::new();
-        let mut fresh = Vec::new();
-        let mut kept: Vec<String> = Vec::new();
         for e in events {
             match seen.get(&e.id) {
                 Some(other) if *other != e => {
@@ -181,26 +179,41 @@ impl History {
                         e.id
                     ))
                 }
-                Some(_) => continue,
+                Some(_) => {}
                 None => {
                     seen.insert(e.id, e);
                 }
             }
-            let stored = self.store.read(|r| {
-                if !r.has_event(&e.id)? {
-                    return Ok(Vec::new());
-                }
-                r.find_events(&e.id.text())
-            })?;
-            match stored.first() {
-                Some(s) if s.event != *e => kept.push(format!(
+        }
+        // One read for all: an import may bring a million events.
+        let stored: Vec<Option<Event>> = self.store.read(|r| {
+            events
+                .iter()
+                .map(|e| {
+                    if !r.has_event(&e.id)? {
+                        return Ok(None);
+                    }
+                    Ok(r.find_events(&e.id.text())?
+                        .into_iter()
+                        .next()
+                        .map(|s| s.event))
+                })
+                .collect()
+        })?;
+        let mut fresh = Vec::new();
+        let mut kept: Vec<String> = Vec::new();
+        let mut taken = std::collections::HashSet::new();
+        for (e, s) in events.iter().zip(stored) {
+            match s {
+                Some(s) if s != *e => kept.push(format!(
                     "{} ({}; this history has {})",
                     e.id,
                     super::corrections::describe(e),
-                    super::corrections::describe(&s.event)
+                    super::corrections::describe(&s)
                 )),
                 Some(_) => {}
-                None => fresh.push(e.clone()),
+                None if taken.insert(e.id) => fresh.push(e.clone()),
+                None => {}
             }
         }
         if let Some(first) = kept.first() {

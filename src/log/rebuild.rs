@@ -3,12 +3,13 @@
 //!
 //! Why: parsing a million lines takes about as long on two cores as
 //! inserting them takes on one, and the rows must go in in id order — the
-//! tables' key order, and what decides which copy of a repeated id is kept —
+//! tables' key order, and where copies of one id meet to be compared —
 //! which, done plainly, means parsing everything before inserting anything.
 //! So a first pass, on every core, finds each line's id without parsing it:
 //! a line beast wrote begins `{"v":1,"id":"<id>","kind":"<kind>"`. It parses
 //! in full only lines that do not begin so (hand edits, newer versions) and
 //! undos and retractions, which must be known before their targets go in.
+//! Every line is checked (`lines::accept`) when it is parsed, in either pass.
 //! Then the ids are sorted, and a second thread parses the lines in that
 //! order while this one inserts them, through
 //! [`Writer::load_fresh`](crate::store::Writer::load_fresh). The result is
