@@ -76,7 +76,7 @@ pub fn recorded_by_this_process() -> Vec<EventId> {
     RECORDED.lock().map(|v| v.clone()).unwrap_or_default()
 }
 
-fn remember(events: &[Event]) {
+fn remember(events: &[&Event]) {
     if let Ok(mut v) = RECORDED.lock() {
         v.extend(events.iter().map(|e| e.id));
     }
@@ -161,7 +161,7 @@ impl History {
     /// Checks events as every event is checked (the rules of
     /// [`validate::check`]); the first that fails is the error, and nothing
     /// is recorded. Returns those the history does not have yet.
-    fn check_all(&mut self, events: &[Event]) -> Result<Vec<Event>> {
+    fn check_all<'e>(&mut self, events: &'e [Event]) -> Result<Vec<&'e Event>> {
         for e in events {
             if let Err(why) = validate::check(e, &self.rules) {
                 return error::input(format!("{why}; nothing was recorded"));
@@ -212,7 +212,7 @@ impl History {
                     super::corrections::describe(&s)
                 )),
                 Some(_) => {}
-                None if taken.insert(e.id) => fresh.push(e.clone()),
+                None if taken.insert(e.id) => fresh.push(e),
                 None => {}
             }
         }
@@ -242,13 +242,15 @@ impl History {
         }
         match &self.mode {
             Mode::Personal { .. } => {
+                let lines: Vec<String> = fresh.iter().map(|e| e.to_line()).collect();
                 self.store
                     .write(|w| {
-                        for e in &fresh {
-                            let line = e.to_line();
-                            w.apply(e, LineAt::Text(&line))?;
-                        }
-                        Ok(())
+                        w.apply_batch(
+                            fresh
+                                .iter()
+                                .copied()
+                                .zip(lines.iter().map(|l| LineAt::Text(l))),
+                        )
                     })
                     .map_err(|e| match e.downcast::<error::Failure>() {
                         // One transaction: it failed whole.
@@ -263,7 +265,7 @@ impl History {
             }
             Mode::Project(p) => {
                 // One append per author's file, in the order events came.
-                let mut files: Vec<(String, Vec<Event>)> = Vec::new();
+                let mut files: Vec<(String, Vec<&Event>)> = Vec::new();
                 for e in fresh {
                     let name = author_file_name(&e.author);
                     match files.iter_mut().find(|(n, _)| *n == name) {
@@ -275,7 +277,7 @@ impl History {
                 let shown = shown_for(p);
                 let mut recorded = 0;
                 for (name, group) in &files {
-                    let text: Vec<String> = group.iter().map(Event::to_line).collect();
+                    let text: Vec<String> = group.iter().map(|e| e.to_line()).collect();
                     let appended = match log::append(&dir, name, &text) {
                         Ok(a) => a,
                         Err(e) if recorded == 0 => return Err(e),

@@ -8,6 +8,7 @@ use anyhow::Result;
 use super::Context;
 use crate::app::corrections::describe;
 use crate::domain::event::Body;
+use crate::report::{clip, CELL_CHARS};
 
 /// The events of the history, newest first, with ids for `beast retract`
 #[derive(clap::Args)]
@@ -42,8 +43,8 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
         t.add_row(vec![
             e.id.short(),
             e.recorded_at.format("%Y-%m-%d %H:%M").to_string(),
-            e.author.clone(),
-            describe(e),
+            clip(&e.author, CELL_CHARS).into_owned(),
+            clip(&describe(e), CELL_CHARS).into_owned(),
             state.to_string(),
         ]);
     }

@@ -270,7 +270,7 @@ fn history(
             r.at.clone(),
             def.format_value(r.value),
             r.source.clone(),
-            note,
+            crate::report::clip(&note, crate::report::CELL_CHARS).into_owned(),
         ]);
     }
     if let Some(c) = t.column_mut(2) {

@@ -107,7 +107,7 @@ impl Appended {
     pub fn index(
         self,
         store: &mut Store,
-        events: &[Event],
+        events: &[&Event],
         dir: &Path,
         rules: &Rules,
         shown: &dyn Fn(&str) -> String,

@@ -301,6 +301,27 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The widest text a table cell shows; longer text ends in `…`.
+pub const CELL_CHARS: usize = 200;
+
+/// `text` cut to at most `max` characters, the last of them `…` when it was
+/// longer: a table's layout costs grow faster than the length of its longest
+/// cell, and no one reads a note of a megabyte in a terminal.
+///
+/// ```
+/// assert_eq!(beast::report::clip("abcdef", 4), "abc…");
+/// assert_eq!(beast::report::clip("abc", 4), "abc");
+/// ```
+pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(_) => {
+            let cut = text.char_indices().nth(max - 1).map_or(0, |(i, _)| i);
+            std::borrow::Cow::Owned(format!("{}…", &text[..cut]))
+        }
+    }
+}
+
 /// Rounds to `places` decimals, to keep float noise out of the JSON.
 pub fn round(value: f64, places: i32) -> f64 {
     let f = 10f64.powi(places);
