@@ -673,7 +673,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__check)
-            opts="-h --rules --threshold --metric-threshold --since --format --json --db --project --author --roadmap --today --color --help"
+            opts="-h --rules --fail-on --min-change --metric-min-change --window --min-samples --boundary --grace --since --format --json --summary --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -683,11 +683,31 @@ _beast() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --threshold)
+                --fail-on)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --metric-threshold)
+                --min-change)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metric-min-change)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-samples)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --boundary)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -697,6 +717,10 @@ _beast() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text markdown json" -- "${cur}"))
+                    return 0
+                    ;;
+                --summary)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --db)

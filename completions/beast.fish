@@ -39,7 +39,7 @@ complete -c beast -n "__fish_beast_needs_command" -f -a "complete" -d 'Mark a ro
 complete -c beast -n "__fish_beast_needs_command" -f -a "metric" -d 'Record a metric reading, show a metric\'s history, or list the catalog'
 complete -c beast -n "__fish_beast_needs_command" -f -a "dogfood" -d 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
 complete -c beast -n "__fish_beast_needs_command" -f -a "report" -d 'The full report, for CI: `beast report > report.json`'
-complete -c beast -n "__fish_beast_needs_command" -f -a "check" -d 'Fail (exit 5) when the roadmap or a metric is off track: for CI'
+complete -c beast -n "__fish_beast_needs_command" -f -a "check" -d 'Fail (exit 5) on a regression, and warn about a roadmap off track: for CI'
 complete -c beast -n "__fish_beast_needs_command" -f -a "roadmap" -d 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
 complete -c beast -n "__fish_beast_needs_command" -f -a "bench" -d 'Measure cache and routing metrics on a reproducible workload and record them'
 complete -c beast -n "__fish_beast_needs_command" -f -a "init" -d 'Start a project history in this git repository (.beast/: config, event log, index)'
@@ -120,13 +120,19 @@ complete -c beast -n "__fish_beast_using_subcommand report" -l compact -d 'JSON 
 complete -c beast -n "__fish_beast_using_subcommand report" -l summary -d 'Append the Markdown report to the file $GITHUB_STEP_SUMMARY names (a GitHub Actions job summary)'
 complete -c beast -n "__fish_beast_using_subcommand report" -l schema -d 'Print the JSON Schema of the JSON report and exit'
 complete -c beast -n "__fish_beast_using_subcommand report" -s h -l help -d 'Print help'
-complete -c beast -n "__fish_beast_using_subcommand check" -l rules -d 'Rules to run, comma-separated: behind, regression, pace' -r
-complete -c beast -n "__fish_beast_using_subcommand check" -l threshold -d 'Regression threshold for every metric, in percent worse than before' -r
-complete -c beast -n "__fish_beast_using_subcommand check" -l metric-threshold -d 'Regression threshold for one metric: NAME=PCT (repeatable)' -r
-complete -c beast -n "__fish_beast_using_subcommand check" -l since -d 'Compare with the metrics as of this date (YYYY-MM-DD) or git revision instead of the previous reading' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l rules -d 'Rules to run, comma-separated: regression, behind, overdue, pace [default: all]' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l fail-on -d 'Rules that fail the check, comma-separated; the others warn [default: regression]' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l min-change -d 'The smallest change from the window\'s mean that counts as a regression, in percent' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l metric-min-change -d 'The smallest change for one metric: NAME=PCT (repeatable)' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l window -d 'How many earlier readings of a series form its window [default: 64]' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l min-samples -d 'Fewer readings in the window give no verdict [default: 5]' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l boundary -d 'The one-sided confidence of the bound [default: 0.999]' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l grace -d 'Days after a block\'s last week before its open tasks are overdue [default: 3]' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l since -d 'Judge the newest readings against each series as of this date (YYYY-MM-DD) or git revision, instead of against the readings before them' -r
 complete -c beast -n "__fish_beast_using_subcommand check" -l format -d 'Output format' -r -f -a "text\t''
 markdown\t''
 json\t''"
+complete -c beast -n "__fish_beast_using_subcommand check" -l summary -d 'Also append a Markdown table to this file [default under GitHub Actions: $GITHUB_STEP_SUMMARY]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand check" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand check" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand check" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
@@ -375,7 +381,7 @@ complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_su
 complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "metric" -d 'Record a metric reading, show a metric\'s history, or list the catalog'
 complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "dogfood" -d 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
 complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "report" -d 'The full report, for CI: `beast report > report.json`'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "check" -d 'Fail (exit 5) when the roadmap or a metric is off track: for CI'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "check" -d 'Fail (exit 5) on a regression, and warn about a roadmap off track: for CI'
 complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "roadmap" -d 'Browse the roadmap (whole, a year, a quarter or a month), check it, or import one'
 complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "bench" -d 'Measure cache and routing metrics on a reproducible workload and record them'
 complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete metric dogfood report check roadmap bench init undo retract log export import completions help" -f -a "init" -d 'Start a project history in this git repository (.beast/: config, event log, index)'

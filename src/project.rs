@@ -38,10 +38,15 @@ const CONFIG_TEMPLATE: &str = r#"# beast project settings. Every setting is opti
 
 # What `beast check` (the CI gate) checks; flags override these.
 # [check]
-# rules = ["behind", "regression", "pace"]   # default: all three
-# threshold = 5.0                            # regression threshold, % worse than before
-# [check.thresholds]                         # per-metric regression thresholds
-# latency = 10.0
+# rules = ["regression", "behind", "overdue", "pace"]  # default: all four
+# fail_on = ["regression"]    # the rules that fail the job; the rest warn
+# min_change = 2.0            # a regression differs from the window's mean by this many % at least
+# window = 64                 # a series' earlier readings its newest is judged against
+# min_samples = 5             # fewer readings than this: no verdict
+# boundary = 0.999            # one-sided confidence of the Student's t bound
+# grace_days = 3              # a block's tasks are overdue this many days after its last week
+# [check.metrics.latency]     # per metric: window, min_samples, boundary, min_change
+# min_change = 10.0
 "#;
 
 const GITIGNORE: &str =
@@ -61,7 +66,7 @@ pub struct Config {
     pub embedding_model: Option<String>,
     /// `[check]`: what `beast check` checks.
     #[serde(default)]
-    pub check: crate::app::check::Settings,
+    pub check: crate::domain::gate::Settings,
 }
 
 #[derive(Debug, Clone)]

@@ -19,44 +19,106 @@ fn check(env: &Env, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Readings of `metric` on January 1, 2, … (one a day), from `source`.
+fn series(env: &Env, metric: &str, source: &str, values: &[f64]) {
+    for (i, v) in values.iter().enumerate() {
+        let at = format!("2026-01-{:02}", i + 1);
+        env.ok(&[
+            "metric",
+            metric,
+            &v.to_string(),
+            "--at",
+            &at,
+            "--source",
+            source,
+        ]);
+    }
+}
+
+/// A noisy but steady series: 40 ± 0.6.
+const STEADY: [f64; 8] = [40.0, 40.5, 39.6, 40.2, 39.8, 40.6, 39.5, 40.1];
+
 #[test]
 fn check_passes_when_everything_holds() {
     let env = Env::on("2026-01-08");
-    env.ok(&["metric", "cacheHitRate", "30"]);
-    env.ok(&["metric", "cacheHitRate", "36"]);
+    series(&env, "cacheHitRate", "ci", &STEADY);
     env.ok(&["complete", "1", "1", "Fix failed request tracking"]);
     env.ok(&["complete", "1", "1", "Enhanced error context"]);
     let (code, out, err) = check(&env, &[]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("0 failed"), "{out}");
+    assert!(
+        out.contains(
+            "ok   regression cacheHitRate[ci]: 40.1% (2026-01-08T12:00:00Z) is within the bound"
+        ),
+        "{out}"
+    );
     assert!(err.is_empty(), "{err}");
 }
 
 #[test]
-fn each_rule_fails_with_exit_5_and_one_line_per_failure() {
+fn an_empty_history_early_in_the_month_passes() {
+    let env = Env::on("2026-01-02");
+    let (code, out, err) = check(&env, &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("ok   overdue roadmap: no planned task is overdue"),
+        "{out}"
+    );
+}
+
+#[test]
+fn only_a_regression_fails_by_default_and_the_rest_warn() {
     let env = Env::on("2026-01-20");
-    env.ok(&["metric", "cacheHitRate", "30"]);
-    env.ok(&["metric", "cacheHitRate", "25"]);
-    // behind: 25% against a paced 33.75%.
-    let (code, _, err) = check(&env, &["--rules", "behind"]);
-    assert_eq!(code, 5);
-    let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 2, "{err}");
+    let mut values = STEADY.to_vec();
+    values.push(30.0);
+    series(&env, "cacheHitRate", "ci", &values);
+    // Another source's reading is its own series: never compared with ci's.
+    env.ok(&["metric", "cacheHitRate", "48", "--source", "grafana"]);
+    let (code, out, err) = check(&env, &[]);
+    assert_eq!(code, 5, "{out}{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    // Failures first, then warnings, then the rest.
     assert!(
-        lines[0].starts_with("check failed: behind cacheHitRate: 25% is behind"),
-        "{err}"
+        lines[1].starts_with(
+            "FAIL regression cacheHitRate[ci]: 30% (2026-01-09T12:00:00Z) is below the bound"
+        ),
+        "{out}"
     );
-    assert_eq!(lines[1], "error: 1 of 1 checks failed");
-    // regression: 16.7% worse than the previous reading.
-    let (code, _, err) = check(&env, &["--rules", "regression"]);
-    assert_eq!(code, 5);
     assert!(
-        err.contains("25% is 16.7% worse than 30% (the previous reading)"),
-        "{err}"
+        lines[1].contains(
+            "worse than the mean 40.04% (8 readings, window 64, boundary 0.999, min change 2%)"
+        ),
+        "{out}"
     );
-    // … unless the threshold allows it, globally or for the metric.
+    assert!(lines[2].starts_with("warn "), "{out}");
+    assert!(out.contains("warn overdue month 1: 3 open past due: \"Fix failed request tracking\" (due 2026-01-17)"), "{out}");
+    assert!(
+        out.contains("ok   behind cacheHitRate: 48% (grafana) is"),
+        "{out}"
+    );
+    assert!(out.contains("warn pace month 1: 0/6 tasks done"), "{out}");
+    assert!(out.contains("n/a  regression cacheHitRate[grafana]: 48% (2026-01-20T12:00:00Z): too few readings to judge (0 of the 5 needed)"), "{out}");
     assert_eq!(
-        check(&env, &["--rules", "regression", "--threshold", "20"]).0,
+        err.lines().last(),
+        Some("error: 1 of 5 checks failed (failing on: regression)"),
+        "{err}"
+    );
+    // What a job asks to fail on fails.
+    let (code, _, err) = check(&env, &["--rules", "overdue,pace", "--fail-on", "overdue"]);
+    assert_eq!(code, 5, "{err}");
+    assert!(
+        err.contains("1 of 2 checks failed (failing on: overdue)"),
+        "{err}"
+    );
+    assert_eq!(check(&env, &["--rules", "behind,pace,overdue"]).0, 0);
+    assert_eq!(
+        check(&env, &["--rules", "pace", "--fail-on", "pace,behind"]).0,
+        5
+    );
+    // A larger minimum change lets the drop pass.
+    assert_eq!(
+        check(&env, &["--rules", "regression", "--min-change", "30"]).0,
         0
     );
     assert_eq!(
@@ -65,76 +127,107 @@ fn each_rule_fails_with_exit_5_and_one_line_per_failure() {
             &[
                 "--rules",
                 "regression",
-                "--metric-threshold",
-                "cache_hit_rate=17"
+                "--metric-min-change",
+                "cache_hit_rate=30"
             ]
         )
         .0,
         0
     );
-    // The direction counts: latency going down is no regression.
-    env.ok(&["metric", "latency", "400"]);
-    env.ok(&["metric", "latency", "300"]);
-    let (_, out, _) = check(&env, &["--rules", "regression", "--json"]);
-    let v: Value = serde_json::from_str(&out).unwrap();
-    let latency = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["subject"] == "latency")
-        .unwrap()
-        .clone();
-    assert_eq!(latency["ok"], true);
-    // pace: nothing of month 1 done with 61% of it gone.
-    let (code, _, err) = check(&env, &["--rules", "pace"]);
-    assert_eq!(code, 5);
-    assert!(
-        err.contains("pace month 1: 0/6 tasks done (0%) with 61% of the month gone"),
-        "{err}"
-    );
-    for task in [
-        "Fix failed request tracking",
-        "Enhanced error context",
-        "Real-time monitoring dashboard",
-        "Semantic cache matching",
-    ] {
-        env.ok(&["complete", "1", "3", task]);
-    }
-    assert_eq!(check(&env, &["--rules", "pace"]).0, 0);
-}
-
-#[test]
-fn check_since_a_date_compares_with_the_value_then() {
-    let env = Env::on("2026-01-20");
-    env.ok(&["metric", "latency", "300", "--at", "2026-01-05"]);
-    env.ok(&["metric", "latency", "330", "--at", "2026-01-12"]);
-    env.ok(&["metric", "latency", "320"]);
-    // Against the previous reading it improved; against Jan 5 it is 6.7% worse.
-    assert_eq!(check(&env, &["--rules", "regression"]).0, 0);
-    let (code, _, err) = check(&env, &["--rules", "regression", "--since", "2026-01-05"]);
-    assert_eq!(code, 5);
-    assert!(
-        err.contains("6.67% worse than 300 ms (as of 2026-01-05)"),
-        "{err}"
+    // Too few readings for the window's minimum: no verdict, no failure.
+    assert_eq!(
+        check(&env, &["--rules", "regression", "--min-samples", "9"]).0,
+        0
     );
 }
 
 #[test]
-fn check_formats_and_bad_flags() {
+fn the_direction_and_the_minimum_change_count() {
     let env = Env::on("2026-01-20");
-    env.ok(&["metric", "cacheHitRate", "20"]);
+    // Latency falling is no regression.
+    let mut latency: Vec<f64> = STEADY.iter().map(|v| v * 10.0).collect();
+    latency.push(250.0);
+    series(&env, "latency", "ci", &latency);
+    // A flat series and a 1% wiggle: beyond its bound, but below 2%.
+    let mut flat = vec![50.0; 8];
+    flat.push(49.5);
+    series(&env, "cacheHitRate", "ci", &flat);
+    let (code, out, err) = check(&env, &["--rules", "regression"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        check(&env, &["--rules", "regression", "--min-change", "0.5"]).0,
+        5
+    );
+}
+
+#[test]
+fn check_since_a_date_judges_what_came_after_against_the_series_then() {
+    let env = Env::on("2026-01-20");
+    let mut values: Vec<f64> = STEADY.iter().map(|v| v * 8.0).collect();
+    values.push(360.0);
+    series(&env, "latency", "ci", &values);
+    // Against the 8 readings before it, 360 ms is a regression; as of
+    // January 9 nothing came after.
+    assert_eq!(check(&env, &["--rules", "regression"]).0, 5);
+    let (code, out, _) = check(&env, &["--rules", "regression", "--since", "2026-01-09"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(
+            "n/a  regression latency[ci]: no reading newer than each series as of 2026-01-09"
+        ),
+        "{out}"
+    );
+    let (code, _, err) = check(&env, &["--rules", "regression", "--since", "2026-01-08"]);
+    assert_eq!(code, 5, "{err}");
+}
+
+#[test]
+fn check_formats_annotations_summary_and_bad_flags() {
+    let env = Env::on("2026-01-20");
+    let mut values = STEADY.to_vec();
+    values.push(30.0);
+    series(&env, "cacheHitRate", "ci", &values);
     let (code, out, _) = check(&env, &["--format", "markdown"]);
     assert_eq!(code, 5);
     assert!(out.starts_with("### beast check: failed"), "{out}");
+    let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("| ")).collect();
     assert!(
-        out.contains("| behind | cacheHitRate | ❌ failed |"),
+        rows[1].starts_with("| ❌ failed | regression | cacheHitRate[ci] |"),
         "{out}"
+    );
+    assert!(rows[2].starts_with("| ⚠️ warning |"), "{out}");
+    // Under GitHub Actions: annotations, and the summary appended.
+    let summary = env.dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let out = env
+        .cmd()
+        .args(["check"])
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("::error title=beast check%3A regression cacheHitRate[ci]::30%25 (2026-01-09T12:00:00Z) is below"),
+        "{err}"
+    );
+    assert!(
+        err.contains("::warning title=beast check%3A overdue month 1::"),
+        "{err}"
+    );
+    let written = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        written.starts_with("earlier step\n### beast check: failed"),
+        "{written}"
     );
     let e = env.fails(&["check", "--rules", "speed"], 1);
     assert!(e.contains("unknown rule \"speed\""), "{e}");
-    let e = env.fails(&["check", "--metric-threshold", "latency"], 1);
+    let e = env.fails(&["check", "--metric-min-change", "latency"], 1);
     assert!(e.contains("must be NAME=PCT"), "{e}");
-    env.fails(&["check", "--metric-threshold", "nosuch=3"], 1);
+    env.fails(&["check", "--metric-min-change", "nosuch=3"], 1);
+    let e = env.fails(&["check", "--boundary", "2"], 1);
+    assert!(e.contains("boundary 2 must be"), "{e}");
     let e = env.fails(&["check", "--since", "not-a-date"], 1);
     assert!(e.contains("a git revision works only in a project"), "{e}");
 }
@@ -178,34 +271,34 @@ fn check_since_a_git_revision_reads_the_log_at_that_revision_and_config_sets_rul
             .unwrap()
     };
     assert!(run(&["init"]).status.success());
-    assert!(run(&["metric", "cacheHitRate", "40"]).status.success());
+    for (i, v) in STEADY.iter().enumerate() {
+        let at = format!("2026-01-{:02}", i + 1);
+        let out = run(&["metric", "cacheHitRate", &v.to_string(), "--at", &at]);
+        assert!(out.status.success());
+    }
     git(&root, &["add", "-A"]);
     git(&root, &["commit", "-qm", "one"]);
     git(&root, &["tag", "before"]);
-    assert!(run(&["metric", "cacheHitRate", "38"]).status.success());
-    assert!(run(&["metric", "cacheHitRate", "39"]).status.success());
-    // Against the previous reading 39 is better; against "before" it is 2.5% worse.
-    let out = run(&[
-        "check",
-        "--rules",
-        "regression",
-        "--threshold",
-        "2",
-        "--since",
-        "before",
-    ]);
+    assert!(run(&["metric", "cacheHitRate", "37"]).status.success());
+    // 37% against the series at "before": a regression.
+    let out = run(&["check", "--rules", "regression", "--since", "before"]);
     assert_eq!(out.status.code(), Some(5));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        err.contains("39% is 2.5% worse than 40% (at before)"),
-        "{err}"
+        stdout.contains(
+            "FAIL regression cacheHitRate[manual]: 37% (2026-01-20T12:00:00Z) is below the bound"
+        ),
+        "{stdout}"
     );
+    // A revision the clone does not have: exit 4, and how to fetch it.
     let out = run(&["check", "--since", "no-such-rev"]);
-    assert_eq!(out.status.code(), Some(1));
-    // [check] in config.toml picks the rules and thresholds.
+    assert_eq!(out.status.code(), Some(4));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("fetch-depth: 0"), "{err}");
+    // [check] in config.toml picks the rules and the minimum change.
     std::fs::write(
         root.join(".beast/config.toml"),
-        "[check]\nrules = [\"regression\"]\nthreshold = 1.0\n[check.thresholds]\ncacheHitRate = 3.0\n",
+        "[check]\nrules = [\"regression\"]\nthreshold = 1.0\n[check.thresholds]\ncacheHitRate = 10.0\n",
     )
     .unwrap();
     let out = run(&["check", "--since", "before", "--json"]);
@@ -217,6 +310,7 @@ fn check_since_a_git_revision_reads_the_log_at_that_revision_and_config_sets_rul
     );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["rules"], serde_json::json!(["regression"]));
+    assert_eq!(v["fail_on"], serde_json::json!(["regression"]));
 }
 
 #[test]

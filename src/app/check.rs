@@ -1,224 +1,326 @@
-//! The CI gate: `beast check` evaluates rules against the report and fails
-//! (exit 5) when one does not hold, so a pipeline can stop on a roadmap that
-//! has fallen behind or a metric that got worse — as github-action-benchmark's
-//! `fail-on-alert` and Bencher's thresholds do for benchmarks.
+//! The CI gate: `beast check` applies rules to the history and fails (exit
+//! 5) only on what the job asks to fail on — by default a regression, the
+//! one thing a change can cause — and warns about the rest. The rules and
+//! the statistics are in `domain::gate`; here they meet the history: the
+//! series of each metric per source, the roadmap's week blocks, the report.
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use chrono::NaiveDate;
+use serde::Serialize;
 
-use crate::domain::catalog::{format_with_unit, significant, Direction};
-use crate::domain::Verdict;
+use crate::domain::catalog::{fmt_number, format_with_unit, significant};
+use crate::domain::gate::{self, Rule, Settings};
+use crate::domain::{Roadmap, TaskRef, Verdict};
 use crate::report::Report;
 
-/// The rules, by the names flags and `config.toml` use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// How a finding came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Rule {
-    /// A metric with data is behind its paced target.
-    Behind,
-    /// A metric's latest reading is worse than the one before (or than its
-    /// value at `--since`) by more than a threshold.
-    Regression,
-    /// The current month's share of done tasks is below the share of the
-    /// month that has passed.
-    Pace,
+pub enum Severity {
+    /// A rule the check fails on does not hold.
+    Failed,
+    /// A rule that only warns does not hold.
+    Warned,
+    /// Too few readings to say.
+    NoVerdict,
+    Passed,
 }
 
-impl Rule {
-    pub const ALL: [Rule; 3] = [Rule::Behind, Rule::Regression, Rule::Pace];
-
-    pub fn as_str(self) -> &'static str {
+impl Severity {
+    pub fn label(self) -> &'static str {
         match self {
-            Rule::Behind => "behind",
-            Rule::Regression => "regression",
-            Rule::Pace => "pace",
+            Severity::Failed => "FAIL",
+            Severity::Warned => "warn",
+            Severity::NoVerdict => "n/a",
+            Severity::Passed => "ok",
         }
     }
-
-    pub fn parse(text: &str) -> Option<Rule> {
-        Rule::ALL
-            .into_iter()
-            .find(|r| r.as_str().eq_ignore_ascii_case(text.trim()))
-    }
 }
 
-/// Default regression threshold, in percent of the earlier value.
-pub const DEFAULT_THRESHOLD: f64 = 5.0;
-
-/// What to check and how strictly: `[check]` in `config.toml`, overridden by flags.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Settings {
-    /// The rules to run; all when absent.
-    pub rules: Option<Vec<Rule>>,
-    /// Regression threshold in percent for every metric.
-    pub threshold: Option<f64>,
-    /// Per-metric thresholds in percent, by metric id.
-    #[serde(default)]
-    pub thresholds: BTreeMap<String, f64>,
-}
-
-/// One rule applied to one subject (a metric, a month).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One rule applied to one subject (a series, a month).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     pub rule: Rule,
+    /// The metric and source (`cacheHitRate[bench:cache]`), or the month.
     pub subject: String,
+    pub severity: Severity,
+    /// Whether it holds (or gave no verdict).
     pub ok: bool,
     pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {
+    /// No finding failed.
     pub ok: bool,
     pub rules: Vec<Rule>,
-    /// What the regression rule compared with: "previous reading" or the `--since` it was given.
+    pub fail_on: Vec<Rule>,
+    /// What the regression rule compared with: each series' readings
+    /// before its newest, or the series at `--since`.
     pub baseline: String,
+    /// Failures first, then warnings, then the rest.
     pub findings: Vec<Finding>,
 }
 
 impl Outcome {
     pub fn failures(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| !f.ok)
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Failed)
     }
 }
 
-/// A metric's earlier value to compare the latest with.
+/// A series to judge: one metric's readings from one source.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Earlier {
-    pub value: f64,
-    /// Where it comes from, for messages: "previous reading", "2026-03-01".
-    pub what: String,
+pub struct SeriesInput {
+    pub metric: String,
+    pub source: String,
+    /// The readings the newest is compared with, oldest first.
+    pub window: Vec<f64>,
+    /// The newest reading and when it was measured; `None` when there is
+    /// none newer than the window (with `--since`: nothing new since).
+    pub newest: Option<(f64, String)>,
 }
 
-/// Evaluates the rules. `earlier` gives, per metric id, the value a regression
-/// is measured against; `month_elapsed` is the share of the current month
-/// behind us (0–1).
-pub fn evaluate(
-    report: &Report,
-    settings: &Settings,
-    earlier: &BTreeMap<String, Earlier>,
-    baseline: &str,
-    month_elapsed: f64,
-) -> Outcome {
-    let mut rules: Vec<Rule> = settings.rules.clone().unwrap_or_else(|| Rule::ALL.to_vec());
-    rules.sort();
-    rules.dedup();
+/// Everything the rules look at.
+pub struct Inputs<'a> {
+    pub report: &'a Report,
+    pub roadmap: &'a Roadmap,
+    pub today: NaiveDate,
+    /// Planned tasks done.
+    pub done: &'a [TaskRef],
+    pub series: &'a [SeriesInput],
+    pub baseline: &'a str,
+    /// The share of the current month behind us (0–1).
+    pub month_elapsed: f64,
+}
+
+/// Evaluates the rules of `settings`.
+pub fn evaluate(i: &Inputs, settings: &Settings) -> Outcome {
+    let rules = settings.rules();
     let mut findings = Vec::new();
+    let severity = |rule: Rule, holds: bool| match (holds, settings.fails_on(rule)) {
+        (true, _) => Severity::Passed,
+        (false, true) => Severity::Failed,
+        (false, false) => Severity::Warned,
+    };
+    let mut push = |rule: Rule, subject: String, sev: Severity, message: String| {
+        findings.push(Finding {
+            rule,
+            subject,
+            ok: sev != Severity::Failed && sev != Severity::Warned,
+            severity: sev,
+            message,
+        })
+    };
     for rule in &rules {
         match rule {
             Rule::Behind => {
-                for m in report.metrics.iter().filter(|m| m.latest.is_some()) {
+                for m in i.report.metrics.iter().filter(|m| m.latest.is_some()) {
                     let f = |v: f64| format_with_unit(significant(v, 4), &m.unit);
-                    let latest = m.latest.as_ref().expect("filtered").value;
-                    let ok = m.verdict != Verdict::Behind;
+                    let latest = m.latest.as_ref().expect("filtered");
                     let message = match (m.paced_target, m.target) {
                         (Some(p), Some(t)) => format!(
-                            "{} is {} (paced target today {}, target {} by month {})",
-                            f(latest),
+                            "{} ({}) is {} (paced target today {}, target {} by month {})",
+                            f(latest.value),
+                            latest.source,
                             m.verdict.label(),
                             f(p),
                             f(t.value),
                             t.month
                         ),
-                        _ => format!("{} is {}", f(latest), m.verdict.label()),
+                        _ => format!("{} is {}", f(latest.value), m.verdict.label()),
                     };
-                    findings.push(Finding {
-                        rule: Rule::Behind,
-                        subject: m.id.clone(),
-                        ok,
+                    push(
+                        Rule::Behind,
+                        m.id.clone(),
+                        severity(Rule::Behind, m.verdict != Verdict::Behind),
                         message,
-                    });
+                    );
                 }
             }
             Rule::Regression => {
-                for m in &report.metrics {
-                    let (Some(latest), Some(before)) = (m.latest.as_ref(), earlier.get(&m.id))
-                    else {
+                for s in i.series {
+                    let Some(m) = i.report.metrics.iter().find(|m| m.id == s.metric) else {
                         continue;
                     };
-                    let limit = settings
-                        .thresholds
-                        .get(&m.id)
-                        .copied()
-                        .or(settings.threshold)
-                        .unwrap_or(DEFAULT_THRESHOLD);
-                    let change = regression_percent(m.direction, before.value, latest.value);
+                    let subject = format!("{}[{}]", s.metric, s.source);
                     let f = |v: f64| format_with_unit(significant(v, 4), &m.unit);
-                    let ok = change <= limit;
-                    let message = if change > 0.0 {
+                    let test = settings.test(&s.metric);
+                    let Some((value, at)) = &s.newest else {
+                        push(
+                            Rule::Regression,
+                            subject,
+                            Severity::NoVerdict,
+                            format!("no reading newer than {}", i.baseline),
+                        );
+                        continue;
+                    };
+                    let evidence = |n: usize| {
                         format!(
-                            "{} is {}% worse than {} ({}); the threshold is {}%",
-                            f(latest.value),
-                            crate::domain::catalog::fmt_number(significant(change, 3)),
-                            f(before.value),
-                            before.what,
-                            crate::domain::catalog::fmt_number(limit)
-                        )
-                    } else {
-                        format!(
-                            "{} is no worse than {} ({})",
-                            f(latest.value),
-                            f(before.value),
-                            before.what
+                            "{n} readings, window {}, boundary {}, min change {}%",
+                            test.window,
+                            test.boundary,
+                            fmt_number(test.min_change)
                         )
                     };
-                    findings.push(Finding {
-                        rule: Rule::Regression,
-                        subject: m.id.clone(),
-                        ok,
-                        message,
-                    });
+                    match gate::judge(&s.window, *value, m.direction, &test) {
+                        None => push(
+                            Rule::Regression,
+                            subject,
+                            Severity::NoVerdict,
+                            format!(
+                                "{} ({at}): too few readings to judge ({} of the {} needed)",
+                                f(*value),
+                                s.window.len().min(test.window),
+                                test.min_samples
+                            ),
+                        ),
+                        Some(j) => {
+                            let side = match m.direction {
+                                crate::domain::Direction::Higher => "below",
+                                crate::domain::Direction::Lower => "above",
+                            };
+                            let message = if j.regression {
+                                format!(
+                                    "{} ({at}) is {side} the bound {} and {}% worse than the mean {} ({})",
+                                    f(*value),
+                                    f(j.bound),
+                                    fmt_number(significant(j.change_percent, 3)),
+                                    f(j.mean),
+                                    evidence(j.n)
+                                )
+                            } else {
+                                format!(
+                                    "{} ({at}) is within the bound {} of the mean {} ({})",
+                                    f(*value),
+                                    f(j.bound),
+                                    f(j.mean),
+                                    evidence(j.n)
+                                )
+                            };
+                            push(
+                                Rule::Regression,
+                                subject,
+                                severity(Rule::Regression, !j.regression),
+                                message,
+                            );
+                        }
+                    }
                 }
             }
             Rule::Pace => {
-                let c = report.progress.month;
+                let c = i.report.progress.month;
                 if c.total == 0 {
                     continue;
                 }
                 let done = c.completed as f64 / c.total as f64;
-                let ok = done + 1e-9 >= month_elapsed;
-                findings.push(Finding {
-                    rule: Rule::Pace,
-                    subject: format!("month {}", report.current.month),
-                    ok,
-                    message: format!(
+                push(
+                    Rule::Pace,
+                    format!("month {}", i.report.current.month),
+                    severity(Rule::Pace, done + 1e-9 >= i.month_elapsed),
+                    format!(
                         "{}/{} tasks done ({}%) with {}% of the month gone",
                         c.completed,
                         c.total,
                         (done * 100.0).round(),
-                        (month_elapsed * 100.0).round()
+                        (i.month_elapsed * 100.0).round()
                     ),
-                });
+                );
+            }
+            Rule::Overdue => {
+                let late = overdue(i.roadmap, i.done, i.today, settings.grace_days());
+                if late.is_empty() {
+                    push(
+                        Rule::Overdue,
+                        "roadmap".into(),
+                        Severity::Passed,
+                        format!(
+                            "no planned task is overdue (a block's tasks are due {} days after its last week)",
+                            settings.grace_days()
+                        ),
+                    );
+                }
+                for (month, tasks) in late {
+                    let names: Vec<String> = tasks
+                        .iter()
+                        .map(|(title, due)| format!("\"{title}\" (due {due})"))
+                        .collect();
+                    push(
+                        Rule::Overdue,
+                        format!("month {month}"),
+                        severity(Rule::Overdue, false),
+                        format!("{} open past due: {}", tasks.len(), names.join(", ")),
+                    );
+                }
             }
         }
     }
+    findings.sort_by_key(|f| f.severity);
     Outcome {
-        ok: findings.iter().all(|f| f.ok),
+        ok: findings.iter().all(|f| f.severity != Severity::Failed),
+        fail_on: Rule::ALL
+            .into_iter()
+            .filter(|r| settings.fails_on(*r))
+            .collect(),
         rules,
-        baseline: baseline.to_string(),
+        baseline: i.baseline.to_string(),
         findings,
     }
 }
 
-/// How much worse `latest` is than `before`, in percent of `before`'s size,
-/// respecting the metric's direction; negative when it got better.
-pub fn regression_percent(direction: Direction, before: f64, latest: f64) -> f64 {
-    let worse_by = match direction {
-        Direction::Higher => before - latest,
-        Direction::Lower => latest - before,
-    };
-    if before.abs() < f64::EPSILON {
-        // From zero, any change is infinitely many percent: count it as its size.
-        return if worse_by > 0.0 { f64::INFINITY } else { 0.0 };
+/// The last day of week `week` of roadmap month `month` (weeks end on days
+/// 7, 14 and 21; week 4 at the month's end).
+pub fn week_end(month: u32, week: u8) -> NaiveDate {
+    use chrono::Datelike;
+    let start = crate::domain::calendar::month_start(month);
+    match week {
+        1..=3 => start
+            .with_day(7 * u32::from(week))
+            .expect("days 7, 14 and 21 exist"),
+        _ => crate::domain::calendar::month_end(month),
     }
-    worse_by / before.abs() * 100.0
 }
 
-/// The latest live reading of every metric in a set of events (as the log
-/// held them at some revision): retracted readings and readings of retracted
-/// runs do not count; ties in time go to the larger id, as in the index.
-pub fn latest_values(events: &[crate::domain::event::Event]) -> BTreeMap<String, (f64, String)> {
+/// Planned tasks not done whose block's last week ended more than `grace`
+/// days before `today`, by month: (title, due date) each.
+pub fn overdue(
+    roadmap: &Roadmap,
+    done: &[TaskRef],
+    today: NaiveDate,
+    grace: u32,
+) -> BTreeMap<u32, Vec<(String, NaiveDate)>> {
+    let mut out: BTreeMap<u32, Vec<(String, NaiveDate)>> = BTreeMap::new();
+    for t in roadmap.tasks() {
+        let due =
+            week_end(t.month.number, t.block.weeks.last) + chrono::Duration::days(i64::from(grace));
+        if today > due && !done.contains(&t.task_ref()) {
+            out.entry(t.month.number)
+                .or_default()
+                .push((t.task.title.clone(), due));
+        }
+    }
+    out
+}
+
+/// What each series' newest reading is compared with.
+pub enum Base {
+    /// The readings before it.
+    Previous,
+    /// The series as it stood at the end of this stored timestamp.
+    AsOf(String),
+    /// The series as the log held it at a git revision (its events).
+    Events(Vec<crate::domain::event::Event>),
+}
+
+/// Readings by series (metric, source): (measured at, id, value) each.
+type SeriesMap = BTreeMap<(String, String), Vec<(String, String, f64)>>;
+
+/// The live readings of each series in a set of events (as the log held
+/// them at some revision), oldest first: retracted readings and readings of
+/// retracted runs do not count; ties in time go by id, as in the index.
+fn series_of_events(events: &[crate::domain::event::Event]) -> SeriesMap {
     use crate::domain::event::Body;
     let retracted: std::collections::HashSet<_> = events
         .iter()
@@ -227,31 +329,73 @@ pub fn latest_values(events: &[crate::domain::event::Event]) -> BTreeMap<String,
             _ => None,
         })
         .collect();
-    let mut latest: BTreeMap<
-        String,
-        (
-            chrono::DateTime<chrono::Utc>,
-            crate::domain::event::EventId,
-            f64,
-        ),
-    > = BTreeMap::new();
+    let mut out = SeriesMap::new();
     for e in events {
         let Body::Reading(r) = &e.body else { continue };
         if retracted.contains(&e.id) || r.run.is_some_and(|run| retracted.contains(&run)) {
             continue;
         }
-        let key = (r.measured_at, e.id);
-        match latest.get(&r.metric) {
-            Some((at, id, _)) if (*at, *id) >= key => {}
-            _ => {
-                latest.insert(r.metric.clone(), (r.measured_at, e.id, r.value));
-            }
+        out.entry((r.metric.clone(), r.source.clone()))
+            .or_default()
+            .push((crate::store::timestamp(r.measured_at), e.id.text(), r.value));
+    }
+    for v in out.values_mut() {
+        v.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        v.dedup_by(|a, b| a.1 == b.1);
+    }
+    out
+}
+
+/// The series of `metrics` in the history, each with the readings its
+/// newest is judged against (at most `window(metric)` of them).
+pub fn collect_series(
+    r: &crate::store::Reader,
+    metrics: &[String],
+    window: &dyn Fn(&str) -> usize,
+    base: &Base,
+) -> anyhow::Result<Vec<SeriesInput>> {
+    let at_base = match base {
+        Base::Events(events) => Some(series_of_events(events)),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for metric in metrics {
+        let w = window(metric);
+        for source in r.reading_sources(metric)? {
+            let now = r.series(metric, &source, None, w + 1)?;
+            let Some(newest) = now.last() else { continue };
+            let key = (newest.at.clone(), newest.event_id.clone());
+            let (window_values, newer): (Vec<f64>, bool) = match base {
+                Base::Previous => (now[..now.len() - 1].iter().map(|x| x.value).collect(), true),
+                Base::AsOf(until) => {
+                    let then = r.series(metric, &source, Some(until), w)?;
+                    let newer = then
+                        .last()
+                        .is_none_or(|l| (l.at.clone(), l.event_id.clone()) < key);
+                    (then.iter().map(|x| x.value).collect(), newer)
+                }
+                Base::Events(_) => {
+                    let then = at_base
+                        .as_ref()
+                        .and_then(|m| m.get(&(metric.clone(), source.clone())));
+                    let values: Vec<f64> = then
+                        .map(|v| v[v.len().saturating_sub(w)..].iter().map(|x| x.2).collect())
+                        .unwrap_or_default();
+                    let newer = then
+                        .and_then(|v| v.last())
+                        .is_none_or(|l| (l.0.clone(), l.1.clone()) < key);
+                    (values, newer)
+                }
+            };
+            out.push(SeriesInput {
+                metric: metric.clone(),
+                source,
+                window: window_values,
+                newest: newer.then(|| (newest.value, newest.at.clone())),
+            });
         }
     }
-    latest
-        .into_iter()
-        .map(|(m, (at, _, v))| (m, (v, crate::store::timestamp(at))))
-        .collect()
+    Ok(out)
 }
 
 /// The events of a project's log as it was at git revision `rev`: the lines
@@ -290,6 +434,15 @@ pub fn events_at_revision(
         }
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     };
+    // A revision the clone does not have (a shallow CI checkout, a branch
+    // not fetched) is the clone's problem, not the input's: exit 4, and how
+    // to fetch it.
+    let commit = format!("{rev}^{{commit}}");
+    if git(&["rev-parse", "--verify", "--quiet", &commit]).is_err() {
+        return crate::error::store(format!(
+            "--since {rev}: not a date (YYYY-MM-DD), and this clone has no revision {rev} (a shallow clone, or a branch not fetched); fetch it first — actions/checkout with `fetch-depth: 0`, or `git fetch origin <branch>` — or give a date"
+        ));
+    }
     let dir = format!("{}/events/", crate::project::DIR_NAME);
     let files = git(&["ls-tree", "-r", "--name-only", rev, "--", &dir])?;
     let mut events = Vec::new();
@@ -308,19 +461,41 @@ pub fn events_at_revision(
 mod tests {
     use super::*;
 
-    #[test]
-    fn regressions_respect_the_direction() {
-        assert_eq!(regression_percent(Direction::Higher, 40.0, 30.0), 25.0);
-        assert_eq!(regression_percent(Direction::Higher, 40.0, 50.0), -25.0);
-        assert_eq!(regression_percent(Direction::Lower, 200.0, 220.0), 10.0);
-        assert_eq!(regression_percent(Direction::Lower, 200.0, 180.0), -10.0);
-        assert!(regression_percent(Direction::Lower, 0.0, 1.0).is_infinite());
-        assert_eq!(regression_percent(Direction::Lower, 0.0, 0.0), 0.0);
+    fn roadmap() -> Roadmap {
+        crate::roadmap_files::load(&crate::roadmap_files::embedded())
+            .unwrap()
+            .1
+    }
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, d).unwrap()
     }
 
     #[test]
-    fn rules_parse_by_name() {
-        assert_eq!(Rule::parse("Behind"), Some(Rule::Behind));
-        assert_eq!(Rule::parse("speed"), None);
+    fn tasks_are_overdue_by_their_blocks_plus_a_grace() {
+        let r = roadmap();
+        assert!(overdue(&r, &[], day(1, 2), 3).is_empty());
+        // Weeks 1-2 end on the 14th: due the 17th, overdue from the 18th.
+        let first_block = |d| overdue(&r, &[], d, 3).get(&1).map_or(0, Vec::len);
+        assert_eq!(first_block(day(1, 17)), 0);
+        let early = first_block(day(1, 18));
+        assert!(early > 0);
+        let all = overdue(&r, &[], day(2, 20), 3);
+        let month1 = &all[&1];
+        assert!(month1.len() > early, "the later blocks too: {month1:?}");
+        assert!(month1
+            .iter()
+            .any(|(t, _)| t == "Fix failed request tracking"));
+        assert!(!all.contains_key(&2), "month 2's last block is not over");
+        // A done task is not overdue.
+        let done: Vec<TaskRef> = r
+            .tasks()
+            .filter(|t| t.task.title == "Fix failed request tracking")
+            .map(|t| t.task_ref())
+            .collect();
+        let after = overdue(&r, &done, day(2, 20), 3);
+        assert_eq!(after[&1].len(), month1.len() - 1);
+        assert_eq!(week_end(1, 4), day(1, 31));
+        assert_eq!(week_end(2, 2), day(2, 14));
     }
 }

@@ -23,7 +23,7 @@ use crate::store::{LineAt, Store};
 #[derive(Debug, Clone)]
 pub enum Mode {
     Personal { db: PathBuf },
-    Project(Project),
+    Project(Box<Project>),
 }
 
 /// Which history a report shows, for people and for scripts.

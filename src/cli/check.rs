@@ -1,16 +1,19 @@
-//! `beast check` — the CI gate: exits 5 when a metric is behind its paced
-//! target, got worse than before by more than a threshold, or the current
-//! month is behind its pace. Each failure is one line on stderr.
+//! `beast check` — the CI gate: exits 5 when a rule it fails on does not
+//! hold (by default only `regression`: a series' newest reading beyond the
+//! bound of its recent readings), and warns about the rest. Failures first,
+//! then warnings, then what passed; under GitHub Actions each failure and
+//! warning is also an annotation, and a Markdown table goes to the job
+//! summary.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
 use clap::ValueEnum;
 
 use super::Context;
-use crate::app::check::{self, Earlier, Rule, Settings};
+use crate::app::check::{self, Base, Finding, Outcome, Severity};
 use crate::app::Mode;
+use crate::domain::gate::{Rule, Settings};
 use crate::error::{self, Failure};
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -20,32 +23,54 @@ enum CheckFormat {
     Json,
 }
 
-/// Fail (exit 5) when the roadmap or a metric is off track: for CI
+/// Fail (exit 5) on a regression, and warn about a roadmap off track: for CI
 #[derive(clap::Args)]
 #[command(
-    after_help = "Rules (all by default; or [check] rules = [...] in .beast/config.toml):
+    after_help = "Rules (all run by default; [check] rules = [...] in .beast/config.toml):
+  regression   a series' newest reading (one metric from one source) lies beyond the
+               one-sided Student's t bound of its recent readings (window 64, boundary
+               0.999, at least 5 readings) in the metric's bad direction, and differs
+               from their mean by at least the minimum change (2%)
   behind       a metric with data is behind its paced target
-  regression   a metric's latest reading is worse than the one before (or than at --since)
-               by more than the threshold (default 5%), in the metric's direction
+  overdue      a planned task is not done 3 days after its week block ended
   pace         the current month has a smaller share of its tasks done than of its days gone
 
+Only regression fails by default; the others warn. --fail-on (or [check] fail_on)
+chooses, e.g. --fail-on regression,overdue,behind in a nightly job.
+
 Examples:
-  beast check                                  all rules; exit 5 if one fails
-  beast check --rules regression --threshold 10 --metric-threshold latency=20
-  beast check --since origin/main              regressions against the log at that git revision
-  beast check --since 2026-03-01 --format markdown >> \"$GITHUB_STEP_SUMMARY\""
+  beast check                                  exit 5 on a regression, warnings for the rest
+  beast check --since origin/main              the newest readings against the series at that revision
+  beast check --fail-on regression,overdue --min-change 5
+  beast check --format markdown >> \"$GITHUB_STEP_SUMMARY\""
 )]
 pub struct Args {
-    /// Rules to run, comma-separated: behind, regression, pace
+    /// Rules to run, comma-separated: regression, behind, overdue, pace [default: all]
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     rules: Vec<String>,
-    /// Regression threshold for every metric, in percent worse than before
-    #[arg(long, value_name = "PCT")]
-    threshold: Option<f64>,
-    /// Regression threshold for one metric: NAME=PCT (repeatable)
-    #[arg(long, value_name = "NAME=PCT")]
-    metric_threshold: Vec<String>,
-    /// Compare with the metrics as of this date (YYYY-MM-DD) or git revision instead of the previous reading
+    /// Rules that fail the check, comma-separated; the others warn [default: regression]
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    fail_on: Vec<String>,
+    /// The smallest change from the window's mean that counts as a regression, in percent
+    #[arg(long, alias = "threshold", value_name = "PCT")]
+    min_change: Option<f64>,
+    /// The smallest change for one metric: NAME=PCT (repeatable)
+    #[arg(long, alias = "metric-threshold", value_name = "NAME=PCT")]
+    metric_min_change: Vec<String>,
+    /// How many earlier readings of a series form its window [default: 64]
+    #[arg(long, value_name = "N")]
+    window: Option<usize>,
+    /// Fewer readings in the window give no verdict [default: 5]
+    #[arg(long, value_name = "N")]
+    min_samples: Option<usize>,
+    /// The one-sided confidence of the bound [default: 0.999]
+    #[arg(long, value_name = "P")]
+    boundary: Option<f64>,
+    /// Days after a block's last week before its open tasks are overdue [default: 3]
+    #[arg(long, value_name = "DAYS")]
+    grace: Option<u32>,
+    /// Judge the newest readings against each series as of this date (YYYY-MM-DD) or git
+    /// revision, instead of against the readings before them
     #[arg(long, value_name = "DATE|REV")]
     since: Option<String>,
     /// Output format
@@ -54,6 +79,23 @@ pub struct Args {
     /// Same as --format json
     #[arg(long)]
     json: bool,
+    /// Also append a Markdown table to this file [default under GitHub Actions:
+    /// $GITHUB_STEP_SUMMARY]
+    #[arg(long, value_name = "PATH")]
+    summary: Option<std::path::PathBuf>,
+}
+
+fn parse_rules(list: &[String]) -> Result<Vec<Rule>> {
+    list.iter()
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| match Rule::parse(r) {
+            Some(rule) => Ok(rule),
+            None => error::input(format!(
+                "unknown rule \"{}\"; use regression, behind, overdue or pace",
+                r.escape_default()
+            )),
+        })
+        .collect()
 }
 
 fn settings(ctx: &Context, args: &Args) -> Result<Settings> {
@@ -62,93 +104,71 @@ fn settings(ctx: &Context, args: &Args) -> Result<Settings> {
         Mode::Personal { .. } => Settings::default(),
     };
     if !args.rules.is_empty() {
-        let mut rules = Vec::new();
-        for r in &args.rules {
-            match Rule::parse(r) {
-                Some(rule) => rules.push(rule),
-                None => {
-                    return error::input(format!(
-                        "unknown rule \"{}\"; use behind, regression or pace",
-                        r.escape_default()
-                    ))
-                }
-            }
-        }
-        s.rules = Some(rules);
+        s.rules = Some(parse_rules(&args.rules)?);
     }
-    if let Some(t) = args.threshold {
-        s.threshold = Some(t);
+    if !args.fail_on.is_empty() {
+        s.fail_on = Some(parse_rules(&args.fail_on)?);
     }
-    for mt in &args.metric_threshold {
+    s.min_change = args.min_change.or(s.min_change);
+    s.window = args.window.or(s.window);
+    s.min_samples = args.min_samples.or(s.min_samples);
+    s.boundary = args.boundary.or(s.boundary);
+    s.grace_days = args.grace.or(s.grace_days);
+    for mt in &args.metric_min_change {
         let Some((name, pct)) = mt.split_once('=') else {
             return error::input(format!(
-                "--metric-threshold \"{}\" must be NAME=PCT, like latency=10",
+                "--metric-min-change \"{}\" must be NAME=PCT, like latency=10",
                 mt.escape_default()
             ));
         };
         let pct: f64 = pct.trim().parse().or_else(|_| {
             error::input(format!(
-                "--metric-threshold {name}: \"{pct}\" is not a number of percent"
+                "--metric-min-change {name}: \"{pct}\" is not a number of percent"
             ))
         })?;
-        s.thresholds.insert(name.trim().to_string(), pct);
+        s.metrics
+            .entry(name.trim().to_string())
+            .or_default()
+            .min_change = Some(pct);
     }
+    // Metric names as people type them, resolved to the catalog's ids.
     let (catalog, _) = ctx.load_roadmap()?;
-    let mut resolved = BTreeMap::new();
-    for (name, pct) in &s.thresholds {
-        let def = crate::app::readings::resolve(&catalog, name)?;
-        resolved.insert(def.id.clone(), *pct);
-    }
-    s.thresholds = resolved;
-    for t in s.threshold.iter().chain(s.thresholds.values()) {
-        if !t.is_finite() || *t < 0.0 {
-            return error::input(format!("a threshold of {t}% makes no sense; use 0 or more"));
-        }
+    let resolve = |name: &str| -> Result<String> {
+        Ok(crate::app::readings::resolve(&catalog, name)?.id.clone())
+    };
+    s.thresholds = s
+        .thresholds
+        .iter()
+        .map(|(k, v)| Ok((resolve(k)?, *v)))
+        .collect::<Result<_>>()?;
+    s.metrics = s
+        .metrics
+        .iter()
+        .map(|(k, v)| Ok((resolve(k)?, *v)))
+        .collect::<Result<_>>()?;
+    if let Some(problem) = s.problem() {
+        return error::input(format!("check settings: {problem}"));
     }
     Ok(s)
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     let settings = settings(ctx, &args)?;
+    let (catalog, roadmap) = ctx.load_roadmap()?;
     let report = ctx.build_report()?;
-    let (earlier, baseline) = match args.since.as_deref().map(str::trim) {
-        None => {
-            let mut m = BTreeMap::new();
-            for metric in &report.metrics {
-                if metric.trend.len() >= 2 {
-                    m.insert(
-                        metric.id.clone(),
-                        Earlier {
-                            value: metric.trend[metric.trend.len() - 2],
-                            what: "the previous reading".into(),
-                        },
-                    );
-                }
-            }
-            (m, "the previous reading".to_string())
-        }
-        Some(since) => {
-            let mut m = BTreeMap::new();
-            if let Ok(date) = chrono::NaiveDate::parse_from_str(since, "%Y-%m-%d") {
-                let end = crate::store::timestamp(
+    let (base, baseline) = match args.since.as_deref().map(str::trim) {
+        None => (
+            Base::Previous,
+            "the readings before each newest".to_string(),
+        ),
+        Some(since) => match chrono::NaiveDate::parse_from_str(since, "%Y-%m-%d") {
+            Ok(date) => (
+                Base::AsOf(crate::store::timestamp(
                     date.and_hms_opt(23, 59, 59).expect("a time").and_utc(),
-                );
-                let mut history = ctx.open_history()?;
-                history.store().read(|r| {
-                    for metric in &report.metrics {
-                        if let Some(reading) = r.reading_as_of(&metric.id, &end)? {
-                            m.insert(
-                                metric.id.clone(),
-                                Earlier {
-                                    value: reading.value,
-                                    what: format!("as of {since}"),
-                                },
-                            );
-                        }
-                    }
-                    Ok(())
-                })?;
-            } else {
+                )),
+                format!("each series as of {since}"),
+            ),
+            Err(_) => {
                 let Mode::Project(p) = ctx.mode() else {
                     return error::input(format!(
                         "--since \"{}\" is not a date (YYYY-MM-DD); a git revision works only in a project",
@@ -156,24 +176,37 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
                     ));
                 };
                 let events = check::events_at_revision(&p.root, since, &ctx.rules()?)?;
-                for (metric, (value, _)) in check::latest_values(&events) {
-                    m.insert(
-                        metric,
-                        Earlier {
-                            value,
-                            what: format!("at {since}"),
-                        },
-                    );
-                }
+                (Base::Events(events), format!("each series at {since}"))
             }
-            (m, since.to_string())
-        }
+        },
     };
+    let metrics: Vec<String> = catalog.metrics.iter().map(|m| m.id.clone()).collect();
+    let mut history = ctx.open_history()?;
+    let (series, done) = history.store().read(|r| {
+        let series = check::collect_series(r, &metrics, &|m: &str| settings.test(m).window, &base)?;
+        let done: Vec<_> = r
+            .planned_completions()?
+            .iter()
+            .filter_map(|c| c.task_ref())
+            .collect();
+        Ok((series, done))
+    })?;
     let elapsed = match crate::domain::Position::from_date(ctx.today).roadmap_month() {
         Some(month) => crate::domain::calendar::month_elapsed(month, ctx.today),
         None => 0.0,
     };
-    let outcome = check::evaluate(&report, &settings, &earlier, &baseline, elapsed);
+    let outcome = check::evaluate(
+        &check::Inputs {
+            report: &report,
+            roadmap: &roadmap,
+            today: ctx.today,
+            done: &done,
+            series: &series,
+            baseline: &baseline,
+            month_elapsed: elapsed,
+        },
+        &settings,
+    );
     let format = if args.json {
         CheckFormat::Json
     } else {
@@ -184,53 +217,150 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
             serde_json::to_writer_pretty(&mut *out, &outcome)?;
             writeln!(out)?;
         }
-        CheckFormat::Markdown => {
-            writeln!(
-                out,
-                "### beast check: {}\n\n| Rule | Subject | Result | Detail |\n|---|---|---|---|",
-                if outcome.ok { "passed" } else { "failed" }
-            )?;
-            for f in &outcome.findings {
-                writeln!(
-                    out,
-                    "| {} | {} | {} | {} |",
-                    f.rule.as_str(),
-                    crate::report::markdown::cell(&f.subject),
-                    if f.ok { "✅ ok" } else { "❌ failed" },
-                    crate::report::markdown::cell(&f.message)
-                )?;
-            }
-        }
-        CheckFormat::Text => {
-            let failed = outcome.failures().count();
-            let rules: Vec<&str> = outcome.rules.iter().map(|r| r.as_str()).collect();
-            writeln!(
-                out,
-                "beast check: {} checks, {} failed (rules: {}; regressions against {})",
-                outcome.findings.len(),
-                failed,
-                rules.join(", "),
-                outcome.baseline
-            )?;
-        }
+        CheckFormat::Markdown => out.write_all(markdown(&outcome).as_bytes())?,
+        CheckFormat::Text => text(&outcome, out)?,
     }
     out.flush()?;
-    let failed: Vec<&check::Finding> = outcome.failures().collect();
+    if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+        for f in outcome
+            .findings
+            .iter()
+            .filter(|f| matches!(f.severity, Severity::Failed | Severity::Warned))
+        {
+            eprintln!("{}", annotation(f));
+        }
+    }
+    let summary = args.summary.clone().or_else(|| {
+        std::env::var_os("GITHUB_STEP_SUMMARY")
+            .filter(|p| !p.is_empty())
+            .map(Into::into)
+    });
+    if let Some(path) = summary {
+        append(&path, &markdown(&outcome))?;
+    }
+    let failed: Vec<&Finding> = outcome.failures().collect();
     if failed.is_empty() {
         return Ok(());
     }
-    for f in &failed {
-        eprintln!(
-            "check failed: {} {}: {}",
-            f.rule.as_str(),
-            crate::report::visible(&f.subject),
-            crate::report::visible(&f.message)
-        );
-    }
     Err(Failure::Check(format!(
-        "{} of {} checks failed",
+        "{} of {} checks failed (failing on: {})",
         failed.len(),
-        outcome.findings.len()
+        outcome.findings.len(),
+        rule_list(&outcome.fail_on)
     ))
     .into())
+}
+
+fn rule_list(rules: &[Rule]) -> String {
+    let names: Vec<&str> = rules.iter().map(|r| r.as_str()).collect();
+    names.join(", ")
+}
+
+/// Failures first, then warnings, then what passed: one line each.
+fn text(o: &Outcome, out: &mut dyn Write) -> Result<()> {
+    let count = |s: Severity| o.findings.iter().filter(|f| f.severity == s).count();
+    writeln!(
+        out,
+        "beast check: {} failed, {} warnings, {} passed, {} without a verdict (failing on: {}; compared with {})",
+        count(Severity::Failed),
+        count(Severity::Warned),
+        count(Severity::Passed),
+        count(Severity::NoVerdict),
+        rule_list(&o.fail_on),
+        o.baseline
+    )?;
+    for f in &o.findings {
+        writeln!(
+            out,
+            "{:4} {} {}: {}",
+            f.severity.label(),
+            f.rule.as_str(),
+            f.subject,
+            f.message
+        )?;
+    }
+    Ok(())
+}
+
+/// The Markdown table of the job summary, failures first.
+fn markdown(o: &Outcome) -> String {
+    let cell = crate::report::markdown::cell;
+    let mut s = format!(
+        "### beast check: {}\n\n| Result | Rule | Subject | Detail |\n|---|---|---|---|\n",
+        if o.ok { "passed" } else { "failed" }
+    );
+    for f in &o.findings {
+        let mark = match f.severity {
+            Severity::Failed => "❌ failed",
+            Severity::Warned => "⚠️ warning",
+            Severity::NoVerdict => "➖ no verdict",
+            Severity::Passed => "✅ ok",
+        };
+        s.push_str(&format!(
+            "| {mark} | {} | {} | {} |\n",
+            f.rule.as_str(),
+            cell(&f.subject),
+            cell(&f.message)
+        ));
+    }
+    s
+}
+
+/// A GitHub Actions workflow command: `::error title=…::message`.
+fn annotation(f: &Finding) -> String {
+    // The escapes GitHub's runner undoes (data: % CR LF; properties also : ,).
+    let data = |t: &str| {
+        let escaped = t
+            .replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A");
+        crate::report::visible(&escaped).into_owned()
+    };
+    let prop = |t: &str| data(t).replace(':', "%3A").replace(',', "%2C");
+    let level = if f.severity == Severity::Failed {
+        "error"
+    } else {
+        "warning"
+    };
+    format!(
+        "::{level} title={}::{}",
+        prop(&format!("beast check: {} {}", f.rule.as_str(), f.subject)),
+        data(&f.message)
+    )
+}
+
+fn append(path: &std::path::Path, text: &str) -> Result<()> {
+    let fail = |e: std::io::Error| {
+        Failure::Input(format!(
+            "cannot append the summary to {}: {e}; check the path",
+            path.display()
+        ))
+    };
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(fail)?;
+    f.write_all(text.as_bytes()).map_err(fail)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotations_escape_what_the_runner_would_read() {
+        let f = Finding {
+            rule: Rule::Regression,
+            subject: "latency[ci:a,b]".into(),
+            severity: Severity::Failed,
+            ok: false,
+            message: "100% worse\nreally".into(),
+        };
+        assert_eq!(
+            annotation(&f),
+            "::error title=beast check%3A regression latency[ci%3Aa%2Cb]::100%25 worse%0Areally"
+        );
+    }
 }

@@ -255,13 +255,13 @@ fn resolve_mode(db: Option<PathBuf>, project: Option<PathBuf>) -> Result<Mode> {
         return Ok(Mode::Personal { db });
     }
     if let Some(dir) = project.filter(|d| !d.as_os_str().is_empty()) {
-        return Ok(Mode::Project(Project::open(&dir)?));
+        return Ok(Mode::Project(Box::new(Project::open(&dir)?)));
     }
     if let Some(root) = std::env::current_dir()
         .ok()
         .and_then(|cwd| Project::discover(&cwd))
     {
-        return Ok(Mode::Project(Project::open(&root)?));
+        return Ok(Mode::Project(Box::new(Project::open(&root)?)));
     }
     match dirs::data_dir() {
         Some(d) => Ok(Mode::Personal {

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod dogfood;
 pub mod event;
 pub mod forecast;
+pub mod gate;
 pub mod matching;
 pub mod progress;
 pub mod roadmap;

@@ -222,6 +222,40 @@ impl Reader<'_> {
         Ok(out)
     }
 
+    /// The sources a metric's live readings came from, sorted.
+    pub fn reading_sources(&self, metric: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT source FROM reading WHERE metric = ?1 AND retracted_at IS NULL
+             ORDER BY source",
+        )?;
+        let rows = stmt.query_map([metric], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The newest `limit` live readings of one series — a metric from one
+    /// source — measured at or before `until` (a stored timestamp; all when
+    /// `None`), oldest first.
+    pub fn series(
+        &self,
+        metric: &str,
+        source: &str,
+        until: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Reading>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {READING_COLUMNS} FROM reading
+             WHERE metric = ?1 AND source = ?2 AND retracted_at IS NULL AND at <= ?3
+             ORDER BY at DESC, event_id DESC LIMIT ?4"
+        ))?;
+        let rows = stmt.query_map(
+            params![metric, source, until.unwrap_or("9999"), limit as i64],
+            reading_from_row,
+        )?;
+        let mut out: Vec<Reading> = rows.collect::<rusqlite::Result<_>>()?;
+        out.reverse();
+        Ok(out)
+    }
+
     /// The newest live reading of a metric.
     pub fn latest_reading(&self, metric: &str) -> Result<Option<Reading>> {
         Ok(self.latest_readings(metric, 1)?.pop())
