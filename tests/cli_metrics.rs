@@ -75,14 +75,20 @@ fn readings_keep_history_note_time_and_source() {
     assert_eq!(m["latest"]["value"], 99.95);
     assert_eq!(m["latest"]["source"], "grafana");
     assert_eq!(m["count"], 3);
-    assert_eq!(m["trend"], serde_json::json!([99.1, 99.9, 99.95]));
+    // The trend is the latest reading's series: grafana's, not the manual
+    // readings.
+    assert_eq!(m["trend"], serde_json::json!([99.95]));
+    env.ok(&["metric", "uptime", "99.5"]);
+    let m = metric(&env.report(), "uptime");
+    assert_eq!(m["latest"]["source"], "manual");
+    assert_eq!(m["trend"], serde_json::json!([99.1, 99.9, 99.5]));
     let history = env.ok(&["metric", "uptime"]);
     assert!(history.contains("january incident"), "{history}");
     assert!(history.contains("2026-01-05T12:00:00Z"), "{history}");
     assert!(history.contains("grafana"), "{history}");
     let short = env.ok(&["metric", "uptime", "--limit", "1"]);
     assert!(
-        short.contains("showing the newest 1 of 3 readings"),
+        short.contains("showing the newest 1 of 4 readings"),
         "{short}"
     );
 }

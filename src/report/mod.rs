@@ -250,7 +250,8 @@ pub struct MetricReport {
     pub target: Option<TargetOut>,
     pub paced_target: Option<f64>,
     pub verdict: Verdict,
-    /// The last readings, oldest first.
+    /// The last readings of the series `latest` belongs to (the metric from
+    /// `latest.source`), oldest first.
     pub trend: Vec<f64>,
 }
 
@@ -498,7 +499,16 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
             }),
             paced_target: paced.map(|p| round(p, 6)),
             verdict: def.verdict(latest.map(|r| r.value), pos),
-            trend: db.trend(&def.id, TREND_LEN)?,
+            trend: match latest {
+                // The series the latest reading belongs to: readings of
+                // other sources are another series, not its trend.
+                Some(r) => db
+                    .series(&def.id, &r.source, None, TREND_LEN)?
+                    .into_iter()
+                    .map(|x| x.value)
+                    .collect(),
+                None => Vec::new(),
+            },
         });
     }
 

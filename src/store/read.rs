@@ -261,19 +261,6 @@ impl Reader<'_> {
         Ok(self.latest_readings(metric, 1)?.pop())
     }
 
-    /// The values of the newest `limit` live readings, oldest first; answered
-    /// from the covering index alone.
-    pub fn trend(&self, metric: &str, limit: usize) -> Result<Vec<f64>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT value FROM reading WHERE metric = ?1 AND retracted_at IS NULL
-             ORDER BY at DESC, event_id DESC LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![metric, limit as i64], |r| r.get(0))?;
-        let mut values: Vec<f64> = rows.collect::<rusqlite::Result<_>>()?;
-        values.reverse();
-        Ok(values)
-    }
-
     /// One stored benchmark run, by its event id.
     pub fn bench_run(&self, event_id: &str) -> Result<Option<BenchRun>> {
         let mut stmt = self.conn.prepare_cached(&format!(
