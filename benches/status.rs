@@ -288,6 +288,30 @@ fn beast(bin: &Path, project: &Path, args: &[&str]) -> Duration {
     start.elapsed()
 }
 
+/// Times `args` and counts its minor page faults (getrusage of the child),
+/// `runs` times after 3 warm-up runs; the medians.
+fn startup(bin: &Path, project: &Path, args: &[&str], runs: usize) -> (Vec<Duration>, i64) {
+    fn children_minflt() -> i64 {
+        // SAFETY: getrusage fills the struct it is given.
+        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) };
+        u.ru_minflt
+    }
+    for _ in 0..3 {
+        beast(bin, project, args);
+    }
+    let mut times = Vec::new();
+    let mut faults = Vec::new();
+    for _ in 0..runs {
+        let before = children_minflt();
+        times.push(beast(bin, project, args));
+        faults.push(children_minflt() - before);
+    }
+    times.sort();
+    faults.sort();
+    (times, faults[faults.len() / 2])
+}
+
 /// Runs `args` in two projects alternately, so that the VM's speed drifting
 /// during the measurement moves both the same way and their ratio holds.
 fn timed_pair(
@@ -349,6 +373,19 @@ fn main() {
         "{} timed runs per case after 3 warm-up runs, today = {TODAY}",
         o.runs
     );
+    // The process floor: what every command pays before it does anything.
+    println!("\n== start-up");
+    for (label, args) in [
+        ("--version", &["--version"][..]),
+        ("empty status", &["status"][..]),
+    ] {
+        let (times, faults) = startup(&bin, &empty, args, o.runs.max(21));
+        println!(
+            "{label:<13} median {:.2} ms, {faults} minor page faults (median) — {}",
+            median(&times),
+            verdict(faults <= 400)
+        );
+    }
     for shape in &o.shapes {
         let full = project(&tmp.path().join(shape));
         let events_dir = full.join(".beast/events");

@@ -18,6 +18,7 @@
 pub mod app;
 pub mod bench;
 pub mod cli;
+pub mod clock;
 pub mod domain;
 pub mod error;
 pub mod files;

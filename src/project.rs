@@ -196,11 +196,8 @@ fn read_config(path: &Path) -> Result<Config> {
     match toml::from_str::<Config>(&text) {
         Ok(c) => {
             if let Some(tz) = &c.timezone {
-                if tz.parse::<chrono_tz::Tz>().is_err() {
-                    return error::input(format!(
-                        "{}: timezone \"{tz}\" is not an IANA time zone name; use one like \"Europe/Berlin\" or \"UTC\"",
-                        path.display()
-                    ));
+                if let Err(why) = crate::clock::check_zone(tz) {
+                    return error::input(format!("{}: {why}", path.display()));
                 }
             }
             Ok(c)

@@ -128,15 +128,22 @@ pub struct Context {
     /// What every recorded event must keep, from the roadmap in use; made
     /// once a command needs it.
     rules: std::cell::OnceCell<Rules>,
+    roadmap: std::cell::OnceCell<(Catalog, Roadmap)>,
 }
 
 impl Context {
+    /// The roadmap and catalog in use, read and checked once per command.
     pub fn load_roadmap(&self) -> Result<(Catalog, Roadmap)> {
+        if let Some(loaded) = self.roadmap.get() {
+            return Ok(loaded.clone());
+        }
         let sources = match &self.roadmap_dir {
             Some(dir) => roadmap_files::from_dir(dir)?,
             None => roadmap_files::embedded(),
         };
-        roadmap_files::load(&sources)
+        let loaded = roadmap_files::load(&sources)?;
+        let _ = self.roadmap.set(loaded.clone());
+        Ok(loaded)
     }
 
     /// The rules every event keeps, from the roadmap and catalog in use.
@@ -277,8 +284,8 @@ fn parse_today(text: Option<&str>, tz: Option<&str>) -> Result<(NaiveDate, DateT
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         let now = Utc::now();
         // The project's time zone decides what today is; else the machine's.
-        if let Some(tz) = tz.and_then(|t| t.parse::<chrono_tz::Tz>().ok()) {
-            return Ok((now.with_timezone(&tz).date_naive(), now));
+        if let Some(Ok(date)) = tz.map(|t| crate::clock::date_in(t, now)) {
+            return Ok((date, now));
         }
         return Ok((chrono::Local::now().date_naive(), now));
     };
@@ -477,6 +484,7 @@ fn run(cli: Cli) -> Result<()> {
         now,
         color,
         rules: Default::default(),
+        roadmap: Default::default(),
     };
     // Buffered (see above): a pretty JSON report is hundreds of lines, and a
     // line-buffered stdout would make one system call for each. Everything

@@ -54,19 +54,23 @@ impl Rules {
             .collect();
         let mut tasks: Vec<TaskRef> = roadmap.tasks().map(|l| l.task_ref()).collect();
         tasks.sort();
-        // FNV-1a over a canonical text of both: stable across runs and
+        // FNV-1a over a canonical form of both: stable across runs and
         // platforms, unlike the standard hasher.
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut feed = |s: &str| {
-            for b in s.bytes().chain([0xff]) {
-                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        let mut feed = |bytes: &[u8]| {
+            for b in bytes.iter().chain([&0xff]) {
+                h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
             }
         };
         for (id, min, max) in &metrics {
-            feed(&format!("m {id} {min:?} {max:?}"));
+            feed(id.as_bytes());
+            feed(&min.to_bits().to_le_bytes());
+            feed(&max.to_bits().to_le_bytes());
         }
         for t in &tasks {
-            feed(&format!("t {} {} {}", t.month, t.block_first_week, t.key));
+            feed(&t.month.to_le_bytes());
+            feed(&[t.block_first_week]);
+            feed(t.key.as_bytes());
         }
         Rules {
             metrics,
