@@ -16,30 +16,9 @@
 //! Run with `cargo bench --bench gate`. Options after `--`: `--projects N`
 //! (default 500), `--seed S`.
 
+use beast::bench::rng::Rng;
 use beast::domain::gate::{judge, Settings};
 use beast::domain::Direction;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // xorshift64*
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn uniform(&mut self) -> f64 {
-        ((self.next() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-
-    /// A standard normal draw (Box–Muller).
-    fn normal(&mut self) -> f64 {
-        let (u, v) = (self.uniform(), self.uniform());
-        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-    }
-}
 
 const HISTORY: usize = 20;
 const DAYS: usize = 80;
@@ -93,7 +72,7 @@ fn main() {
     println!();
     println!("| noise | false alarms (no change) | per 300 checks |");
     println!("|---|---|---|");
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     for noise in [0.01, 0.02, 0.03, 0.04, 0.05] {
         let (mut checks, mut false_alarms) = (0u64, 0u64);
         for _ in 0..projects {

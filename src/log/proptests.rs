@@ -11,7 +11,7 @@ use proptest::test_runner::{Config, RngSeed};
 use crate::domain::event::{self, Body, Event, EventId};
 use crate::domain::validate::author_file_name;
 use crate::domain::{DogfoodKind, TaskRef};
-use crate::store::apply_tests::state;
+use crate::store::apply_tests::{export, state};
 use crate::store::{LineAt, Store};
 
 const AUTHORS: [&str; 3] = ["a@example.com", "b@example.com", "c@example.com"];
@@ -163,19 +163,6 @@ fn sync_dir(store: &mut Store, dir: &std::path::Path) -> Vec<String> {
     )
     .unwrap();
     warnings
-}
-
-fn export(store: &mut Store) -> Vec<String> {
-    store
-        .read(|r| {
-            let mut out = Vec::new();
-            r.event_lines(None, |l| {
-                out.push(l.to_string());
-                Ok(())
-            })?;
-            Ok(out)
-        })
-        .unwrap()
 }
 
 fn write(dir: &std::path::Path, who: usize, lines: &[String]) {

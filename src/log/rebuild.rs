@@ -323,7 +323,7 @@ impl Plan {
 pub(super) mod tests {
     use super::*;
     use crate::domain::event::Body;
-    use crate::store::apply_tests::{history, state};
+    use crate::store::apply_tests::{export, history, state};
     use crate::store::Store;
 
     pub(crate) fn rules() -> Rules {
@@ -426,17 +426,6 @@ pub(super) mod tests {
         })
         .unwrap();
         assert_eq!(state(&mut rebuilt), state(&mut each));
-        let export = |s: &mut Store| {
-            s.read(|r| {
-                let mut out = Vec::new();
-                r.event_lines(None, |l| {
-                    out.push(l.to_string());
-                    Ok(())
-                })?;
-                Ok(out)
-            })
-            .unwrap()
-        };
         let exported = export(&mut rebuilt);
         assert!(!exported.contains(&lines[0]) && !exported.contains(&forged.to_line()));
         assert_eq!(exported.len(), export(&mut each).len());

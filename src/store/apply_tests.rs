@@ -164,6 +164,21 @@ pub(crate) fn state(store: &mut Store) -> String {
         .unwrap()
 }
 
+/// Every event of a store as a line of the log, in the order export writes
+/// them.
+pub(crate) fn export(store: &mut Store) -> Vec<String> {
+    store
+        .read(|r| {
+            let mut out = Vec::new();
+            r.event_lines(None, |l| {
+                out.push(l.to_string());
+                Ok(())
+            })?;
+            Ok(out)
+        })
+        .unwrap()
+}
+
 fn apply_each(events: &[Event]) -> String {
     let mut s = Store::open_in_memory().unwrap();
     s.write(|w| {
