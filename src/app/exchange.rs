@@ -66,13 +66,10 @@ pub struct Imported {
 
 /// Merges `events` into the history, skipping ids it already has. In a
 /// project each goes into its own author's log file.
-pub fn import(history: &mut History, events: &[Event]) -> Result<Imported> {
-    let mut sorted = events.to_vec();
-    sorted.sort_by_key(|e| (e.recorded_at, e.id));
-    sorted.dedup_by(|a, b| a.id == b.id);
-    let added = history.record(&sorted)?;
-    Ok(Imported {
-        read: events.len(),
-        added,
-    })
+pub fn import(history: &mut History, mut events: Vec<Event>) -> Result<Imported> {
+    let read = events.len();
+    events.sort_by_key(|e| (e.recorded_at, e.id));
+    events.dedup_by(|a, b| a.id == b.id && a == b);
+    let added = history.record(&events)?;
+    Ok(Imported { read, added })
 }

@@ -185,37 +185,32 @@ impl History {
                 }
             }
         }
-        // One read for all: an import may bring a million events.
-        let stored: Vec<Option<Event>> = self.store.read(|r| {
-            events
-                .iter()
-                .map(|e| {
-                    if !r.has_event(&e.id)? {
-                        return Ok(None);
+        // One read for all: an import may bring a million events. Only the
+        // events to record and what is said of conflicts are kept.
+        let (fresh, kept) = self.store.read(|r| {
+            let mut fresh = Vec::new();
+            let mut kept: Vec<String> = Vec::new();
+            let mut taken = std::collections::HashSet::new();
+            for e in events {
+                if !r.has_event(&e.id)? {
+                    if taken.insert(e.id) {
+                        fresh.push(e);
                     }
-                    Ok(r.find_events(&e.id.text())?
-                        .into_iter()
-                        .next()
-                        .map(|s| s.event))
-                })
-                .collect()
-        })?;
-        let mut fresh = Vec::new();
-        let mut kept: Vec<String> = Vec::new();
-        let mut taken = std::collections::HashSet::new();
-        for (e, s) in events.iter().zip(stored) {
-            match s {
-                Some(s) if s != *e => kept.push(format!(
-                    "{} ({}; this history has {})",
-                    e.id,
-                    super::corrections::describe(e),
-                    super::corrections::describe(&s)
-                )),
-                Some(_) => {}
-                None if taken.insert(e.id) => fresh.push(e),
-                None => {}
+                    continue;
+                }
+                if let Some(s) = r.find_events(&e.id.text())?.into_iter().next() {
+                    if s.event != *e {
+                        kept.push(format!(
+                            "{} ({}; this history has {})",
+                            e.id,
+                            super::corrections::describe(e),
+                            super::corrections::describe(&s.event)
+                        ));
+                    }
+                }
             }
-        }
+            Ok((fresh, kept))
+        })?;
         if let Some(first) = kept.first() {
             (self.warn)(format!(
                 "{} events have ids this history holds with other content; the history's are kept and these are not recorded (the first: {first})",
@@ -242,15 +237,19 @@ impl History {
         }
         match &self.mode {
             Mode::Personal { .. } => {
-                let lines: Vec<String> = fresh.iter().map(|e| e.to_line()).collect();
                 self.store
                     .write(|w| {
-                        w.apply_batch(
-                            fresh
-                                .iter()
-                                .copied()
-                                .zip(lines.iter().map(|l| LineAt::Text(l))),
-                        )
+                        // Lines made a chunk at a time, not all at once.
+                        for chunk in fresh.chunks(8192) {
+                            let lines: Vec<String> = chunk.iter().map(|e| e.to_line()).collect();
+                            w.apply_batch(
+                                chunk
+                                    .iter()
+                                    .copied()
+                                    .zip(lines.iter().map(|l| LineAt::Text(l))),
+                            )?;
+                        }
+                        Ok(())
                     })
                     .map_err(|e| match e.downcast::<error::Failure>() {
                         // One transaction: it failed whole.

@@ -102,10 +102,13 @@ pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> Result<()
     }
     let path = args.file.expect("clap requires FILE without a subcommand");
     let shown = path.display().to_string();
-    let text = read_input(&path, "a file written by beast export")?;
-    let events = exchange::parse(&shown, &text, &ctx.rules()?)?;
+    let events = {
+        // The text goes once it is parsed: an export can be hundreds of MB.
+        let text = read_input(&path, "a file written by beast export")?;
+        exchange::parse(&shown, &text, &ctx.rules()?)?
+    };
     let mut history = ctx.open_history()?;
-    let done = exchange::import(&mut history, &events)?;
+    let done = exchange::import(&mut history, events)?;
     writeln!(
         out,
         "Imported {} of {} events from {shown} ({} already in this history)",
@@ -139,7 +142,7 @@ fn import_legacy(ctx: &Context, a: LegacyArgs, out: &mut dyn Write) -> Result<()
         None
     } else {
         let mut history = ctx.open_history()?;
-        Some(exchange::import(&mut history, &plan.events)?)
+        Some(exchange::import(&mut history, plan.events.clone())?)
     };
     if a.json {
         serde_json::to_writer_pretty(&mut *out, &plan)?;
