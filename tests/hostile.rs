@@ -169,6 +169,10 @@ fn a_poison_line_is_skipped_and_honest_commands_keep_working() {
         r#"{"v":1,"id":"01KEE8Z0G0000000000000004A","kind":"reading","author":"mallory@example.com","recorded_at":"2026-01-15T12:00:00.000Z","metric":"vibes","value":1,"measured_at":"2026-01-15T12:00:00.000Z","source":"manual"}"#,
         // A line in Mallory's file that claims to be Alice's.
         r#"{"v":1,"id":"01KEE8Z0G0000000000000005A","kind":"reading","author":"alice@example.com","recorded_at":"2026-01-15T12:00:00.000Z","metric":"latency","value":1,"measured_at":"2026-01-15T12:00:00.000Z","source":"manual"}"#,
+        // A completion of a task the roadmap does not have, in a block it
+        // does not have.
+        r#"{"v":1,"id":"01KEE8Z0G0000000000000007A","kind":"completion","author":"mallory@example.com","recorded_at":"2026-01-15T12:00:00.000Z","month":1,"week":1,"block":1,"task":"takeoverthecompany","title":"Take over the company","completed_at":"2026-01-15T12:00:00.000Z"}"#,
+        r#"{"v":1,"id":"01KEE8Z0G0000000000000008A","kind":"completion","author":"mallory@example.com","recorded_at":"2026-01-15T12:00:00.000Z","month":1,"week":1,"block":3,"task":"fixfailedrequesttracking","title":"Fix failed request tracking","completed_at":"2026-01-15T12:00:00.000Z"}"#,
         // Invisible characters in a note.
         r#"{"v":1,"id":"01KEE8Z0G0000000000000006A","kind":"dogfood","author":"mallory@example.com","recorded_at":"2026-01-15T12:00:00.000Z","dogfood":"test","generated":true,"at":"2026-01-15T12:00:00.000Z","note":"a\u202eb"}"#,
     ];
@@ -191,6 +195,8 @@ fn a_poison_line_is_skipped_and_honest_commands_keep_working() {
         "outside its valid range",
         "metric \"vibes\" is not in the catalog",
         "writes to alice@example.com.jsonl, not to mallory@example.com.jsonl",
+        "has no planned task \"Take over the company\"",
+        "has no planned task \"Fix failed request tracking\" in the block of week 3",
         "U+202E",
     ] {
         assert!(err.contains(why), "{why}: {err}");
@@ -199,6 +205,7 @@ fn a_poison_line_is_skipped_and_honest_commands_keep_working() {
     assert_eq!(metric(&r, "latency")["count"], 2);
     assert_eq!(metric(&r, "latency")["latest"]["value"], 250.0);
     assert_eq!(metric(&r, "cacheHitRate")["count"], 0);
+    assert_eq!(r["progress"]["overall"]["completed"], 0);
     same_after_rebuild(&alice);
 }
 
