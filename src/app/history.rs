@@ -279,7 +279,9 @@ impl History {
                     let text: Vec<String> = group.iter().map(|e| e.to_line()).collect();
                     let appended = match log::append(&dir, name, &text) {
                         Ok(a) => a,
-                        Err(e) if recorded == 0 => return Err(e),
+                        Err(e) if recorded == 0 => {
+                            return error::store(format!("{e:#} (nothing was recorded)"))
+                        }
                         Err(e) => {
                             return error::store(format!(
                                 "{e:#} (the {recorded} events before it were recorded; run the command again to record the rest)"

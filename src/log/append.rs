@@ -40,13 +40,13 @@ pub fn append(dir: &Path, name: &str, lines: &[String]) -> Result<Appended> {
     let path = dir.join(name);
     let fail = |e: std::io::Error| {
         error::Failure::Store(format!(
-            "cannot write the event log file {}: {e}; nothing was recorded; check the disk and the file's permissions",
+            "cannot write the event log file {}: {e}; check the disk and the file's permissions",
             path.display()
         ))
     };
     let dir_fail = |e: std::io::Error| {
         error::Failure::Store(format!(
-            "cannot write to the event log {}: {e}; nothing was recorded",
+            "cannot write to the event log {}: {e}",
             dir.display()
         ))
     };
