@@ -222,7 +222,8 @@ impl History {
 
     /// Records events: the one write path. Returns how many were new (an
     /// event the history already has is skipped). Every event is checked
-    /// first (see [`History::check_all`]); one that fails records nothing.
+    /// first, as every event is (`validate::check`); one that fails records
+    /// nothing.
     /// In a project each event goes to its own author's log file (imported
     /// events too), and is on disk before this returns: once it is, the
     /// record stands, and an index that cannot take it is a warning, caught
