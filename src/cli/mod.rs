@@ -133,17 +133,15 @@ pub struct Context {
 
 impl Context {
     /// The roadmap and catalog in use, read and checked once per command.
-    pub fn load_roadmap(&self) -> Result<(Catalog, Roadmap)> {
-        if let Some(loaded) = self.roadmap.get() {
-            return Ok(loaded.clone());
+    pub fn load_roadmap(&self) -> Result<&(Catalog, Roadmap)> {
+        if self.roadmap.get().is_none() {
+            let sources = match &self.roadmap_dir {
+                Some(dir) => roadmap_files::from_dir(dir)?,
+                None => roadmap_files::embedded(),
+            };
+            let _ = self.roadmap.set(roadmap_files::load(&sources)?);
         }
-        let sources = match &self.roadmap_dir {
-            Some(dir) => roadmap_files::from_dir(dir)?,
-            None => roadmap_files::embedded(),
-        };
-        let loaded = roadmap_files::load(&sources)?;
-        let _ = self.roadmap.set(loaded.clone());
-        Ok(loaded)
+        Ok(self.roadmap.get().expect("set above"))
     }
 
     /// The rules every event keeps, from the roadmap and catalog in use.

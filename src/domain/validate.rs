@@ -37,9 +37,13 @@ pub const FIRST_YEAR: i32 = 2000;
 pub const END_YEAR: i32 = 2100;
 
 /// What the roadmap and catalog in use allow: the metrics with their ranges
-/// and the planned tasks. Owned, so that a history can keep it.
+/// and the planned tasks. Owned, so that a history can keep it, and shared:
+/// a clone is a reference count.
 #[derive(Debug, Clone)]
-pub struct Rules {
+pub struct Rules(std::sync::Arc<RulesInner>);
+
+#[derive(Debug)]
+struct RulesInner {
     metrics: Vec<(String, f64, f64)>,
     tasks: HashSet<TaskRef>,
     fingerprint: u64,
@@ -72,21 +76,22 @@ impl Rules {
             feed(&[t.block_first_week]);
             feed(t.key.as_bytes());
         }
-        Rules {
+        Rules(std::sync::Arc::new(RulesInner {
             metrics,
             tasks: tasks.into_iter().collect(),
             fingerprint: h,
-        }
+        }))
     }
 
     /// Changes whenever a metric, a range or a planned task changes: what
     /// the index stores to know its skipped lines are still the right ones.
     pub fn fingerprint(&self) -> u64 {
-        self.fingerprint
+        self.0.fingerprint
     }
 
     fn metric(&self, id: &str) -> Option<(f64, f64)> {
-        self.metrics
+        self.0
+            .metrics
             .iter()
             .find(|(m, _, _)| m == id)
             .map(|(_, lo, hi)| (*lo, *hi))
@@ -215,7 +220,7 @@ pub fn check(e: &Event, rules: &Rules) -> Result<(), String> {
                 return Err("the task title is empty".into());
             }
             if let Some(t) = &c.task {
-                if t.month != c.month || !rules.tasks.contains(t) {
+                if t.month != c.month || !rules.0.tasks.contains(t) {
                     return Err(format!(
                         "month {} has no planned task \"{}\" in the block of week {} of the roadmap in use",
                         t.month, c.title, t.block_first_week
