@@ -134,7 +134,7 @@ fn settings(ctx: &Context, args: &Args) -> Result<Settings> {
     // Metric names as people type them, resolved to the catalog's ids.
     let (catalog, _) = ctx.load_roadmap()?;
     let resolve = |name: &str| -> Result<String> {
-        Ok(crate::app::readings::resolve(&catalog, name)?.id.clone())
+        Ok(crate::app::readings::resolve(catalog, name)?.id.clone())
     };
     s.thresholds = s
         .thresholds
@@ -198,7 +198,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     let outcome = check::evaluate(
         &check::Inputs {
             report: &report,
-            roadmap: &roadmap,
+            roadmap,
             today: ctx.today,
             done: &done,
             series: &series,

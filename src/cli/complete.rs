@@ -57,7 +57,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
         adhoc: args.adhoc,
         undo: args.undo,
     };
-    let change = tasks::complete(&mut history, &roadmap, &req, &ctx.stamp())?;
+    let change = tasks::complete(&mut history, roadmap, &req, &ctx.stamp())?;
     if args.quiet {
         return Ok(());
     }

@@ -131,7 +131,7 @@ fn import_legacy(ctx: &Context, a: LegacyArgs, out: &mut dyn Write) -> Result<()
         None => Default::default(),
     };
     let (catalog, roadmap) = ctx.load_roadmap()?;
-    let plan = legacy::plan(&file, &roadmap, &catalog, &overrides).or_else(error::input)?;
+    let plan = legacy::plan(&file, roadmap, catalog, &overrides).or_else(error::input)?;
     for w in &plan.warnings {
         eprintln!(
             "warning: {}",

@@ -52,9 +52,9 @@ pub struct Args {
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     let (catalog, _) = ctx.load_roadmap()?;
     let Some(name) = args.name.as_deref() else {
-        return list(ctx, &catalog, args.json, out);
+        return list(ctx, catalog, args.json, out);
     };
-    let def = resolve(&catalog, name)?;
+    let def = resolve(catalog, name)?;
     if let Some(v) = args.value.as_deref().filter(|v| looks_like_a_flag(v)) {
         return Err(crate::error::Failure::Usage(format!(
             "unexpected argument '{}' found; run 'beast metric --help' for usage",

@@ -150,7 +150,7 @@ impl Context {
             return Ok(r.clone());
         }
         let (catalog, roadmap) = self.load_roadmap()?;
-        let rules = Rules::new(&catalog, &roadmap);
+        let rules = Rules::new(catalog, roadmap);
         let _ = self.rules.set(rules.clone());
         Ok(rules)
     }
@@ -241,8 +241,8 @@ impl Context {
         let mut history = self.open_history()?;
         let info = history.info();
         let inputs = crate::report::Inputs {
-            roadmap: &roadmap,
-            catalog: &catalog,
+            roadmap,
+            catalog,
             today: self.today,
             now: self.now,
             history: info,

@@ -237,7 +237,7 @@ fn browse(
         year,
         quarter,
         month,
-    } = select(ctx, &roadmap, year, quarter, month)?;
+    } = select(ctx, roadmap, year, quarter, month)?;
     let done = done_set(ctx)?;
     if let Some(m) = month {
         return print_month(out, roadmap.month(m).expect("selected"), &done);
@@ -247,7 +247,7 @@ fn browse(
         .iter()
         .filter(|y| year.is_none_or(|n| n == y.number))
     {
-        print_year(out, &roadmap, y, quarter, &done)?;
+        print_year(out, roadmap, y, quarter, &done)?;
     }
     if year.is_none() {
         for y in roadmap.missing_years() {
@@ -271,10 +271,10 @@ fn browse_json(
         year,
         quarter,
         month,
-    } = select(ctx, &roadmap, year, quarter, month)?;
+    } = select(ctx, roadmap, year, quarter, month)?;
     let done = done_set(ctx)?;
     let month_json = |m: &crate::domain::Month| -> Value {
-        let t = tally(&roadmap, &done, Scope::Month(m.number));
+        let t = tally(roadmap, &done, Scope::Month(m.number));
         json!({
             "month": m.number, "title": m.title, "dogfood": m.dogfood,
             "completed": t.completed, "total": t.total,
@@ -292,13 +292,13 @@ fn browse_json(
         .iter()
         .filter(|y| year.is_none_or(|n| n == y.number))
         .map(|y| {
-            let t = tally(&roadmap, &done, Scope::Year(y.number));
+            let t = tally(roadmap, &done, Scope::Year(y.number));
             json!({
                 "year": y.number, "title": y.title, "completed": t.completed, "total": t.total,
                 "quarters": y.quarters.iter()
                     .filter(|q| quarter.is_none_or(|n| n == q.number))
                     .map(|q| {
-                        let t = tally(&roadmap, &done, Scope::Quarter(y.number, q.number));
+                        let t = tally(roadmap, &done, Scope::Quarter(y.number, q.number));
                         json!({
                             "quarter": q.number, "theme": q.theme,
                             "completed": t.completed, "total": t.total,

@@ -262,7 +262,7 @@ fn finish(ctx: &Context, common: &Common, shown: Vec<Shown>, out: &mut dyn Write
         let (catalog, _) = ctx.load_roadmap()?;
         let mut history = ctx.open_history()?;
         let measured: Vec<&Measured> = shown.iter().map(|o| &o.measured).collect();
-        let runs = app::bench::record(&mut history, &catalog, &measured, &ctx.stamp())?;
+        let runs = app::bench::record(&mut history, catalog, &measured, &ctx.stamp())?;
         for run in runs {
             let mut written = serde_json::Map::new();
             let mut parts = Vec::new();
