@@ -6,6 +6,7 @@
 
 mod common;
 
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -429,17 +430,7 @@ fn bad_input_is_refused_in_one_line() {
     assert!(std::fs::metadata("/dev/null")
         .unwrap()
         .file_type()
-        .is_char_device_like());
-}
-
-/// `FileTypeExt::is_char_device`, shortened for the assertion above.
-trait CharDevice {
-    fn is_char_device_like(&self) -> bool;
-}
-impl CharDevice for std::fs::FileType {
-    fn is_char_device_like(&self) -> bool {
-        std::os::unix::fs::FileTypeExt::is_char_device(self)
-    }
+        .is_char_device());
 }
 
 #[test]

@@ -140,11 +140,6 @@ impl History {
         &self.mode
     }
 
-    /// The rules every event recorded here keeps.
-    pub fn rules(&self) -> &Rules {
-        &self.rules
-    }
-
     pub fn info(&self) -> HistoryInfo {
         match &self.mode {
             Mode::Personal { db } => HistoryInfo {
