@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Where the team stands: position, progress, month tasks, metrics, dog food')
             [CompletionResult]::new('complete', 'complete', [CompletionResultType]::ParameterValue, 'Mark a roadmap task done, record ad-hoc work, or undo a completion')
+            [CompletionResult]::new('evidence', 'evidence', [CompletionResultType]::ParameterValue, 'Attach evidence to a completion: a commit, a URL, or a file of the repository')
             [CompletionResult]::new('metric', 'metric', [CompletionResultType]::ParameterValue, 'Record a metric reading, show a metric''s history, or list the catalog')
             [CompletionResult]::new('dogfood', 'dogfood', [CompletionResultType]::ParameterValue, 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'The full report, for CI: `beast report > report.json`')
@@ -63,6 +64,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         }
         'beast;complete' {
             [CompletionResult]::new('--note', '--note', [CompletionResultType]::ParameterName, 'A note kept with the completion')
+            [CompletionResult]::new('--evidence', '--evidence', [CompletionResultType]::ParameterName, 'Proof the work exists: a commit, a path in the repository, or a URL (repeatable; see `beast evidence --help`)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
             [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
@@ -71,6 +73,20 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
             [CompletionResult]::new('--adhoc', '--adhoc', [CompletionResultType]::ParameterName, 'Record unplanned work; it is listed but never counted in roadmap progress')
             [CompletionResult]::new('--undo', '--undo', [CompletionResultType]::ParameterName, 'Undo the task''s completion (it stays in the history as undone)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what was recorded as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'beast;evidence' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what was recorded as JSON')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
@@ -461,6 +477,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         'beast;help' {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Where the team stands: position, progress, month tasks, metrics, dog food')
             [CompletionResult]::new('complete', 'complete', [CompletionResultType]::ParameterValue, 'Mark a roadmap task done, record ad-hoc work, or undo a completion')
+            [CompletionResult]::new('evidence', 'evidence', [CompletionResultType]::ParameterValue, 'Attach evidence to a completion: a commit, a URL, or a file of the repository')
             [CompletionResult]::new('metric', 'metric', [CompletionResultType]::ParameterValue, 'Record a metric reading, show a metric''s history, or list the catalog')
             [CompletionResult]::new('dogfood', 'dogfood', [CompletionResultType]::ParameterValue, 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'The full report, for CI: `beast report > report.json`')
@@ -481,6 +498,9 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             break
         }
         'beast;help;complete' {
+            break
+        }
+        'beast;help;evidence' {
             break
         }
         'beast;help;metric' {

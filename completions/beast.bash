@@ -31,6 +31,9 @@ _beast() {
             beast,dogfood)
                 cmd="beast__subcmd__dogfood"
                 ;;
+            beast,evidence)
+                cmd="beast__subcmd__evidence"
+                ;;
             beast,export)
                 cmd="beast__subcmd__export"
                 ;;
@@ -114,6 +117,9 @@ _beast() {
                 ;;
             beast__subcmd__help,dogfood)
                 cmd="beast__subcmd__help__subcmd__dogfood"
+                ;;
+            beast__subcmd__help,evidence)
+                cmd="beast__subcmd__help__subcmd__evidence"
                 ;;
             beast__subcmd__help,export)
                 cmd="beast__subcmd__help__subcmd__export"
@@ -209,7 +215,7 @@ _beast() {
 
     case "${cmd}" in
         beast)
-            opts="-h -V --db --project --author --roadmap --today --color --help --version status complete metric dogfood report check roadmap bench init undo retract log export import completions help"
+            opts="-h -V --db --project --author --roadmap --today --color --help --version status complete evidence metric dogfood report check roadmap bench init undo retract log export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -755,13 +761,17 @@ _beast() {
             return 0
             ;;
         beast__subcmd__complete)
-            opts="-q -h --adhoc --undo --note --json --quiet --db --project --author --roadmap --today --color --help"
+            opts="-q -h --adhoc --undo --note --evidence --json --quiet --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --note)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --evidence)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -880,6 +890,44 @@ _beast() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        beast__subcmd__evidence)
+            opts="-q -h --json --quiet --db --project --author --roadmap --today --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --roadmap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --today)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         beast__subcmd__export)
             opts="-o -h --output --since --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -931,7 +979,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__help)
-            opts="status complete metric dogfood report check roadmap bench init undo retract log export import completions help"
+            opts="status complete evidence metric dogfood report check roadmap bench init undo retract log export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1071,6 +1119,20 @@ _beast() {
             return 0
             ;;
         beast__subcmd__help__subcmd__dogfood)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        beast__subcmd__help__subcmd__evidence)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -30,6 +30,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --version 'Print version'
             cand status 'Where the team stands: position, progress, month tasks, metrics, dog food'
             cand complete 'Mark a roadmap task done, record ad-hoc work, or undo a completion'
+            cand evidence 'Attach evidence to a completion: a commit, a URL, or a file of the repository'
             cand metric 'Record a metric reading, show a metric''s history, or list the catalog'
             cand dogfood 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
             cand report 'The full report, for CI: `beast report > report.json`'
@@ -58,6 +59,7 @@ set edit:completion:arg-completer[beast] = {|@words|
         }
         &'beast;complete'= {
             cand --note 'A note kept with the completion'
+            cand --evidence 'Proof the work exists: a commit, a path in the repository, or a URL (repeatable; see `beast evidence --help`)'
             cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
             cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
             cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
@@ -66,6 +68,19 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --color 'When to use colour'
             cand --adhoc 'Record unplanned work; it is listed but never counted in roadmap progress'
             cand --undo 'Undo the task''s completion (it stays in the history as undone)'
+            cand --json 'Print what was recorded as JSON'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'beast;evidence'= {
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
             cand --json 'Print what was recorded as JSON'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
@@ -420,6 +435,7 @@ set edit:completion:arg-completer[beast] = {|@words|
         &'beast;help'= {
             cand status 'Where the team stands: position, progress, month tasks, metrics, dog food'
             cand complete 'Mark a roadmap task done, record ad-hoc work, or undo a completion'
+            cand evidence 'Attach evidence to a completion: a commit, a URL, or a file of the repository'
             cand metric 'Record a metric reading, show a metric''s history, or list the catalog'
             cand dogfood 'Record dog-fooding: a piece of work generated with BEAST MODE (or, with --manual, without it)'
             cand report 'The full report, for CI: `beast report > report.json`'
@@ -438,6 +454,8 @@ set edit:completion:arg-completer[beast] = {|@words|
         &'beast;help;status'= {
         }
         &'beast;help;complete'= {
+        }
+        &'beast;help;evidence'= {
         }
         &'beast;help;metric'= {
         }

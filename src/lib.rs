@@ -22,6 +22,7 @@ pub mod clock;
 pub mod domain;
 pub mod error;
 pub mod files;
+pub mod git;
 pub mod import;
 pub mod log;
 pub mod project;

@@ -110,6 +110,7 @@ fn sample(series: usize) -> Report {
             location: "memory".into(),
         },
         series,
+        trailers: &Default::default(),
     };
     store.read(|db| report::build(&inputs, db)).unwrap()
 }
@@ -208,7 +209,7 @@ fn json_keeps_its_shape_and_validates_against_the_schema() {
     let r = sample(0);
     let text = render(&Json { pretty: false }, &r);
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(v["schema_version"], 2);
+    assert_eq!(v["schema_version"], 3);
     assert_eq!(v["metrics"][0]["verdict"], "behind");
     assert_eq!(v["current"]["state"], "planned");
     assert_eq!(v["forecast"]["month"]["outlook"], "late");

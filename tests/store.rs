@@ -296,6 +296,17 @@ fn a_schema_4_database_is_migrated_and_shows_what_it_showed() {
             }
         }
     }
+    // Two changes since: the fields of report schema 3 (claims and proof)
+    // are new, and the rest is as it was.
+    assert_eq!(was["schema_version"], 2);
+    assert_eq!(now["schema_version"], 3);
+    assert_eq!(
+        now["claims"]["completed"], now["progress"]["overall"]["completed"],
+        "every counted completion is assessed"
+    );
+    assert_eq!(now["claims"]["verified"], 0, "no evidence in schema 4");
+    strip_schema_3(&mut now);
+    was.as_object_mut().unwrap().remove("schema_version");
     assert_eq!(now, was);
     assert_eq!(
         without_first_line(env.ok(&["log", "--limit", "100"])),
@@ -328,4 +339,27 @@ fn a_schema_4_database_is_migrated_and_shows_what_it_showed() {
         env.report()["adhoc"],
         serde_json::json!([{"count": 1, "month": 1}])
     );
+}
+
+/// A report without what schema 3 added: `claims`, `completions`,
+/// `verified` beside each `completed`, month tasks' `standing` and `flags`.
+fn strip_schema_3(r: &mut serde_json::Value) {
+    let o = r.as_object_mut().unwrap();
+    for k in ["schema_version", "claims", "completions"] {
+        o.remove(k);
+    }
+    for scope in ["overall", "year", "quarter", "month"] {
+        r["progress"][scope]
+            .as_object_mut()
+            .unwrap()
+            .remove("verified");
+    }
+    for m in r["progress"]["months"].as_array_mut().unwrap() {
+        m.as_object_mut().unwrap().remove("verified");
+    }
+    for t in r["month_tasks"].as_array_mut().unwrap() {
+        let t = t.as_object_mut().unwrap();
+        t.remove("standing");
+        t.remove("flags");
+    }
 }

@@ -270,19 +270,6 @@ pub fn evaluate(i: &Inputs, settings: &Settings) -> Outcome {
     }
 }
 
-/// The last day of week `week` of roadmap month `month` (weeks end on days
-/// 7, 14 and 21; week 4 at the month's end).
-pub fn week_end(month: u32, week: u8) -> NaiveDate {
-    use chrono::Datelike;
-    let start = crate::domain::calendar::month_start(month);
-    match week {
-        1..=3 => start
-            .with_day(7 * u32::from(week))
-            .expect("days 7, 14 and 21 exist"),
-        _ => crate::domain::calendar::month_end(month),
-    }
-}
-
 /// Planned tasks not done whose block's last week ended more than `grace`
 /// days before `today`, by month: (title, due date) each.
 pub fn overdue(
@@ -293,8 +280,8 @@ pub fn overdue(
 ) -> BTreeMap<u32, Vec<(String, NaiveDate)>> {
     let mut out: BTreeMap<u32, Vec<(String, NaiveDate)>> = BTreeMap::new();
     for t in roadmap.tasks() {
-        let due =
-            week_end(t.month.number, t.block.weeks.last) + chrono::Duration::days(i64::from(grace));
+        let due = crate::domain::calendar::week_end(t.month.number, t.block.weeks.last)
+            + chrono::Duration::days(i64::from(grace));
         if today > due && !done.contains(&t.task_ref()) {
             out.entry(t.month.number)
                 .or_default()
@@ -495,7 +482,5 @@ mod tests {
             .collect();
         let after = overdue(&r, &done, day(2, 20), 3);
         assert_eq!(after[&1].len(), month1.len() - 1);
-        assert_eq!(week_end(1, 4), day(1, 31));
-        assert_eq!(week_end(2, 2), day(2, 14));
     }
 }

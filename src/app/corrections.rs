@@ -59,6 +59,12 @@ pub fn describe(e: &Event) -> String {
             b.workload,
             day(b.started_at)
         ),
+        Body::Evidence(ev) => format!(
+            "evidence ({} {}) for {}",
+            ev.proof.kind(),
+            ev.proof.reference(),
+            ev.completion.short()
+        ),
         Body::Undo { target } => format!("undo of {}", target.short()),
         Body::Retraction { target, .. } => format!("retraction of {}", target.short()),
     }

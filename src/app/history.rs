@@ -17,6 +17,7 @@ use crate::domain::validate::{self, author_file_name, Rules};
 use crate::error;
 use crate::log;
 use crate::project::Project;
+pub use crate::report::HistoryInfo;
 use crate::store::{LineAt, Store};
 
 /// Where the history lives.
@@ -24,17 +25,6 @@ use crate::store::{LineAt, Store};
 pub enum Mode {
     Personal { db: PathBuf },
     Project(Box<Project>),
-}
-
-/// Which history a report shows, for people and for scripts.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
-pub struct HistoryInfo {
-    /// `project` or `personal`.
-    pub mode: &'static str,
-    /// The events directory or the database file (not in the JSON: it differs
-    /// between machines that show the same history).
-    #[serde(skip)]
-    pub location: String,
 }
 
 pub struct History {

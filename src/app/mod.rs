@@ -8,6 +8,7 @@ pub mod bench;
 pub mod check;
 pub mod corrections;
 pub mod dogfood;
+pub mod evidence;
 pub mod exchange;
 pub mod history;
 pub mod readings;

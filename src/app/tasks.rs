@@ -16,6 +16,27 @@ pub struct CompleteRequest<'a> {
     pub note: Option<String>,
     pub adhoc: bool,
     pub undo: bool,
+    /// Evidence to attach to the completion (resolved already, see
+    /// `super::evidence::resolve`).
+    pub evidence: Vec<crate::domain::event::Proof>,
+}
+
+/// Evidence events for a completion made now: it cannot have any yet.
+fn evidence_events(
+    stamp: &Stamp,
+    completion: EventId,
+    proofs: &[crate::domain::event::Proof],
+) -> Vec<crate::domain::event::Event> {
+    let mut out: Vec<crate::domain::event::Event> = Vec::new();
+    for (i, p) in proofs.iter().enumerate() {
+        if !proofs[..i].contains(p) {
+            out.push(stamp.event(Body::Evidence(crate::domain::event::Evidence {
+                completion,
+                proof: p.clone(),
+            })));
+        }
+    }
+    out
 }
 
 #[derive(Debug)]
@@ -23,6 +44,8 @@ pub enum TaskChange {
     Adhoc {
         id: EventId,
         title: String,
+        /// Pieces of evidence recorded with it.
+        evidence: usize,
     },
     Completed {
         id: EventId,
@@ -30,11 +53,15 @@ pub enum TaskChange {
         weeks: WeekRange,
         timing: Timing,
         month: Tally,
+        evidence: usize,
     },
     AlreadyDone {
+        id: EventId,
         title: String,
         completed_at: String,
         week: u8,
+        /// Pieces of evidence attached to the earlier completion now.
+        evidence: usize,
     },
     Undone {
         title: String,
@@ -80,10 +107,13 @@ pub fn complete(
             completed_at: stamp.now,
             legacy_name: None,
         }));
-        history.record(std::slice::from_ref(&e))?;
+        let mut events = vec![e.clone()];
+        events.extend(evidence_events(stamp, e.id, &req.evidence));
+        history.record(&events)?;
         return Ok(TaskChange::Adhoc {
             id: e.id,
             title: typed.to_string(),
+            evidence: events.len() - 1,
         });
     }
     let Some(month) = roadmap.month(req.month) else {
@@ -112,10 +142,18 @@ pub fn complete(
         });
     }
     if let Some(c) = live.first() {
+        let id: EventId = c
+            .event_id
+            .parse()
+            .or_else(|e: String| error::store(format!("{e}; delete the index to rebuild it")))?;
+        let (events, _) = super::evidence::events_for(history, id, &req.evidence, stamp)?;
+        history.record(&events)?;
         return Ok(TaskChange::AlreadyDone {
+            id,
             title,
             completed_at: c.completed_at.clone(),
             week: c.week,
+            evidence: events.len(),
         });
     }
     let e = stamp.event(Body::Completion(Completion {
@@ -127,7 +165,9 @@ pub fn complete(
         completed_at: stamp.now,
         legacy_name: None,
     }));
-    history.record(std::slice::from_ref(&e))?;
+    let mut events = vec![e.clone()];
+    events.extend(evidence_events(stamp, e.id, &req.evidence));
+    history.record(&events)?;
     let done = history
         .store()
         .read(|r| r.planned_completions())?
@@ -140,5 +180,6 @@ pub fn complete(
         weeks: block.weeks,
         timing: Timing::of(block.weeks, req.week),
         month: tally(roadmap, &done, Scope::Month(req.month)),
+        evidence: events.len() - 1,
     })
 }

@@ -14,6 +14,7 @@ use crate::domain::Timing;
 #[command(after_help = "Examples:
   beast complete 1 1 \"Fix failed request tracking\"
   beast complete 1 3 semantic cache matching --note \"threshold 0.95\"
+  beast complete 1 3 \"Multi-tier cache\" --evidence HEAD --evidence https://ci.example.com/runs/812
   beast complete 2 2 \"Hotfix for token counting\" --adhoc
   beast complete --undo 1 1 \"Fix failed request tracking\"")]
 pub struct Args {
@@ -35,6 +36,10 @@ pub struct Args {
     /// A note kept with the completion
     #[arg(long, value_name = "TEXT")]
     note: Option<String>,
+    /// Proof the work exists: a commit, a path in the repository, or a URL (repeatable;
+    /// see `beast evidence --help`)
+    #[arg(long, value_name = "REF", conflicts_with = "undo")]
+    evidence: Vec<String>,
     /// Print what was recorded as JSON
     #[arg(long)]
     json: bool,
@@ -48,6 +53,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     let week = parse_week(&args.week)?;
     let typed = args.task.join(" ");
     let (_, roadmap) = ctx.load_roadmap()?;
+    let evidence = super::evidence::resolve_all(ctx, &args.evidence)?;
     let mut history = ctx.open_history()?;
     let req = CompleteRequest {
         month,
@@ -56,6 +62,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
         note: app::note(args.note.as_deref()),
         adhoc: args.adhoc,
         undo: args.undo,
+        evidence,
     };
     let change = tasks::complete(&mut history, roadmap, &req, &ctx.stamp())?;
     if args.quiet {
@@ -63,8 +70,13 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     }
     if args.json {
         let v = match &change {
-            TaskChange::Adhoc { id, title } => serde_json::json!({
+            TaskChange::Adhoc {
+                id,
+                title,
+                evidence,
+            } => serde_json::json!({
                 "outcome": "adhoc", "id": id.to_string(), "month": month, "week": week, "title": title,
+                "evidence_added": evidence,
             }),
             TaskChange::Completed {
                 id,
@@ -72,18 +84,22 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
                 weeks,
                 timing,
                 month: t,
+                evidence,
             } => serde_json::json!({
                 "outcome": "completed", "id": id.to_string(), "month": month, "week": week,
                 "title": title, "weeks": weeks.to_string(), "timing": timing,
                 "month_progress": { "completed": t.completed, "total": t.total },
+                "evidence_added": evidence,
             }),
             TaskChange::AlreadyDone {
+                id,
                 title,
                 completed_at,
                 week,
+                evidence,
             } => serde_json::json!({
-                "outcome": "already_done", "month": month, "title": title,
-                "completed_at": completed_at, "week": week,
+                "outcome": "already_done", "id": id.to_string(), "month": month, "title": title,
+                "completed_at": completed_at, "week": week, "evidence_added": evidence,
             }),
             TaskChange::Undone {
                 title,
@@ -100,9 +116,14 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
         return Ok(());
     }
     match change {
-        TaskChange::Adhoc { id, title } => writeln!(
+        TaskChange::Adhoc {
+            id,
+            title,
+            evidence,
+        } => writeln!(
             out,
-            "Recorded ad-hoc work in month {month}, week {week}: {title} (not counted in roadmap progress) [{}]",
+            "Recorded ad-hoc work in month {month}, week {week}: {title} (not counted in roadmap progress){} [{}]",
+            with_evidence(evidence),
             id.short()
         )?,
         TaskChange::Undone {
@@ -118,20 +139,32 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
             "\"{title}\" (month {month}) is not completed; nothing to undo"
         )?,
         TaskChange::AlreadyDone {
+            id,
             title,
             completed_at,
             week,
-        } => writeln!(
-            out,
-            "\"{title}\" (month {month}) was already completed on {} in week {week}; nothing changed",
-            &completed_at[..10]
-        )?,
+            evidence,
+        } => match evidence {
+            0 => writeln!(
+                out,
+                "\"{title}\" (month {month}) was already completed on {} in week {week}; nothing changed",
+                &completed_at[..10]
+            )?,
+            n => writeln!(
+                out,
+                "\"{title}\" (month {month}) was already completed on {} in week {week}; attached {n} piece{} of evidence to it [{}]",
+                &completed_at[..10],
+                if n == 1 { "" } else { "s" },
+                id.short()
+            )?,
+        },
         TaskChange::Completed {
             id,
             title,
             weeks,
             timing,
             month: t,
+            evidence,
         } => {
             let when = match timing {
                 Timing::Early => format!(", early (planned for weeks {weeks})"),
@@ -140,7 +173,8 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
             };
             writeln!(
                 out,
-                "Completed \"{title}\" — month {month}, week {week}{when}. Month {month}: {}/{} tasks done [{}]",
+                "Completed \"{title}\" — month {month}, week {week}{when}{}. Month {month}: {}/{} tasks done [{}]",
+                with_evidence(evidence),
                 t.completed,
                 t.total,
                 id.short()
@@ -148,4 +182,13 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// ", with 2 pieces of evidence", or nothing.
+fn with_evidence(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        1 => ", with 1 piece of evidence".to_string(),
+        n => format!(", with {n} pieces of evidence"),
+    }
 }

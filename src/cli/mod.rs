@@ -7,6 +7,7 @@ mod complete;
 mod completions;
 mod corrections;
 mod dogfood;
+mod evidence;
 mod exchange;
 mod init;
 mod log;
@@ -89,6 +90,7 @@ enum ColorChoice {
 enum Command {
     Status(status::Args),
     Complete(complete::Args),
+    Evidence(evidence::Args),
     Metric(metric::Args),
     Dogfood(dogfood::Args),
     Report(report::Args),
@@ -176,6 +178,14 @@ impl Context {
         &self.mode
     }
 
+    /// The project's git repository; None outside a project or a repository.
+    pub fn repo(&self) -> Option<crate::git::Repo> {
+        match &self.mode {
+            Mode::Project(p) => crate::git::Repo::find(&p.root),
+            Mode::Personal { .. } => None,
+        }
+    }
+
     /// Who records and when.
     pub fn stamp(&self) -> Stamp {
         Stamp {
@@ -240,6 +250,14 @@ impl Context {
         let (catalog, roadmap) = self.load_roadmap()?;
         let mut history = self.open_history()?;
         let info = history.info();
+        let trailers = match self.repo() {
+            Some(repo) => crate::app::evidence::trailers(&mut history, &repo, roadmap)
+                .unwrap_or_else(|e| {
+                    eprintln!("warning: commit trailers not read: {e:#}");
+                    Default::default()
+                }),
+            None => Default::default(),
+        };
         let inputs = crate::report::Inputs {
             roadmap,
             catalog,
@@ -247,6 +265,7 @@ impl Context {
             now: self.now,
             history: info,
             series,
+            trailers: &trailers,
         };
         history.store().read(|db| crate::report::build(&inputs, db))
     }
@@ -496,6 +515,7 @@ fn run(cli: Cli) -> Result<()> {
     let mut out = visible::Visible::new(out);
     match cli.command {
         Command::Complete(args) => complete::run(&ctx, args, &mut out),
+        Command::Evidence(args) => evidence::run(&ctx, args, &mut out),
         Command::Metric(args) => metric::run(&ctx, args, &mut out),
         Command::Dogfood(args) => dogfood::run(&ctx, args, &mut out),
         Command::Report(args) => report::run(&ctx, args, &mut out),

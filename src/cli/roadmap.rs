@@ -57,7 +57,7 @@ enum RoadmapCommand {
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     match args.command {
-        Some(RoadmapCommand::Import { file, output }) => import(&file, output.as_deref(), out),
+        Some(RoadmapCommand::Import { file, output }) => import(ctx, &file, output.as_deref(), out),
         Some(RoadmapCommand::Check) => check(ctx, args.json, out),
         None if args.json => browse_json(ctx, args.year, args.quarter, args.month, out),
         None => browse(ctx, args.year, args.quarter, args.month, out),
@@ -65,6 +65,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
 }
 
 fn import(
+    ctx: &Context,
     file: &std::path::Path,
     output: Option<&std::path::Path>,
     out: &mut dyn Write,
@@ -81,7 +82,8 @@ fn import(
     );
     let toml = year_to_toml(&year, &header);
     // The output must load back to the same tree; check before writing anything.
-    match parse_year("<imported>", &toml) {
+    let (catalog, _) = ctx.load_roadmap()?;
+    match parse_year("<imported>", &toml, catalog) {
         Ok(back) if back == year => {}
         Ok(_) => {
             return error::input(format!(

@@ -78,6 +78,25 @@ pub fn month_end(month: u32) -> NaiveDate {
     month_start(month + 1).pred_opt().expect("a day before")
 }
 
+/// The first day of week `week` of roadmap month `month` (weeks start on
+/// days 1, 8, 15 and 22).
+pub fn week_start(month: u32, week: u8) -> NaiveDate {
+    month_start(month)
+        .with_day(1 + 7 * (u32::from(week.clamp(1, 4)) - 1))
+        .expect("days 1, 8, 15 and 22 exist")
+}
+
+/// The last day of week `week` of roadmap month `month` (weeks end on days
+/// 7, 14 and 21; week 4 at the month's end).
+pub fn week_end(month: u32, week: u8) -> NaiveDate {
+    match week {
+        1..=3 => month_start(month)
+            .with_day(7 * u32::from(week))
+            .expect("days 7, 14 and 21 exist"),
+        _ => month_end(month),
+    }
+}
+
 /// The share of a roadmap month already behind us on `today`: whole days
 /// before today over the month's days (0 on the first day, near 1 on the last).
 pub fn month_elapsed(month: u32, today: NaiveDate) -> f64 {
@@ -101,6 +120,11 @@ mod tests {
         assert_eq!(month_end(26), d(2028, 2, 29), "2028 is a leap year");
         assert_eq!(month_elapsed(11, d(2026, 11, 1)), 0.0);
         assert_eq!(month_elapsed(11, d(2026, 11, 16)), 0.5);
+        assert_eq!(week_start(1, 1), d(2026, 1, 1));
+        assert_eq!(week_start(2, 3), d(2026, 2, 15));
+        assert_eq!(week_start(26, 4), d(2028, 2, 22));
+        assert_eq!(week_end(1, 4), d(2026, 1, 31));
+        assert_eq!(week_end(2, 2), d(2026, 2, 14));
     }
 
     fn pos(y: i32, m: u32, d: u32) -> Position {

@@ -129,6 +129,10 @@ pub enum Body {
     Reading(Reading),
     Dogfood(Dogfood),
     BenchRun(BenchRun),
+    /// Something that shows a completion's work exists: a commit, a URL or a
+    /// file of the repository. A record like any other (retract it to take
+    /// it back).
+    Evidence(Evidence),
     /// An earlier event was a mistake: it stays in the history, marked, and
     /// leaves every total, verdict and trend.
     Retraction {
@@ -170,6 +174,63 @@ pub struct Dogfood {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    /// The completion it supports (its event id).
+    pub completion: EventId,
+    pub proof: Proof,
+}
+
+/// What a piece of evidence points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Proof {
+    /// A commit of the repository, by its full id (40 or 64 hex digits).
+    Commit(String),
+    /// A web address, stored as given (beast does not fetch it).
+    Url(String),
+    /// A file or directory of the repository as it was at `commit`.
+    Path { path: String, commit: String },
+}
+
+impl Proof {
+    /// `commit`, `url` or `path`: the line format's and the report's name.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Proof::Commit(_) => "commit",
+            Proof::Url(_) => "url",
+            Proof::Path { .. } => "path",
+        }
+    }
+
+    /// What it points at: the commit id, the URL or the path.
+    pub fn reference(&self) -> &str {
+        match self {
+            Proof::Commit(r) | Proof::Url(r) | Proof::Path { path: r, .. } => r,
+        }
+    }
+
+    /// The commit a path was found at.
+    pub fn commit(&self) -> Option<&str> {
+        match self {
+            Proof::Path { commit, .. } => Some(commit),
+            _ => None,
+        }
+    }
+
+    /// From the stored kind, reference and commit; None for anything else.
+    pub fn from_parts(kind: &str, reference: String, commit: Option<String>) -> Option<Proof> {
+        match (kind, commit) {
+            ("commit", None) => Some(Proof::Commit(reference)),
+            ("url", None) => Some(Proof::Url(reference)),
+            ("path", Some(commit)) => Some(Proof::Path {
+                path: reference,
+                commit,
+            }),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct BenchRun {
     /// `cache` or `routing`.
     pub bench: String,
@@ -194,6 +255,7 @@ impl Body {
             Body::Reading(_) => "reading",
             Body::Dogfood(_) => "dogfood",
             Body::BenchRun(_) => "bench_run",
+            Body::Evidence(_) => "evidence",
             Body::Retraction { .. } => "retraction",
         }
     }
@@ -307,6 +369,12 @@ struct Wire {
     #[serde(skip_serializing_if = "Option::is_none")]
     duration_ms: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<String>,
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
+    reference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<String>,
 }
 
@@ -374,6 +442,12 @@ impl Event {
                 w.at = Some(log_time(d.at));
                 w.note = d.note.clone();
             }
+            Body::Evidence(ev) => {
+                w.target = Some(ev.completion.to_string());
+                w.evidence = Some(ev.proof.kind().to_string());
+                w.reference = Some(ev.proof.reference().to_string());
+                w.commit = ev.proof.commit().map(String::from);
+            }
             Body::BenchRun(b) => {
                 w.bench = Some(b.bench.clone());
                 w.seed = b.seed;
@@ -440,6 +514,21 @@ impl Event {
                     note: w.note,
                     completed_at: time(&w.completed_at, "completed_at")?,
                     legacy_name: w.legacy_name,
+                })
+            }
+            "evidence" => {
+                let kind = req(&w.evidence, "evidence")?;
+                let reference = req(&w.reference, "ref")?.clone();
+                let proof =
+                    Proof::from_parts(kind, reference, w.commit.clone()).ok_or_else(|| {
+                        invalid(format!(
+                        "evidence \"{}\" is not commit, url or path (a path with its \"commit\")",
+                        kind.escape_default()
+                    ))
+                    })?;
+                Body::Evidence(Evidence {
+                    completion: canonical_id(req(&w.target, "target")?)?,
+                    proof,
                 })
             }
             "undo" => Body::Undo {

@@ -7,6 +7,7 @@
 
 pub mod calendar;
 pub mod catalog;
+pub mod claims;
 pub mod dogfood;
 pub mod event;
 pub mod forecast;

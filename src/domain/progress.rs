@@ -10,6 +10,8 @@ use super::roadmap::{quarter_of, year_of, Roadmap, TaskRef};
 pub struct Tally {
     pub completed: usize,
     pub total: usize,
+    /// Completed and verified (see `crate::domain::claims`).
+    pub verified: usize,
 }
 
 impl Tally {
@@ -45,11 +47,25 @@ impl Scope {
 /// Completions that no longer match a planned task (the roadmap was edited)
 /// are not counted: the numerator can never exceed the denominator.
 pub fn tally(roadmap: &Roadmap, done: &HashSet<TaskRef>, scope: Scope) -> Tally {
+    tally_verified(roadmap, done, &HashSet::new(), scope)
+}
+
+/// [`tally`], also counting the done tasks that are in `verified`.
+pub fn tally_verified(
+    roadmap: &Roadmap,
+    done: &HashSet<TaskRef>,
+    verified: &HashSet<TaskRef>,
+    scope: Scope,
+) -> Tally {
     let mut t = Tally::default();
     for task in roadmap.tasks().filter(|l| scope.includes(l.month.number)) {
         t.total += 1;
-        if done.contains(&task.task_ref()) {
+        let r = task.task_ref();
+        if done.contains(&r) {
             t.completed += 1;
+            if verified.contains(&r) {
+                t.verified += 1;
+            }
         }
     }
     t
@@ -65,6 +81,7 @@ mod tests {
             title: t.into(),
             deliverable: None,
             metric: None,
+            accept: None,
         };
         let month = |n: u32, tasks: &[&str]| Month {
             number: n,
@@ -131,28 +148,32 @@ mod tests {
             tally(&r, &d, Scope::Overall),
             Tally {
                 completed: 2,
-                total: 6
+                total: 6,
+                verified: 0,
             }
         );
         assert_eq!(
             tally(&r, &d, Scope::Year(1)),
             Tally {
                 completed: 1,
-                total: 4
+                total: 4,
+                verified: 0,
             }
         );
         assert_eq!(
             tally(&r, &d, Scope::Quarter(1, 1)),
             Tally {
                 completed: 1,
-                total: 3
+                total: 3,
+                verified: 0,
             }
         );
         assert_eq!(
             tally(&r, &d, Scope::Month(25)),
             Tally {
                 completed: 1,
-                total: 2
+                total: 2,
+                verified: 0,
             }
         );
     }
@@ -165,7 +186,8 @@ mod tests {
             tally(&r, &d, Scope::Year(1)),
             Tally {
                 completed: 1,
-                total: 4
+                total: 4,
+                verified: 0,
             }
         );
     }
@@ -178,14 +200,16 @@ mod tests {
             t,
             Tally {
                 completed: 0,
-                total: 0
+                total: 0,
+                verified: 0,
             }
         );
         assert_eq!(t.percent(), None);
         assert_eq!(
             Tally {
                 completed: 1,
-                total: 4
+                total: 4,
+                verified: 0,
             }
             .percent(),
             Some(25.0)

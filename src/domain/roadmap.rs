@@ -72,7 +72,50 @@ pub struct Block {
 pub struct Task {
     pub title: String,
     pub deliverable: Option<String>,
+    /// What the seed says "done" looks like, as written.
     pub metric: Option<String>,
+    /// The same as a measurable bound on a catalog metric, where the seed
+    /// gives one: a completion is verified when a measured reading meets it.
+    pub accept: Option<Acceptance>,
+}
+
+/// A task's measurable definition of done: a catalog metric and the bound its
+/// reading must reach, in the catalog's unit.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+pub struct Acceptance {
+    pub metric: String,
+    /// Met by readings at or above this (higher-is-better metrics).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Met by readings at or below this (lower-is-better metrics).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+
+impl Acceptance {
+    /// Whether a reading of the metric meets the bound.
+    ///
+    /// ```
+    /// use beast::domain::roadmap::Acceptance;
+    /// let a = Acceptance { metric: "latency".into(), min: None, max: Some(200.0) };
+    /// assert!(a.met(200.0) && !a.met(200.5));
+    /// ```
+    pub fn met(&self, value: f64) -> bool {
+        self.min.is_none_or(|m| value >= m) && self.max.is_none_or(|m| value <= m)
+    }
+
+    /// The bound as people read it: "cacheHitRate ≥ 40".
+    pub fn describe(&self) -> String {
+        use crate::domain::catalog::fmt_number;
+        match (self.min, self.max) {
+            (Some(lo), Some(hi)) => {
+                format!("{} {}–{}", self.metric, fmt_number(lo), fmt_number(hi))
+            }
+            (Some(lo), None) => format!("{} ≥ {}", self.metric, fmt_number(lo)),
+            (None, Some(hi)) => format!("{} ≤ {}", self.metric, fmt_number(hi)),
+            (None, None) => self.metric.clone(),
+        }
+    }
 }
 
 /// An inclusive range of weeks within a month, 1–4.

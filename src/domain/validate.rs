@@ -19,7 +19,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Datelike, Utc};
 
-use super::event::{Body, Event};
+use super::event::{Body, Event, Proof};
 use super::roadmap::LAST_MONTH;
 use super::{Catalog, Roadmap, TaskRef};
 
@@ -203,6 +203,62 @@ pub fn check_author(author: &str) -> Result<(), String> {
     check_text("the author", author, MAX_AUTHOR, false)
 }
 
+/// The longest evidence URL or path.
+pub const MAX_REF: usize = 2_000;
+
+/// A full commit id: 40 (SHA-1) or 64 (SHA-256) lower-case hex digits.
+pub fn is_commit_id(text: &str) -> bool {
+    matches!(text.len(), 40 | 64) && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Checks a piece of evidence: a full commit id; an `http(s)://` address
+/// without spaces; a relative path inside the repository (no `..`, no
+/// leading `/`) with the full id of the commit it was found at.
+pub fn check_proof(proof: &Proof) -> Result<(), String> {
+    let commit = |c: &str| {
+        if is_commit_id(c) {
+            Ok(())
+        } else {
+            Err(format!(
+                "\"{}\" is not a full commit id (40 or 64 lower-case hex digits)",
+                c.escape_default()
+            ))
+        }
+    };
+    match proof {
+        Proof::Commit(c) => commit(c),
+        Proof::Url(u) => {
+            check_text("the evidence URL", u, MAX_REF, false)?;
+            let rest = u
+                .strip_prefix("https://")
+                .or_else(|| u.strip_prefix("http://"));
+            if rest.is_none_or(|r| r.is_empty()) || u.chars().any(char::is_whitespace) {
+                return Err(format!(
+                    "evidence URL \"{}\" must start with https:// or http:// and have no spaces",
+                    u.escape_default()
+                ));
+            }
+            Ok(())
+        }
+        Proof::Path { path, commit: c } => {
+            check_text("the evidence path", path, MAX_REF, false)?;
+            if path.is_empty()
+                || path.starts_with('/')
+                || path.contains('\\')
+                || path
+                    .split('/')
+                    .any(|p| p == ".." || p == "." || p.is_empty())
+            {
+                return Err(format!(
+                    "evidence path \"{}\" must be relative to the repository, without ., .. or empty parts",
+                    path.escape_default()
+                ));
+            }
+            commit(c)
+        }
+    }
+}
+
 /// Everything an event must keep to enter a history, wherever it came from.
 pub fn check(e: &Event, rules: &Rules) -> Result<(), String> {
     check_author(&e.author)?;
@@ -234,6 +290,7 @@ pub fn check(e: &Event, rules: &Rules) -> Result<(), String> {
             check_not_after_made(e, "completed_at", c.completed_at)
         }
         Body::Undo { .. } => Ok(()),
+        Body::Evidence(ev) => check_proof(&ev.proof),
         Body::Retraction { reason, .. } => check_note("the reason", reason),
         Body::Reading(r) => {
             let Some((min, max)) = rules.metric(&r.metric) else {
@@ -298,6 +355,37 @@ mod tests {
         assert_eq!(author_file_name("Bob Smith"), "Bob_Smith.jsonl");
         assert_eq!(author_file_name("../etc/passwd"), "_.._etc_passwd.jsonl");
         assert_eq!(author_file_name(""), "_.jsonl");
+    }
+
+    #[test]
+    fn evidence_is_a_full_commit_a_web_address_or_a_path_inside_the_repository() {
+        let sha = "0123456789abcdef0123456789abcdef01234567";
+        let path = |p: &str| Proof::Path {
+            path: p.into(),
+            commit: sha.into(),
+        };
+        assert!(check_proof(&Proof::Commit(sha.into())).is_ok());
+        assert!(check_proof(&Proof::Commit(sha.to_uppercase())).is_err());
+        assert!(check_proof(&Proof::Commit(sha[..12].into())).is_err());
+        assert!(check_proof(&Proof::Url("https://ci.example.com/run/7".into())).is_ok());
+        for bad in [
+            "ftp://x",
+            "https://",
+            "https://a b",
+            "javascript:alert(1)",
+            "https://a\u{202E}b",
+        ] {
+            assert!(check_proof(&Proof::Url(bad.into())).is_err(), "{bad}");
+        }
+        assert!(check_proof(&path("src/cache/mod.rs")).is_ok());
+        for bad in ["/etc/passwd", "../x", "a/../b", "a//b", "./a", "", "a\\b"] {
+            assert!(check_proof(&path(bad)).is_err(), "{bad:?}");
+        }
+        let no_commit = Proof::Path {
+            path: "a".into(),
+            commit: "HEAD".into(),
+        };
+        assert!(check_proof(&no_commit).is_err());
     }
 
     #[test]

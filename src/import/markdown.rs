@@ -257,6 +257,7 @@ pub fn parse(file: &str, text: &str) -> Result<Year> {
                         title,
                         deliverable: None,
                         metric: None,
+                        accept: None,
                     });
                 }
             }
@@ -370,16 +371,39 @@ mod tests {
         for name in ["year3.md", "year4.md"] {
             let y = parse(name, &fixture(name)).unwrap();
             let toml = year_to_toml(&y, "");
-            assert_eq!(parse_year("out.toml", &toml).unwrap(), y, "{name}");
+            let catalog = crate::roadmap_files::load(&crate::roadmap_files::embedded())
+                .unwrap()
+                .0;
+            assert_eq!(
+                parse_year("out.toml", &toml, &catalog).unwrap(),
+                y,
+                "{name}"
+            );
         }
     }
 
     #[test]
-    fn the_checked_in_year_files_are_the_import_of_the_seeds() {
+    fn the_checked_in_year_files_are_the_import_of_the_seeds_plus_acceptance() {
+        let catalog = crate::roadmap_files::load(&crate::roadmap_files::embedded())
+            .unwrap()
+            .0;
         for (md, toml) in [("year3.md", "year3.toml"), ("year4.md", "year4.toml")] {
             let imported = parse(md, &fixture(md)).unwrap();
             let path = format!("{}/roadmap/{toml}", env!("CARGO_MANIFEST_DIR"));
-            let checked_in = parse_year(toml, &std::fs::read_to_string(path).unwrap()).unwrap();
+            let mut checked_in =
+                parse_year(toml, &std::fs::read_to_string(path).unwrap(), &catalog).unwrap();
+            // Acceptance bounds are added by hand, each with its seed line.
+            let mut accepted = 0;
+            for t in checked_in
+                .quarters
+                .iter_mut()
+                .flat_map(|q| &mut q.months)
+                .flat_map(|m| &mut m.blocks)
+                .flat_map(|b| &mut b.tasks)
+            {
+                accepted += usize::from(t.accept.take().is_some());
+            }
+            assert!(accepted >= 10, "{toml}: {accepted} tasks with acceptance");
             assert_eq!(
                 checked_in, imported,
                 "roadmap/{toml} differs from importing {md}"

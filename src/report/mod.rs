@@ -5,6 +5,7 @@
 //! `report --format markdown` all render the same [`Report`], so they can never
 //! disagree about a number.
 
+pub mod claims;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -19,12 +20,11 @@ use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::app::HistoryInfo;
 use crate::domain::calendar;
 use crate::domain::catalog::{Catalog, Direction, Verdict};
 use crate::domain::dogfood::generated_share;
 use crate::domain::forecast::{self, ScopeForecast};
-use crate::domain::progress::{tally, Scope, Tally};
+use crate::domain::progress::{tally_verified, Scope, Tally};
 use crate::domain::roadmap::Timing;
 use crate::domain::roadmap::{Roadmap, TaskRef};
 use crate::domain::DogfoodKind;
@@ -33,10 +33,24 @@ use crate::store::{Completion, Reader};
 
 /// Version of the report's JSON shape; bumped on incompatible changes.
 /// 2: `latest.run.id` is the run's event id (a string), `history` added.
-pub const REPORT_SCHEMA_VERSION: u32 = 2;
+/// 3: `verified` beside every `completed`, `completions` (each with its
+/// evidence, acceptance, standing and flags) and `claims` added; month
+/// tasks carry `standing` and `flags`.
+pub const REPORT_SCHEMA_VERSION: u32 = 3;
 
 /// How many readings the trend column shows.
 pub const TREND_LEN: usize = 8;
+
+/// Which history a report shows, for people and for scripts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+pub struct HistoryInfo {
+    /// `project` or `personal`.
+    pub mode: &'static str,
+    /// The events directory or the database file (not in the JSON: it differs
+    /// between machines that show the same history).
+    #[serde(skip)]
+    pub location: String,
+}
 
 /// Renders a report in one output format.
 pub trait Format {
@@ -58,6 +72,11 @@ pub struct Report {
     pub forecast: Option<Forecast>,
     /// The current month's planned tasks and whether they are done.
     pub month_tasks: Vec<TaskStatus>,
+    /// Counts of verified completions and of each kind of claim.
+    pub claims: claims::Claims,
+    /// Every completion that counts toward progress, in roadmap order,
+    /// with what backs it.
+    pub completions: Vec<claims::CompletionReport>,
     pub metrics: Vec<MetricReport>,
     pub dogfood: Vec<DogfoodReport>,
     /// Ad-hoc (unplanned) work per month; never part of the denominators.
@@ -152,6 +171,9 @@ pub struct RoadmapInfo {
 pub struct Count {
     pub completed: usize,
     pub total: usize,
+    /// Completed tasks whose completion is verified (evidence, or a
+    /// measured reading meeting the task's acceptance).
+    pub verified: usize,
     /// 0–100, or null when the scope has no planned tasks.
     pub percent: Option<f64>,
 }
@@ -161,6 +183,7 @@ impl From<Tally> for Count {
         Count {
             completed: t.completed,
             total: t.total,
+            verified: t.verified,
             percent: t.percent().map(|p| round(p, 2)),
         }
     }
@@ -191,6 +214,7 @@ pub struct MonthCount {
     pub title: String,
     pub completed: usize,
     pub total: usize,
+    pub verified: usize,
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -204,6 +228,9 @@ pub struct TaskStatus {
     /// Relative to the task's week block.
     pub timing: Option<Timing>,
     pub completed_at: Option<String>,
+    /// Verified, claimed or target unmet; null while not done.
+    pub standing: Option<crate::domain::claims::Standing>,
+    pub flags: Vec<crate::domain::claims::Flag>,
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -338,6 +365,8 @@ pub struct Inputs<'a> {
     pub history: HistoryInfo,
     /// How many readings per metric to include as chart series (0: none).
     pub series: usize,
+    /// What the repository's commit trailers say about tasks.
+    pub trailers: &'a crate::domain::claims::Trailers,
 }
 
 fn run_ref(db: &Reader, id: Option<&str>) -> Result<Option<RunRef>> {
@@ -365,6 +394,7 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
         now,
         ref history,
         series: series_limit,
+        trailers,
     } = *inputs;
     let pos = Position::from_date(today);
     let completions = db.planned_completions()?;
@@ -373,6 +403,8 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
         .filter_map(|c| c.task_ref().map(|r| (r, c)))
         .collect();
     let done: HashSet<TaskRef> = by_ref.keys().cloned().collect();
+    let assessed = claims::assess(roadmap, &completions, db, trailers)?;
+    let verified = assessed.verified();
 
     let month = pos.roadmap_month();
     let current_month = month.and_then(|m| roadmap.month(m));
@@ -392,7 +424,9 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
 
     let scoped = |scope: Option<Scope>| -> Count {
         scope
-            .map_or(Tally::default(), |s| tally(roadmap, &done, s))
+            .map_or(Tally::default(), |s| {
+                tally_verified(roadmap, &done, &verified, s)
+            })
             .into()
     };
     let year_scope = month.map(crate::domain::roadmap::year_of);
@@ -404,12 +438,13 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
         months: roadmap
             .months()
             .map(|m| {
-                let t = tally(roadmap, &done, Scope::Month(m.number));
+                let t = tally_verified(roadmap, &done, &verified, Scope::Month(m.number));
                 MonthCount {
                     month: m.number,
                     title: m.title.clone(),
                     completed: t.completed,
                     total: t.total,
+                    verified: t.verified,
                 }
             })
             .collect(),
@@ -456,7 +491,9 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
         .map(|m| {
             m.tasks()
                 .map(|(block, task)| {
-                    let c = by_ref.get(&TaskRef::of(m.number, block, task));
+                    let r = TaskRef::of(m.number, block, task);
+                    let c = by_ref.get(&r);
+                    let a = assessed.of(&r);
                     TaskStatus {
                         weeks: block.weeks.to_string(),
                         block: block.title.clone(),
@@ -465,6 +502,8 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
                         week_done: c.map(|c| c.week),
                         timing: c.map(|c| Timing::of(block.weeks, c.week)),
                         completed_at: c.map(|c| c.completed_at.clone()),
+                        standing: a.map(|a| a.standing),
+                        flags: a.map(|a| a.flags.clone()).unwrap_or_default(),
                     }
                 })
                 .collect()
@@ -570,6 +609,8 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
         progress,
         forecast,
         month_tasks,
+        claims: assessed.claims,
+        completions: assessed.completions,
         metrics,
         dogfood,
         adhoc,

@@ -8,6 +8,7 @@ use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table
 
 use super::{visible, Count, Format, MetricReport, MonthState, Report};
 use crate::domain::catalog::{fmt_number, format_with_unit, significant};
+use crate::domain::claims::{Flag, Standing};
 use crate::domain::forecast::{Outlook, ScopeForecast};
 use crate::domain::{Timing, Verdict};
 
@@ -55,6 +56,31 @@ impl Terminal {
             cell
         }
     }
+}
+
+/// "124 completed: 0 verified · 118 recorded ahead of plan · …", naming
+/// only the claims there are; None with nothing completed.
+pub fn claims_line(c: &super::claims::Claims) -> Option<String> {
+    if c.completed == 0 {
+        return None;
+    }
+    let mut parts = vec![format!("{} verified", c.verified)];
+    for (n, what) in [
+        (c.unverified, "claimed without proof"),
+        (c.target_unmet, "with a target unmet"),
+        (c.ahead_of_plan, "recorded ahead of plan"),
+        (c.bulk, "recorded in bulk"),
+        (c.imported, "imported"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    let mut line = format!("{} completed: {}", c.completed, parts.join(" · "));
+    if c.shallow_clone {
+        line.push_str(" (shallow clone: older commits' trailers not read)");
+    }
+    Some(line)
 }
 
 /// A 20-character progress bar.
@@ -197,11 +223,24 @@ impl Format for Terminal {
             } else {
                 bar(count)
             };
+            let verified = if count.completed == 0 {
+                String::new()
+            } else {
+                format!("  · {} verified", count.verified)
+            };
             writeln!(
                 out,
-                "  {label:<15} {fraction:>7} {:>5}  {graph}",
+                "  {label:<15} {fraction:>7} {:>5}  {graph}{verified}",
                 percent(count)
             )?;
+        }
+        if let Some(line) = claims_line(&r.claims) {
+            let color = if r.claims.unverified > 0 {
+                YELLOW
+            } else {
+                GREEN
+            };
+            writeln!(out, "  {}", self.paint(&line, color))?;
         }
         let years: Vec<String> = r.roadmap.years.iter().map(u32::to_string).collect();
         let mut note = format!(
@@ -273,6 +312,22 @@ impl Format for Terminal {
                         _ => "",
                     };
                     line.push_str(&format!(" · done week {week}{when}"));
+                }
+                if let Some(s) = t.standing {
+                    let color = match s {
+                        Standing::Verified => GREEN,
+                        _ => YELLOW,
+                    };
+                    line.push_str(&format!(" · {}", self.paint(s.label(), color)));
+                    let flags: Vec<&str> = t
+                        .flags
+                        .iter()
+                        .filter(|f| **f != Flag::TargetUnmet)
+                        .map(|f| f.label())
+                        .collect();
+                    if !flags.is_empty() {
+                        line.push_str(&format!(" ({})", flags.join(", ")));
+                    }
                 }
                 writeln!(out, "{line}")?;
             }
@@ -382,6 +437,7 @@ mod tests {
         let c = |completed, total| Count {
             completed,
             total,
+            verified: 0,
             percent: None,
         };
         assert_eq!(bar(c(0, 0)).chars().filter(|x| *x == '█').count(), 0);

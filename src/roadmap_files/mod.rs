@@ -81,7 +81,7 @@ pub fn load(sources: &[Source]) -> Result<(Catalog, Roadmap)> {
     let mut roadmap = Roadmap::default();
     let mut origin: Vec<(u32, &str)> = Vec::new();
     for src in sources.iter().filter(|s| !is_catalog(s)) {
-        let year = parse_year(&src.name, &src.text)?;
+        let year = parse_year(&src.name, &src.text, &catalog)?;
         if let Some((_, first)) = origin.iter().find(|(n, _)| *n == year.number) {
             return error::roadmap(format!(
                 "{}: year {} is also defined in {first}; keep each year in one file",

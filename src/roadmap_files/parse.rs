@@ -11,7 +11,8 @@ use crate::domain::catalog::{Catalog, Direction, MetricDef, Target};
 use crate::domain::dogfood::DogfoodKind;
 use crate::domain::matching::{closest, normalize, quote_list};
 use crate::domain::roadmap::{
-    months_of_year, quarter_of, Block, Month, Quarter, Task, WeekRange, Year, LAST_MONTH,
+    months_of_year, quarter_of, Acceptance, Block, Month, Quarter, Task, WeekRange, Year,
+    LAST_MONTH,
 };
 use crate::error;
 
@@ -62,6 +63,15 @@ struct RawTask {
     title: Spanned<String>,
     deliverable: Option<String>,
     metric: Option<String>,
+    accept: Option<Spanned<RawAccept>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccept {
+    metric: String,
+    min: Option<f64>,
+    max: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -126,8 +136,9 @@ impl Locator<'_> {
     }
 }
 
-/// Parses one roadmap year file and checks that its numbers make sense.
-pub fn parse_year(file: &str, text: &str) -> Result<Year> {
+/// Parses one roadmap year file and checks that its numbers make sense and
+/// that its tasks' acceptance bounds name metrics of `catalog`.
+pub fn parse_year(file: &str, text: &str, catalog: &Catalog) -> Result<Year> {
     let loc = Locator { file, text };
     let raw: RawYear = loc.parse()?;
     let number = *raw.year.get_ref();
@@ -186,7 +197,7 @@ pub fn parse_year(file: &str, text: &str) -> Result<Year> {
             if !seen_months.insert(m) {
                 return loc.fail(span, format!("month {m} is defined twice"));
             }
-            months.push(parse_month(&loc, m, rm)?);
+            months.push(parse_month(&loc, m, rm, catalog)?);
         }
         months.sort_by_key(|m| m.number);
         quarters.push(Quarter {
@@ -205,7 +216,67 @@ pub fn parse_year(file: &str, text: &str) -> Result<Year> {
     })
 }
 
-fn parse_month(loc: &Locator, number: u32, rm: RawMonth) -> Result<Month> {
+/// A task's `accept = { metric, min | max }`, checked against the catalog:
+/// a known metric, a bound on the side its direction calls good, inside its
+/// range.
+fn parse_accept(loc: &Locator, raw: Spanned<RawAccept>, catalog: &Catalog) -> Result<Acceptance> {
+    let span = raw.span();
+    let a = raw.into_inner();
+    let Some(def) = catalog.get(&a.metric) else {
+        let near = closest(&a.metric, catalog.metrics.iter().map(|m| m.id.as_str()), 3);
+        let hint = if near.is_empty() {
+            "define it in metrics.toml first".to_string()
+        } else {
+            format!("did you mean {}?", quote_list(&near))
+        };
+        return loc.fail(
+            span,
+            format!("accept names unknown metric \"{}\"; {hint}", a.metric),
+        );
+    };
+    let (good, bad) = match def.direction {
+        Direction::Higher => ("min", a.max.map(|_| "max")),
+        Direction::Lower => ("max", a.min.map(|_| "min")),
+    };
+    if a.min.is_none() && a.max.is_none() {
+        return loc.fail(
+            span,
+            format!(
+                "accept needs a bound: write {good} = N ({} is {}-is-better)",
+                def.id,
+                def.direction.as_str()
+            ),
+        );
+    }
+    if let Some(bad) = bad {
+        return loc.fail(
+            span,
+            format!(
+                "accept gives {bad} for {}, which is {}-is-better; write {good} = N",
+                def.id,
+                def.direction.as_str()
+            ),
+        );
+    }
+    for v in [a.min, a.max].into_iter().flatten() {
+        if !(def.min..=def.max).contains(&v) {
+            return loc.fail(
+                span,
+                format!(
+                    "accept bound {v} for {} is outside its range {}–{} ({})",
+                    def.id, def.min, def.max, def.unit
+                ),
+            );
+        }
+    }
+    Ok(Acceptance {
+        metric: def.id.clone(),
+        min: a.min,
+        max: a.max,
+    })
+}
+
+fn parse_month(loc: &Locator, number: u32, rm: RawMonth, catalog: &Catalog) -> Result<Month> {
     let mut blocks = Vec::new();
     for rb in rm.block {
         let weeks = match WeekRange::parse(rb.weeks.get_ref()) {
@@ -235,10 +306,15 @@ fn parse_month(loc: &Locator, number: u32, rm: RawMonth) -> Result<Month> {
                     format!("task \"{title}\" appears twice in month {number} weeks {weeks}; give each task of a block its own title"),
                 );
             }
+            let accept = match rt.accept {
+                Some(a) => Some(parse_accept(loc, a, catalog)?),
+                None => None,
+            };
             tasks.push(Task {
                 title,
                 deliverable: rt.deliverable,
                 metric: rt.metric,
+                accept,
             });
         }
         blocks.push(Block {
@@ -406,14 +482,60 @@ title = "b"
 title = "Do it"
 "#;
 
+    fn test_catalog() -> Catalog {
+        parse_catalog("m.toml", CATALOG).unwrap()
+    }
+
     fn year_err(text: &str) -> String {
-        parse_year("y.toml", text).unwrap_err().to_string()
+        parse_year("y.toml", text, &test_catalog())
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
     fn a_valid_year_parses() {
-        let y = parse_year("y.toml", YEAR).unwrap();
+        let y = parse_year("y.toml", YEAR, &test_catalog()).unwrap();
         assert_eq!(y.quarters[0].months[0].blocks[0].tasks[0].title, "Do it");
+    }
+
+    #[test]
+    fn acceptance_names_a_catalog_metric_on_its_good_side_within_range() {
+        let with = |accept: &str| {
+            YEAR.replace(
+                "title = \"Do it\"",
+                &format!("title = \"Do it\"\naccept = {accept}"),
+            )
+        };
+        let y = parse_year(
+            "y.toml",
+            &with("{ metric = \"cacheHitRate\", min = 40 }"),
+            &test_catalog(),
+        )
+        .unwrap();
+        let a = y.quarters[0].months[0].blocks[0].tasks[0]
+            .accept
+            .clone()
+            .unwrap();
+        assert_eq!(
+            (a.metric.as_str(), a.min, a.max),
+            ("cacheHitRate", Some(40.0), None)
+        );
+        let e = year_err(&with("{ metric = \"cacheHitRat\", min = 40 }"));
+        assert!(
+            e.contains("unknown metric \"cacheHitRat\"; did you mean \"cacheHitRate\"?"),
+            "{e}"
+        );
+        let e = year_err(&with("{ metric = \"cacheHitRate\", max = 40 }"));
+        assert!(
+            e.contains("gives max for cacheHitRate, which is higher-is-better; write min = N"),
+            "{e}"
+        );
+        let e = year_err(&with("{ metric = \"cacheHitRate\" }"));
+        assert!(e.contains("accept needs a bound: write min = N"), "{e}");
+        let e = year_err(&with("{ metric = \"cacheHitRate\", min = 140 }"));
+        assert!(e.contains("outside its range 0–100"), "{e}");
+        let e = year_err(&with("{ metric = \"cacheHitRate\", min = 4, at = 3 }"));
+        assert!(e.contains("unknown field `at`"), "{e}");
     }
 
     #[test]

@@ -67,6 +67,18 @@ pub fn year_to_toml(year: &Year, header: &str) -> String {
                     if let Some(mt) = &t.metric {
                         let _ = writeln!(out, "metric = {}", quoted(mt));
                     }
+                    if let Some(a) = &t.accept {
+                        let bound = |name: &str, v: Option<f64>| {
+                            v.map(|v| format!(", {name} = {v:?}")).unwrap_or_default()
+                        };
+                        let _ = writeln!(
+                            out,
+                            "accept = {{ metric = {}{}{} }}",
+                            quoted(&a.metric),
+                            bound("min", a.min),
+                            bound("max", a.max)
+                        );
+                    }
                 }
             }
         }

@@ -122,6 +122,7 @@ pub(super) fn record_table(kind: &str) -> Option<&'static str> {
         "reading" => Some("reading"),
         "dogfood" => Some("dogfood"),
         "bench_run" => Some("bench_run"),
+        "evidence" => Some("evidence"),
         _ => None,
     }
 }
@@ -236,8 +237,8 @@ impl Writer<'_> {
             .tx
             .prepare(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-                 AND name IN ('reading_trend', 'completion_live_task', 'completion_live_recent',
-                              'completion_live_adhoc')",
+                 AND name IN ('reading_trend', 'reading_measured', 'completion_live_task',
+                              'completion_live_recent', 'completion_live_adhoc')",
             )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
@@ -496,6 +497,27 @@ impl Writer<'_> {
                 if let Some(at) = &marks.retracted_at {
                     self.retract_run_readings(id, at)?;
                 }
+            }
+            Body::Evidence(ev) => {
+                self.hot(
+                    "INSERT INTO evidence (event_id, target, kind, ref, commit_id, retracted_at,
+                                           retracted_by, author, recorded_at, line, file, offset)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                )?
+                .execute(params![
+                    id,
+                    ev.completion.text(),
+                    ev.proof.kind(),
+                    ev.proof.reference(),
+                    ev.proof.commit(),
+                    marks.retracted_at,
+                    marks.retracted_by,
+                    cols.author,
+                    cols.recorded_at,
+                    cols.line,
+                    cols.file,
+                    cols.offset
+                ])?;
             }
             Body::Undo { .. } | Body::Retraction { .. } => unreachable!("not records"),
         }

@@ -32,11 +32,13 @@ mod apply;
 #[cfg(test)]
 pub(crate) mod apply_tests;
 mod backfill;
+mod claims;
 mod log_state;
 mod marks;
 mod read;
 
 pub use apply::{Applied, Batch, Fresh, LineAt};
+pub use claims::EvidenceRow;
 
 /// `"BEAS"` — marks a database file as beast's.
 pub const APPLICATION_ID: i32 = 0x4245_4153;
@@ -49,6 +51,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_events.sql"),
     include_str!("migrations/0005_one_row_per_event.sql"),
     include_str!("migrations/0006_untrusted_log.sql"),
+    include_str!("migrations/0007_evidence.sql"),
 ];
 
 /// The migration after which every record is an event; older databases get
@@ -78,6 +81,12 @@ pub fn timestamp(t: DateTime<Utc>) -> String {
     String::from_utf8(b.to_vec()).expect("ASCII digits")
 }
 
+/// A stored timestamp (RFC 3339) as a time; the epoch for anything else
+/// (the store writes only valid ones).
+pub fn parse_time(text: &str) -> DateTime<Utc> {
+    apply::parse_event_time(text)
+}
+
 pub struct Store {
     conn: Connection,
     path: PathBuf,
@@ -101,6 +110,9 @@ pub struct Completion {
     pub note: Option<String>,
     pub completed_at: String,
     pub legacy_name: Option<String>,
+    pub author: String,
+    /// When the event was recorded (RFC 3339, milliseconds).
+    pub recorded_at: String,
 }
 
 impl Completion {

@@ -11,7 +11,7 @@ use crate::domain::{DogfoodKind, TaskRef};
 
 const COMPLETION_COLUMNS: &str =
     "event_id, month, week, block_first_week, task_key, title, adhoc, \
-     note, completed_at, legacy_name";
+     note, completed_at, legacy_name, author, recorded_at";
 const LIVE: &str = "undone_at IS NULL AND retracted_at IS NULL";
 const EVENT_COLUMNS: &str = "id, line, file, offset, retracted_by, kind";
 
@@ -73,12 +73,15 @@ fn completion_from_row(r: &rusqlite::Row) -> rusqlite::Result<Completion> {
         note: r.get(7)?,
         completed_at: r.get(8)?,
         legacy_name: r.get(9)?,
+        author: r.get(10)?,
+        recorded_at: r.get(11)?,
     })
 }
 
-const READING_COLUMNS: &str = "event_id, metric, value, at, source, note, run_event, retracted_at";
+pub(super) const READING_COLUMNS: &str =
+    "event_id, metric, value, at, source, note, run_event, retracted_at";
 
-fn reading_from_row(r: &rusqlite::Row) -> rusqlite::Result<Reading> {
+pub(super) fn reading_from_row(r: &rusqlite::Row) -> rusqlite::Result<Reading> {
     Ok(Reading {
         event_id: r.get(0)?,
         metric: r.get(1)?,
