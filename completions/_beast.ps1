@@ -147,7 +147,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             break
         }
         'beast;check' {
-            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Rules to run, comma-separated: regression, behind, overdue, pace [default: all]')
+            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Rules to run, comma-separated: regression, behind, overdue, pace, unverified, target_unmet [default: all]')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Rules that fail the check, comma-separated; the others warn [default: regression]')
             [CompletionResult]::new('--min-change', '--min-change', [CompletionResultType]::ParameterName, 'The smallest change from the window''s mean that counts as a regression, in percent')
             [CompletionResult]::new('--metric-min-change', '--metric-min-change', [CompletionResultType]::ParameterName, 'The smallest change for one metric: NAME=PCT (repeatable)')

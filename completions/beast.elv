@@ -137,7 +137,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --help 'Print help'
         }
         &'beast;check'= {
-            cand --rules 'Rules to run, comma-separated: regression, behind, overdue, pace [default: all]'
+            cand --rules 'Rules to run, comma-separated: regression, behind, overdue, pace, unverified, target_unmet [default: all]'
             cand --fail-on 'Rules that fail the check, comma-separated; the others warn [default: regression]'
             cand --min-change 'The smallest change from the window''s mean that counts as a regression, in percent'
             cand --metric-min-change 'The smallest change for one metric: NAME=PCT (repeatable)'

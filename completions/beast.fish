@@ -133,7 +133,7 @@ complete -c beast -n "__fish_beast_using_subcommand report" -l compact -d 'JSON 
 complete -c beast -n "__fish_beast_using_subcommand report" -l summary -d 'Append the Markdown report to the file $GITHUB_STEP_SUMMARY names (a GitHub Actions job summary)'
 complete -c beast -n "__fish_beast_using_subcommand report" -l schema -d 'Print the JSON Schema of the JSON report and exit'
 complete -c beast -n "__fish_beast_using_subcommand report" -s h -l help -d 'Print help'
-complete -c beast -n "__fish_beast_using_subcommand check" -l rules -d 'Rules to run, comma-separated: regression, behind, overdue, pace [default: all]' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l rules -d 'Rules to run, comma-separated: regression, behind, overdue, pace, unverified, target_unmet [default: all]' -r
 complete -c beast -n "__fish_beast_using_subcommand check" -l fail-on -d 'Rules that fail the check, comma-separated; the others warn [default: regression]' -r
 complete -c beast -n "__fish_beast_using_subcommand check" -l min-change -d 'The smallest change from the window\'s mean that counts as a regression, in percent' -r
 complete -c beast -n "__fish_beast_using_subcommand check" -l metric-min-change -d 'The smallest change for one metric: NAME=PCT (repeatable)' -r

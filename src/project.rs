@@ -38,7 +38,7 @@ const CONFIG_TEMPLATE: &str = r#"# beast project settings. Every setting is opti
 
 # What `beast check` (the CI gate) checks; flags override these.
 # [check]
-# rules = ["regression", "behind", "overdue", "pace"]  # default: all four
+# rules = ["regression", "behind", "overdue", "pace", "unverified", "target_unmet"]  # default: all
 # fail_on = ["regression"]    # the rules that fail the job; the rest warn
 # min_change = 2.0            # a regression differs from the window's mean by this many % at least
 # window = 64                 # a series' earlier readings its newest is judged against

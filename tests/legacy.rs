@@ -65,7 +65,17 @@ fn tasks_are_matched_by_meaning_and_unclear_ones_are_not() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(keys, ["adhoc", "dogfood", "mapped", "readings", "skipped"]);
+    assert_eq!(
+        keys,
+        [
+            "adhoc",
+            "ahead_of_plan",
+            "dogfood",
+            "mapped",
+            "readings",
+            "skipped"
+        ]
+    );
     // In that order in the text: mapped, adhoc, skipped, readings, dogfood.
     let text = env.ok(&["import", "legacy", "--dry-run", "--json", &fixture()]);
     let at = |k: &str| text.find(&format!("\n  \"{k}\":")).unwrap();

@@ -144,11 +144,11 @@ fn markdown_has_every_section_and_escapes_user_text() {
         "{md}"
     );
     assert!(
-        md.contains("| ✅ | Fix failed request tracking | 1-2 | week 1 (on time) |"),
+        md.contains("| ✅ | Fix failed request tracking | 1-2 | week 1 (on time) | claimed |"),
         "{md}"
     );
     assert!(
-        md.contains("Month 1 | 1/6 (16.7%) | 5 open at 0.25 tasks/week"),
+        md.contains("Month 1 | 1/6 (16.7%) | 0 | 5 open at 0.25 tasks/week"),
         "{md}"
     );
     assert!(!md.contains("<script>"), "HTML is escaped");

@@ -98,10 +98,16 @@ fn only_a_regression_fails_by_default_and_the_rest_warn() {
         "{out}"
     );
     assert!(out.contains("warn pace month 1: 0/6 tasks done"), "{out}");
+    assert!(
+        out.contains(
+            "ok   target_unmet completions: no done task's measured reading misses its acceptance"
+        ),
+        "{out}"
+    );
     assert!(out.contains("n/a  regression cacheHitRate[grafana]: 48% (2026-01-20T12:00:00Z): too few readings to judge (0 of the 5 needed)"), "{out}");
     assert_eq!(
         err.lines().last(),
-        Some("error: 1 of 5 checks failed (failing on: regression)"),
+        Some("error: 1 of 7 checks failed (failing on: regression)"),
         "{err}"
     );
     // What a job asks to fail on fails.
@@ -347,7 +353,7 @@ fn openmetrics_is_accepted_by_the_prometheus_parser_and_written_atomically() {
     match out {
         Ok(o) if o.status.success() => {
             let counts = String::from_utf8_lossy(&o.stdout);
-            assert!(counts.starts_with("12 "), "{counts}");
+            assert!(counts.starts_with("15 "), "{counts}");
         }
         Ok(o) if String::from_utf8_lossy(&o.stderr).contains("No module named") && !required => {
             eprintln!("prometheus_client is not installed; the OpenMetrics text was checked by the unit tests only");

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::domain::catalog::{fmt_number, format_with_unit, significant};
+use crate::domain::claims::Standing;
 use crate::domain::gate::{self, Rule, Settings};
 use crate::domain::{Roadmap, TaskRef, Verdict};
 use crate::report::Report;
@@ -228,6 +229,74 @@ pub fn evaluate(i: &Inputs, settings: &Settings) -> Outcome {
                         (i.month_elapsed * 100.0).round()
                     ),
                 );
+            }
+            Rule::Unverified => {
+                let claims: Vec<&crate::report::claims::CompletionReport> = i
+                    .report
+                    .completions
+                    .iter()
+                    .filter(|c| c.standing != Standing::Verified)
+                    .collect();
+                let total = i.report.completions.len();
+                let message = if claims.is_empty() {
+                    format!(
+                        "all {total} completions are verified (evidence or a measured acceptance)"
+                    )
+                } else {
+                    let names: Vec<String> = claims
+                        .iter()
+                        .take(5)
+                        .map(|c| format!("\"{}\" (month {})", c.title, c.month))
+                        .collect();
+                    let more = claims.len().saturating_sub(names.len());
+                    format!(
+                        "{} of {total} completions are not verified: {}{}; attach evidence with `beast evidence ID REF`, or record a measured reading",
+                        claims.len(),
+                        names.join(", "),
+                        if more > 0 { format!(" and {more} more") } else { String::new() }
+                    )
+                };
+                push(
+                    Rule::Unverified,
+                    "completions".into(),
+                    severity(Rule::Unverified, claims.is_empty()),
+                    message,
+                );
+            }
+            Rule::TargetUnmet => {
+                let mut any = false;
+                for c in &i.report.completions {
+                    let Some(a) = c
+                        .acceptance
+                        .as_ref()
+                        .filter(|_| c.standing == Standing::TargetUnmet)
+                    else {
+                        continue;
+                    };
+                    any = true;
+                    push(
+                        Rule::TargetUnmet,
+                        format!("month {}", c.month),
+                        severity(Rule::TargetUnmet, false),
+                        format!(
+                            "\"{}\" is done but {} is {} ({}, {}), not {}",
+                            c.title,
+                            a.bound.metric,
+                            a.measured.map_or("—".into(), fmt_number),
+                            a.source.as_deref().unwrap_or(""),
+                            a.measured_at.as_deref().unwrap_or(""),
+                            a.bound.describe()
+                        ),
+                    );
+                }
+                if !any {
+                    push(
+                        Rule::TargetUnmet,
+                        "completions".into(),
+                        Severity::Passed,
+                        "no done task's measured reading misses its acceptance".into(),
+                    );
+                }
             }
             Rule::Overdue => {
                 let late = overdue(i.roadmap, i.done, i.today, settings.grace_days());

@@ -42,10 +42,12 @@ Examples:
   beast check                                  exit 5 on a regression, warnings for the rest
   beast check --since origin/main              the newest readings against the series at that revision
   beast check --fail-on regression,overdue --min-change 5
+  beast check --fail-on unverified,target_unmet     a nightly job: every completion shown
   beast check --format markdown >> \"$GITHUB_STEP_SUMMARY\""
 )]
 pub struct Args {
-    /// Rules to run, comma-separated: regression, behind, overdue, pace [default: all]
+    /// Rules to run, comma-separated: regression, behind, overdue, pace, unverified,
+    /// target_unmet [default: all]
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     rules: Vec<String>,
     /// Rules that fail the check, comma-separated; the others warn [default: regression]
@@ -91,7 +93,7 @@ fn parse_rules(list: &[String]) -> Result<Vec<Rule>> {
         .map(|r| match Rule::parse(r) {
             Some(rule) => Ok(rule),
             None => error::input(format!(
-                "unknown rule \"{}\"; use regression, behind, overdue or pace",
+                "unknown rule \"{}\"; use regression, behind, overdue, pace, unverified or target_unmet",
                 r.escape_default()
             )),
         })

@@ -197,6 +197,14 @@ fn import_legacy(ctx: &Context, a: LegacyArgs, out: &mut dyn Write) -> Result<()
         d.optimization,
         d.doc
     )?;
+    if !plan.mapped.is_empty() {
+        writeln!(
+            out,
+            "Every imported completion is a claim (its date is the old tracker's); {} of the {} mapped are dated before their week block began (ahead of plan).",
+            plan.ahead_of_plan,
+            plan.mapped.len()
+        )?;
+    }
     match added {
         None => writeln!(out, "Dry run: nothing was written.")?,
         Some(done) => writeln!(

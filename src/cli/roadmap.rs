@@ -284,6 +284,7 @@ fn browse_json(
                 "weeks": b.weeks.to_string(), "title": b.title,
                 "tasks": b.tasks.iter().map(|task| json!({
                     "title": task.title, "deliverable": task.deliverable, "metric": task.metric,
+                    "accept": task.accept,
                     "done": done.contains(&TaskRef::of(m.number, b, task)),
                 })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
@@ -404,6 +405,13 @@ fn print_month(out: &mut dyn Write, m: &Month, done: &HashSet<TaskRef>) -> Resul
             }
             if let Some(mt) = &t.metric {
                 writeln!(out, "      metric: {mt}")?;
+            }
+            if let Some(a) = &t.accept {
+                writeln!(
+                    out,
+                    "      accepted when: {} (a measured reading)",
+                    a.describe()
+                )?;
             }
         }
     }

@@ -120,6 +120,12 @@ impl Standing {
     }
 }
 
+/// Whether work on `task` said done at `at` was done before the task's
+/// week block began (dates in UTC).
+pub fn ahead_of_plan(task: &TaskRef, at: DateTime<Utc>) -> bool {
+    at.date_naive() < super::calendar::week_start(task.month, task.block_first_week)
+}
+
 /// The standing of a completion with `evidence` pieces of evidence, of a
 /// task with acceptance `accept` whose metric's newest measured reading is
 /// `measured`.

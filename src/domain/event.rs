@@ -704,6 +704,21 @@ mod tests {
                 target: run,
                 reason: Some("typo".into()),
             },
+            Body::Evidence(Evidence {
+                completion: run,
+                proof: Proof::Commit("0123456789abcdef0123456789abcdef01234567".into()),
+            }),
+            Body::Evidence(Evidence {
+                completion: run,
+                proof: Proof::Url("https://ci.example.com/runs/7?x=\"1\"".into()),
+            }),
+            Body::Evidence(Evidence {
+                completion: run,
+                proof: Proof::Path {
+                    path: "src/cache/tiers.rs".into(),
+                    commit: "0123456789abcdef0123456789abcdef01234567".into(),
+                },
+            }),
             Body::Reading(Reading {
                 metric: "latency".into(),
                 value: 187.25,

@@ -15,8 +15,9 @@
 //!
 //! Only what a change can cause fails by default (`regression`); being
 //! behind the roadmap (`behind`, `overdue`, `pace`) is true of most teams on
-//! most days and nothing a pull request did, so those warn unless a job asks
-//! for them with `fail_on`.
+//! most days and nothing a pull request did, and completions that are only
+//! claims (`unverified`, `target_unmet`) are the history's state rather than
+//! the change's, so those warn unless a job asks for them with `fail_on`.
 
 use std::collections::BTreeMap;
 
@@ -50,10 +51,22 @@ pub enum Rule {
     Pace,
     /// A planned task whose week block ended (plus a grace) is not done.
     Overdue,
+    /// A completion counts toward progress with nothing to show for it: no
+    /// evidence and no measured reading meeting its acceptance.
+    Unverified,
+    /// A done task's newest measured reading misses its acceptance bound.
+    TargetUnmet,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 4] = [Rule::Behind, Rule::Regression, Rule::Pace, Rule::Overdue];
+    pub const ALL: [Rule; 6] = [
+        Rule::Behind,
+        Rule::Regression,
+        Rule::Pace,
+        Rule::Overdue,
+        Rule::Unverified,
+        Rule::TargetUnmet,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -61,6 +74,8 @@ impl Rule {
             Rule::Regression => "regression",
             Rule::Pace => "pace",
             Rule::Overdue => "overdue",
+            Rule::Unverified => "unverified",
+            Rule::TargetUnmet => "target_unmet",
         }
     }
 

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::domain::calendar::week_start;
 use crate::domain::claims::{self, Flag, Standing, Trailers, BULK_COUNT, BULK_WINDOW_MINUTES};
 use crate::domain::roadmap::{Acceptance, Roadmap, TaskRef};
 use crate::store::{Completion, Reader};
@@ -125,17 +124,11 @@ pub fn assess(
             });
         }
     }
-    // Each planned task: its place in the roadmap, its block's first week
-    // and its acceptance.
-    let planned: HashMap<TaskRef, (usize, u8, Option<&Acceptance>)> = roadmap
+    // Each planned task: its place in the roadmap and its acceptance.
+    let planned: HashMap<TaskRef, (usize, Option<&Acceptance>)> = roadmap
         .tasks()
         .enumerate()
-        .map(|(i, l)| {
-            (
-                l.task_ref(),
-                (i, l.block.weeks.first, l.task.accept.as_ref()),
-            )
-        })
+        .map(|(i, l)| (l.task_ref(), (i, l.task.accept.as_ref())))
         .collect();
     let mut counted: Vec<(&Completion, TaskRef)> = completions
         .iter()
@@ -169,7 +162,7 @@ pub fn assess(
         by_task: HashMap::new(),
     };
     for (i, (c, task)) in counted.into_iter().enumerate() {
-        let (_, first_week, accept) = planned[&task];
+        let (_, accept) = planned[&task];
         let mut ev = evidence.remove(&task).unwrap_or_default();
         for commit in trailers.by_task.get(&task).into_iter().flatten() {
             ev.push(EvidenceOut {
@@ -200,13 +193,7 @@ pub fn assess(
             acceptance.as_ref().and_then(|a| a.measured),
         );
         let mut flags = Vec::new();
-        let starts = week_start(task.month, first_week)
-            .format("%Y-%m-%d")
-            .to_string();
-        if c.completed_at
-            .get(..10)
-            .is_some_and(|d| d < starts.as_str())
-        {
+        if claims::ahead_of_plan(&task, crate::store::parse_time(&c.completed_at)) {
             flags.push(Flag::AheadOfPlan);
         }
         if bulk[i] {

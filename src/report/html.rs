@@ -334,15 +334,19 @@ impl Format for Html {
             let width = cnt.percent.unwrap_or(0.0).clamp(0.0, 100.0);
             let _ = write!(
                 h,
-                "<div class=\"card\"><div class=\"label\">{}</div><div class=\"big\">{}</div><div class=\"frac\">{} of {} planned tasks</div><div class=\"bar\"><div style=\"width:{width:.1}%\"></div></div>{}</div>",
+                "<div class=\"card\"><div class=\"label\">{}</div><div class=\"big\">{}</div><div class=\"frac\">{} of {} planned tasks · {} verified</div><div class=\"bar\"><div style=\"width:{width:.1}%\"></div></div>{}</div>",
                 esc(&label),
                 percent(cnt),
                 cnt.completed,
                 cnt.total,
+                cnt.verified,
                 fc.map(|fc| format!("<div class=\"fc\">{}</div>", esc(&forecast_line(fc)))).unwrap_or_default()
             );
         }
         h.push_str("</div>");
+        if let Some(line) = super::terminal::claims_line(&r.claims) {
+            let _ = write!(h, "<p class=\"claims\">Completions: {}</p>", esc(&line));
+        }
 
         // Progress per month.
         if !p.months.is_empty() {
@@ -388,11 +392,12 @@ impl Format for Html {
 
         // Current month's tasks.
         if !r.month_tasks.is_empty() {
-            let _ = write!(h, "<h2>Month {} tasks</h2><div class=\"panel\"><table><tr><th></th><th>Task</th><th>Block</th><th>Weeks</th><th>Done</th></tr>", c.month);
+            let _ = write!(h, "<h2>Month {} tasks</h2><div class=\"panel\"><table><tr><th></th><th>Task</th><th>Block</th><th>Weeks</th><th>Done</th><th>Standing</th></tr>", c.month);
             for t in &r.month_tasks {
+                let standing = t.standing_text();
                 let _ = write!(
                     h,
-                    "<tr><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     if t.done { "done" } else { "open" },
                     if t.done { "●" } else { "○" },
                     esc(&t.title),
@@ -405,7 +410,8 @@ impl Format for Html {
                                 .map(|x| format!(" ({})", x.label()))
                                 .unwrap_or_default()
                         ))
-                        .unwrap_or_default()
+                        .unwrap_or_default(),
+                    esc(&standing)
                 );
             }
             h.push_str("</table></div>");

@@ -67,16 +67,20 @@ impl Format for Markdown {
 
         writeln!(
             out,
-            "## Progress\n\n| Scope | Done | Forecast |\n|---|---:|---|"
+            "## Progress\n\n| Scope | Done | Verified | Forecast |\n|---|---:|---:|---|"
         )?;
         let f = r.forecast.as_ref();
         for (label, cnt, fc) in r.scopes() {
             writeln!(
                 out,
-                "| {label} | {} | {} |",
+                "| {label} | {} | {} | {} |",
                 count(cnt),
+                cnt.verified,
                 fc.map_or("—".to_string(), forecast_line)
             )?;
+        }
+        if let Some(line) = super::terminal::claims_line(&r.claims) {
+            writeln!(out, "\nCompletions: {}.", cell(&line))?;
         }
         if let Some(f) = f {
             writeln!(
@@ -89,7 +93,7 @@ impl Format for Markdown {
         if !r.month_tasks.is_empty() {
             writeln!(
                 out,
-                "\n## Month {} tasks\n\n| | Task | Weeks | Done |\n|---|---|---|---|",
+                "\n## Month {} tasks\n\n| | Task | Weeks | Done | Standing |\n|---|---|---|---|---|",
                 c.month
             )?;
             for t in &r.month_tasks {
@@ -98,9 +102,10 @@ impl Format for Markdown {
                     (Some(w), None) => format!("week {w}"),
                     _ => String::new(),
                 };
+                let standing = t.standing_text();
                 writeln!(
                     out,
-                    "| {} | {} | {} | {done} |",
+                    "| {} | {} | {} | {done} | {standing} |",
                     if t.done { "✅" } else { "⬜" },
                     cell(&t.title),
                     t.weeks

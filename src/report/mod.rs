@@ -233,6 +233,25 @@ pub struct TaskStatus {
     pub flags: Vec<crate::domain::claims::Flag>,
 }
 
+impl TaskStatus {
+    /// "verified", "claimed (ahead of plan, bulk)"; empty while not done.
+    pub fn standing_text(&self) -> String {
+        let Some(s) = self.standing else {
+            return String::new();
+        };
+        let flags: Vec<&str> = self
+            .flags
+            .iter()
+            .filter(|f| **f != crate::domain::claims::Flag::TargetUnmet)
+            .map(|f| f.label())
+            .collect();
+        match flags.is_empty() {
+            true => s.label().to_string(),
+            false => format!("{} ({})", s.label(), flags.join(", ")),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct LatestReading {
     pub value: f64,

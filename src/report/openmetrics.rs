@@ -165,6 +165,14 @@ impl Format for OpenMetrics {
             "beast_progress_ratio",
             "Completed over planned tasks in a scope, 0 to 1 (absent when nothing is planned).",
         );
+        let mut verified = Family::new(
+            "beast_progress_verified_tasks",
+            "Completed tasks of a scope whose completion is verified (evidence, or a measured reading meeting the task's acceptance).",
+        );
+        let mut verified_ratio = Family::new(
+            "beast_progress_verified_ratio",
+            "Verified over planned tasks in a scope, 0 to 1 (absent when nothing is planned).",
+        );
         let p = &r.progress;
         let scopes: [(&str, Count); 4] = [
             ("overall", p.overall),
@@ -185,6 +193,12 @@ impl Format for OpenMetrics {
                 c.total as f64,
                 None,
             );
+            verified.sample(
+                "beast_progress_verified_tasks",
+                &[("scope", scope)],
+                c.verified as f64,
+                None,
+            );
             if c.total > 0 {
                 ratio.sample(
                     "beast_progress_ratio",
@@ -192,9 +206,31 @@ impl Format for OpenMetrics {
                     c.completed as f64 / c.total as f64,
                     None,
                 );
+                verified_ratio.sample(
+                    "beast_progress_verified_ratio",
+                    &[("scope", scope)],
+                    c.verified as f64 / c.total as f64,
+                    None,
+                );
             }
         }
-        families.extend([done, total, ratio]);
+        let mut claims = Family::new(
+            "beast_completions",
+            "Completions counting toward progress, by what backs them or how they were recorded (a completion may carry several flags).",
+        );
+        let k = &r.claims;
+        for (kind, n) in [
+            ("completed", k.completed),
+            ("verified", k.verified),
+            ("unverified", k.unverified),
+            ("ahead_of_plan", k.ahead_of_plan),
+            ("bulk", k.bulk),
+            ("imported", k.imported),
+            ("target_unmet", k.target_unmet),
+        ] {
+            claims.sample("beast_completions", &[("kind", kind)], n as f64, None);
+        }
+        families.extend([done, total, ratio, verified, verified_ratio, claims]);
 
         let mut share = Family::new(
             "beast_dogfood_generated_ratio",

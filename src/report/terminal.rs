@@ -8,7 +8,7 @@ use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table
 
 use super::{visible, Count, Format, MetricReport, MonthState, Report};
 use crate::domain::catalog::{fmt_number, format_with_unit, significant};
-use crate::domain::claims::{Flag, Standing};
+use crate::domain::claims::Standing;
 use crate::domain::forecast::{Outlook, ScopeForecast};
 use crate::domain::{Timing, Verdict};
 
@@ -66,7 +66,7 @@ pub fn claims_line(c: &super::claims::Claims) -> Option<String> {
     }
     let mut parts = vec![format!("{} verified", c.verified)];
     for (n, what) in [
-        (c.unverified, "claimed without proof"),
+        (c.unverified, "not verified"),
         (c.target_unmet, "with a target unmet"),
         (c.ahead_of_plan, "recorded ahead of plan"),
         (c.bulk, "recorded in bulk"),
@@ -318,16 +318,7 @@ impl Format for Terminal {
                         Standing::Verified => GREEN,
                         _ => YELLOW,
                     };
-                    line.push_str(&format!(" · {}", self.paint(s.label(), color)));
-                    let flags: Vec<&str> = t
-                        .flags
-                        .iter()
-                        .filter(|f| **f != Flag::TargetUnmet)
-                        .map(|f| f.label())
-                        .collect();
-                    if !flags.is_empty() {
-                        line.push_str(&format!(" ({})", flags.join(", ")));
-                    }
+                    line.push_str(&format!(" · {}", self.paint(&t.standing_text(), color)));
                 }
                 writeln!(out, "{line}")?;
             }

@@ -258,6 +258,9 @@ pub struct Mapped {
     pub week: u8,
     pub task: String,
     pub score: f64,
+    /// Its date falls before the task's week block began (see
+    /// `crate::domain::claims`): the old tracker's stamp is a claim.
+    pub ahead_of_plan: bool,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -286,6 +289,8 @@ pub struct DogfoodCounts {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Plan {
     pub mapped: Vec<Mapped>,
+    /// How many of `mapped` are dated before their block began.
+    pub ahead_of_plan: usize,
     pub adhoc: Vec<Adhoc>,
     pub skipped: Vec<Skipped>,
     pub readings: usize,
@@ -389,6 +394,7 @@ pub fn plan(
 ) -> Result<Plan, String> {
     let mut plan = Plan {
         mapped: Vec::new(),
+        ahead_of_plan: 0,
         adhoc: Vec::new(),
         skipped: Vec::new(),
         readings: 0,
@@ -504,6 +510,10 @@ pub fn plan(
     for (t, o) in done.iter().zip(outcome) {
         match o {
             Ok((r, title, score)) => {
+                let ahead = t
+                    .completed_at
+                    .is_some_and(|at| crate::domain::claims::ahead_of_plan(&r, at));
+                plan.ahead_of_plan += usize::from(ahead);
                 plan.events.push(completion_event(t, Some(r), &title));
                 plan.mapped.push(Mapped {
                     legacy: t.name.clone(),
@@ -511,6 +521,7 @@ pub fn plan(
                     week: t.week,
                     task: title,
                     score,
+                    ahead_of_plan: ahead,
                 });
             }
             Err(reason) => {
