@@ -134,7 +134,10 @@ fn an_imported_burst_is_counted_as_claims_with_exact_flags() {
 #[test]
 fn acceptance_is_judged_on_the_newest_measured_reading() {
     let env = Env::on("2026-01-20");
-    env.ok(&["complete", "1", "3", "Multi-tier cache"]);
+    let id = short_id(&env.ok(&["complete", "1", "3", "Multi-tier cache"]));
+    // Outside a project only a URL can be checked.
+    let err = env.fails(&["evidence", &id, "HEAD"], 1);
+    assert!(err.contains("commits and paths need a project"), "{err}");
     let standing = |env: &Env| completion(&env.report(), "Multi-tier cache").clone();
     let c = standing(&env);
     assert_eq!(c["standing"], "claimed");
