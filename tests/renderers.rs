@@ -47,6 +47,7 @@ fn sample(series: usize) -> Report {
     let (catalog, roadmap) = roadmap_files::load(&roadmap_files::embedded()).unwrap();
     let mut store = Store::open_in_memory().unwrap();
     let events = vec![
+        reading(8, 3, "cacheHitRate", 16.0, "manual"),
         reading(1, 5, "cacheHitRate", 18.0, "manual"),
         reading(2, 12, "cacheHitRate", 26.0, "grafana"),
         reading(3, 19, "latency", 350.0, "manual"),
@@ -202,6 +203,14 @@ fn html_is_self_contained_escaped_and_charts_every_metric() {
         "a reading's mark"
     );
     assert!(html.contains("target 40% by month 1"), "a checkpoint");
+    // A line joins the readings of one series only: the two manual ones,
+    // never manual to grafana.
+    assert_eq!(
+        html.matches("<polyline class=\"series\"").count(),
+        1,
+        "{html}"
+    );
+    assert!(html.contains("<title>manual</title></polyline>"));
 }
 
 #[test]
@@ -211,6 +220,28 @@ fn json_keeps_its_shape_and_validates_against_the_schema() {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["schema_version"], 3);
     assert_eq!(v["metrics"][0]["verdict"], "behind");
+    // Each series with its newest reading, newest first; `latest` is the
+    // newest of all, and names its series.
+    let series: Vec<(String, u64, f64)> = v["metrics"][0]["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["source"].as_str().unwrap().to_string(),
+                s["readings"].as_u64().unwrap(),
+                s["value"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        series,
+        [
+            ("grafana".to_string(), 1, 26.0),
+            ("manual".to_string(), 2, 18.0)
+        ]
+    );
+    assert_eq!(v["metrics"][0]["latest"]["source"], "grafana");
     assert_eq!(v["current"]["state"], "planned");
     assert_eq!(v["forecast"]["month"]["outlook"], "late");
     let schema: serde_json::Value =

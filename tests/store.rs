@@ -305,6 +305,15 @@ fn a_schema_4_database_is_migrated_and_shows_what_it_showed() {
         "every counted completion is assessed"
     );
     assert_eq!(now["claims"]["verified"], 0, "no evidence in schema 4");
+    // Each metric's series sum to its count, and the first is `latest`'s.
+    for m in now["metrics"].as_array().unwrap() {
+        let series = m["series"].as_array().unwrap();
+        let sum: u64 = series.iter().map(|s| s["readings"].as_u64().unwrap()).sum();
+        assert_eq!(sum, m["count"].as_u64().unwrap(), "{m}");
+        if let Some(first) = series.first() {
+            assert_eq!(first["source"], m["latest"]["source"], "{m}");
+        }
+    }
     strip_schema_3(&mut now);
     was.as_object_mut().unwrap().remove("schema_version");
     assert_eq!(now, was);
@@ -361,5 +370,8 @@ fn strip_schema_3(r: &mut serde_json::Value) {
         let t = t.as_object_mut().unwrap();
         t.remove("standing");
         t.remove("flags");
+    }
+    for m in r["metrics"].as_array_mut().unwrap() {
+        m.as_object_mut().unwrap().remove("series");
     }
 }

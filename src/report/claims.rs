@@ -141,7 +141,7 @@ pub fn assess(
         .map(|(c, _)| (c.author.as_str(), crate::store::parse_time(&c.recorded_at)))
         .collect();
     let bulk = claims::bulk(&times);
-    let mut measured: HashMap<String, Option<crate::store::Reading>> = HashMap::new();
+    let mut measured: HashMap<String, Option<crate::store::SeriesStat>> = HashMap::new();
     let mut out = Assessed {
         completions: Vec::with_capacity(counted.len()),
         claims: Claims {
@@ -179,10 +179,10 @@ pub fn assess(
                 let r = measured[&a.metric].as_ref();
                 Some(AcceptanceOut {
                     bound: a.clone(),
-                    measured: r.map(|r| r.value),
-                    measured_at: r.map(|r| r.at.clone()),
+                    measured: r.map(|r| r.latest_value),
+                    measured_at: r.map(|r| r.latest_at.clone()),
                     source: r.map(|r| r.source.clone()),
-                    met: r.map(|r| a.met(r.value)),
+                    met: r.map(|r| a.met(r.latest_value)),
                 })
             }
             None => None,

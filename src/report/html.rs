@@ -254,17 +254,26 @@ fn metric_chart(m: &MetricReport, s: &Series, today: NaiveDate) -> String {
             fmt(*v)
         );
     }
-    // Readings: a thin line through them, then the marks by source.
-    if points.len() >= 2 {
+    // Readings: a thin line through each series (one source's readings:
+    // two sources are two series, never joined), then the marks by source.
+    let mut sources: Vec<&str> = points.iter().map(|p| p.2).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    for source in sources {
         let pts: Vec<String> = points
             .iter()
+            .filter(|p| p.2 == source)
             .map(|(d, v, _)| format!("{:.1},{:.1}", x(*d), y(*v)))
             .collect();
-        let _ = write!(
-            svg,
-            "<polyline points=\"{}\" fill=\"none\" stroke=\"#7aa2f7\" stroke-width=\"1.2\" opacity=\"0.55\"/>",
-            pts.join(" ")
-        );
+        if pts.len() >= 2 {
+            let _ = write!(
+                svg,
+                "<polyline class=\"series\" points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.2\" opacity=\"0.55\"><title>{}</title></polyline>",
+                pts.join(" "),
+                source_style(source).0,
+                esc(source)
+            );
+        }
     }
     for (d, v, src) in &points {
         let (color, shape) = source_style(src);

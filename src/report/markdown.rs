@@ -139,6 +139,15 @@ impl Format for Markdown {
             )?;
         }
 
+        for m in r.metrics.iter().filter(|m| m.series.len() > 1) {
+            writeln!(
+                out,
+                "\n{} series: {}",
+                m.id,
+                cell(&super::terminal::series_line(m))
+            )?;
+        }
+
         writeln!(
             out,
             "\n## Dog food\n\n| Kind | Generated | Manual | Share | Target | Verdict |\n|---|---:|---:|---:|---:|---|"

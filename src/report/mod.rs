@@ -35,7 +35,7 @@ use crate::store::{Completion, Reader};
 /// 2: `latest.run.id` is the run's event id (a string), `history` added.
 /// 3: `verified` beside every `completed`, `completions` (each with its
 /// evidence, acceptance, standing and flags) and `claims` added; month
-/// tasks carry `standing` and `flags`.
+/// tasks carry `standing` and `flags`; each metric lists its `series`.
 pub const REPORT_SCHEMA_VERSION: u32 = 3;
 
 /// How many readings the trend column shows.
@@ -299,6 +299,20 @@ pub struct MetricReport {
     /// The last readings of the series `latest` belongs to (the metric from
     /// `latest.source`), oldest first.
     pub trend: Vec<f64>,
+    /// Every series of the metric — its live readings from one source —
+    /// with its newest reading, newest first.
+    pub series: Vec<SeriesLatest>,
+}
+
+/// One series of a metric: its live readings from one source.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct SeriesLatest {
+    pub source: String,
+    /// How many live readings it has.
+    pub readings: u64,
+    pub value: f64,
+    /// When its newest reading was measured.
+    pub at: String,
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -566,6 +580,19 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
                     .map(|x| x.value)
                     .collect(),
                 None => Vec::new(),
+            },
+            series: {
+                // Newest first, ties by id as `latest` breaks them.
+                let mut s = db.series_of(&def.id)?;
+                s.sort_by(|a, b| (&b.latest_at, &b.latest_id).cmp(&(&a.latest_at, &a.latest_id)));
+                s.into_iter()
+                    .map(|s| SeriesLatest {
+                        source: s.source,
+                        readings: s.readings,
+                        value: s.latest_value,
+                        at: s.latest_at,
+                    })
+                    .collect()
             },
         });
     }

@@ -83,6 +83,27 @@ pub fn claims_line(c: &super::claims::Claims) -> Option<String> {
     Some(line)
 }
 
+/// A metric's series, newest first: "grafana 26% (2026-01-12, 1 reading)
+/// · manual 18% (2026-01-05, 2 readings)". Latest and trend come from the
+/// first.
+pub fn series_line(m: &MetricReport) -> String {
+    let parts: Vec<String> = m
+        .series
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} ({}, {} reading{})",
+                visible(&s.source),
+                format_with_unit(significant(s.value, 4), &m.unit),
+                s.at.get(..10).unwrap_or(&s.at),
+                s.readings,
+                if s.readings == 1 { "" } else { "s" }
+            )
+        })
+        .collect();
+    parts.join(" · ")
+}
+
 /// A 20-character progress bar.
 fn bar(count: Count) -> String {
     const WIDTH: usize = 20;
@@ -355,6 +376,10 @@ impl Format for Terminal {
             }
         }
         writeln!(out, "{table}")?;
+        for m in r.metrics.iter().filter(|m| m.series.len() > 1) {
+            let line = format!("  {}: {}", visible(&m.id), series_line(m));
+            writeln!(out, "{}", self.paint(&line, DIM))?;
+        }
 
         writeln!(
             out,

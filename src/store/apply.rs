@@ -139,7 +139,12 @@ pub enum LineAt<'a> {
 /// Changes to the live counts, summed over a batch.
 #[derive(Debug, Default)]
 pub(super) struct Counts {
-    pub(super) readings: std::collections::BTreeMap<String, i64>,
+    /// Live readings per series (metric, source).
+    pub(super) readings: std::collections::BTreeMap<(String, String), i64>,
+    /// The newest live reading inserted per series: (at, id, value).
+    pub(super) newest: std::collections::BTreeMap<(String, String), (String, String, f64)>,
+    /// Series that lost a reading: their newest is looked up again.
+    pub(super) lost: std::collections::BTreeSet<(String, String)>,
     pub(super) dogfood: std::collections::BTreeMap<(&'static str, bool), i64>,
     pub(super) adhoc: std::collections::BTreeMap<u32, i64>,
 }
@@ -171,8 +176,14 @@ impl Writer<'_> {
         let out = f();
         let counts = self.deferred.borrow_mut().take().unwrap_or_default();
         let out = out?;
-        for (metric, by) in counts.readings {
-            self.write_reading_count(&metric, by)?;
+        for ((metric, source), by) in counts.readings {
+            self.write_reading_count(&metric, &source, by)?;
+        }
+        for ((metric, source), (at, id, value)) in counts.newest {
+            self.write_newest(&metric, &source, &at, &id, value)?;
+        }
+        for (metric, source) in counts.lost {
+            self.recompute_newest(&metric, &source)?;
         }
         for ((kind, generated), by) in counts.dogfood {
             self.write_dogfood_count(kind, generated, by)?;
@@ -186,7 +197,9 @@ impl Writer<'_> {
     /// Applies one event: the one write path. Idempotent and order-independent
     /// (see the module comment).
     pub fn apply(&self, e: &Event, at: LineAt) -> Result<Applied> {
-        self.apply_one(e, at, None)
+        // Deferred even for one event: a series that loses its newest
+        // reading looks it up again only after the reading is marked.
+        self.counting_once(|| self.apply_one(e, at, None))
     }
 
     /// Applies a batch of events to an index that holds none yet through
@@ -439,7 +452,8 @@ impl Writer<'_> {
                     cols.offset
                 ])?;
                 if retracted_at.is_none() {
-                    self.count_reading(&r.metric, 1)?;
+                    self.count_reading(&r.metric, &r.source, 1)?;
+                    self.note_newest(&r.metric, &r.source, timestamp(r.measured_at), id, r.value)?;
                 }
             }
             Body::Dogfood(d) => {

@@ -22,6 +22,17 @@ fn ev(n: u128, t: DateTime<Utc>, body: Body) -> Event {
 }
 
 fn reading(n: u128, day: u32, metric: &str, value: f64, run: Option<EventId>) -> Event {
+    from_source(n, day, metric, value, run, "manual")
+}
+
+fn from_source(
+    n: u128,
+    day: u32,
+    metric: &str,
+    value: f64,
+    run: Option<EventId>,
+    source: &str,
+) -> Event {
     ev(
         n,
         at(day, 9),
@@ -29,10 +40,18 @@ fn reading(n: u128, day: u32, metric: &str, value: f64, run: Option<EventId>) ->
             metric: metric.into(),
             value,
             measured_at: at(day, 8),
-            source: "manual".into(),
+            source: source.into(),
             note: None,
             run,
         }),
+    )
+}
+
+fn evidence(n: u128, day: u32, completion: EventId, proof: event::Proof) -> Event {
+    ev(
+        n,
+        at(day, 13),
+        Body::Evidence(event::Evidence { completion, proof }),
     )
 }
 
@@ -88,6 +107,16 @@ pub(crate) fn history() -> Vec<Event> {
     );
     let typo = reading(2, 3, "latency", 2000.0, None);
     let first = done(10, 2);
+    let second = done(12, 4);
+    // The newest `ci` latency is retracted: the series' newest is the one
+    // before it again.
+    let ci_newest = from_source(51, 6, "latency", 190.0, None, "ci");
+    let url = evidence(
+        61,
+        5,
+        second.id,
+        event::Proof::Url("https://ci.example.com/1".into()),
+    );
     let dog = ev(
         40,
         at(6, 9),
@@ -111,7 +140,38 @@ pub(crate) fn history() -> Vec<Event> {
         ),
         first.clone(),
         ev(11, at(3, 12), Body::Undo { target: first.id }),
-        done(12, 4),
+        second.clone(),
+        evidence(
+            60,
+            4,
+            second.id,
+            event::Proof::Commit("0123456789abcdef0123456789abcdef01234567".into()),
+        ),
+        evidence(
+            63,
+            4,
+            first.id,
+            event::Proof::Commit("0123456789abcdef0123456789abcdef01234567".into()),
+        ),
+        url.clone(),
+        ev(
+            62,
+            at(6, 2),
+            Body::Retraction {
+                target: url.id,
+                reason: None,
+            },
+        ),
+        from_source(50, 2, "latency", 210.0, None, "ci"),
+        ci_newest.clone(),
+        ev(
+            52,
+            at(7, 2),
+            Body::Retraction {
+                target: ci_newest.id,
+                reason: None,
+            },
+        ),
         adhoc.clone(),
         ev(
             21,
@@ -150,7 +210,10 @@ pub(crate) fn state(store: &mut Store) -> String {
     store
         .read(|r| {
             Ok(format!(
-                "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+                "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+                r.series_of("latency")?,
+                r.series_of("cacheHitRate")?,
+                r.live_evidence()?,
                 r.planned_completions()?,
                 r.latest_readings("latency", 10)?,
                 r.reading_count("latency")?,
@@ -242,7 +305,22 @@ fn the_result_does_not_depend_on_the_order_events_arrive_in() {
             ))
         })
         .unwrap();
-    assert_eq!(counts, (1, 0));
+    assert_eq!(counts, (2, 0));
+    let series = bulk.read(|r| r.series_of("latency")).unwrap();
+    let newest: Vec<(&str, u64, f64)> = series
+        .iter()
+        .map(|s| (s.source.as_str(), s.readings, s.latest_value))
+        .collect();
+    assert_eq!(newest, [("ci", 1, 210.0), ("manual", 1, 300.0)]);
+    // Evidence of the counted completion only (the undone one's is not
+    // live), and not the retracted URL.
+    let evidence = bulk.read(|r| r.live_evidence()).unwrap();
+    assert_eq!(evidence.len(), 1, "{evidence:?}");
+    let second = history()
+        .into_iter()
+        .find(|e| matches!(&e.body, Body::Completion(c) if c.completed_at == at(4, 10)))
+        .unwrap();
+    assert_eq!(evidence[0].completion, second.id.text());
     let done = bulk.read(|r| r.planned_completions()).unwrap();
     assert_eq!(done.len(), 1);
     assert_eq!(done[0].completed_at, "2026-01-04T10:00:00Z");

@@ -1,18 +1,28 @@
 //! What tells a claim from proof, as the index holds it: the live evidence
-//! of each planned task's completions, the newest measured reading of a
-//! metric, and the `Roadmap-Task:` trailers of the repository's commits (a
+//! of each planned task's completions, each metric's series (per source)
+//! with its newest reading, and the `Roadmap-Task:` trailers of the repository's commits (a
 //! cache of `git log`, keyed by the HEAD it was read at).
 
 use anyhow::Result;
 use rusqlite::{params, OptionalExtension};
 
-use super::read::{reading_from_row, READING_COLUMNS};
-use super::{Reader, Reading, Writer};
+use super::{Reader, Writer};
 use crate::domain::event::Proof;
 use crate::domain::TaskRef;
 
 /// A `Roadmap-Task:` trailer: (commit id, value).
 pub type Trailer = (String, String);
+
+/// One series of a metric: its live readings from one source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesStat {
+    pub source: String,
+    pub readings: u64,
+    /// The newest reading: when it was measured, its id and its value.
+    pub latest_at: String,
+    pub latest_id: String,
+    pub latest_value: f64,
+}
 
 /// A live piece of evidence on a live completion.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,14 +84,31 @@ impl Reader<'_> {
 
     /// The newest live reading of `metric` from a measuring source (any
     /// but `manual` and the legacy import's `import:*`).
-    pub fn latest_measured(&self, metric: &str) -> Result<Option<Reading>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {READING_COLUMNS} FROM reading INDEXED BY reading_measured
-             WHERE metric = ?1 AND retracted_at IS NULL AND source <> 'manual'
-               AND substr(source, 1, 7) <> 'import:'
-             ORDER BY at DESC, event_id DESC LIMIT 1"
-        ))?;
-        Ok(stmt.query_row([metric], reading_from_row).optional()?)
+    pub fn latest_measured(&self, metric: &str) -> Result<Option<SeriesStat>> {
+        Ok(self
+            .series_of(metric)?
+            .into_iter()
+            .filter(|s| s.source != "manual" && !s.source.starts_with("import:"))
+            .max_by(|a, b| (&a.latest_at, &a.latest_id).cmp(&(&b.latest_at, &b.latest_id))))
+    }
+
+    /// A metric's series — its live readings per source — with their
+    /// counts and newest readings, by source.
+    pub fn series_of(&self, metric: &str) -> Result<Vec<SeriesStat>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT source, readings, latest_at, latest_id, latest_value FROM series_stats
+             WHERE metric = ?1 AND readings > 0 AND latest_at IS NOT NULL ORDER BY source",
+        )?;
+        let rows = stmt.query_map([metric], |r| {
+            Ok(SeriesStat {
+                source: r.get(0)?,
+                readings: r.get(1)?,
+                latest_at: r.get(2)?,
+                latest_id: r.get(3)?,
+                latest_value: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The cached trailers and the HEAD key they were read at.

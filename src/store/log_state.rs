@@ -15,7 +15,7 @@ impl Writer<'_> {
         self.tx.execute_batch(
             "DELETE FROM correction; DELETE FROM reading; DELETE FROM completion;
              DELETE FROM dogfood; DELETE FROM bench_run; DELETE FROM evidence;
-             DELETE FROM commit_trailer; DELETE FROM metric_stats;
+             DELETE FROM commit_trailer; DELETE FROM series_stats;
              DELETE FROM dogfood_stats; DELETE FROM adhoc_stats; DELETE FROM log_file;
              DELETE FROM withheld; DELETE FROM index_meta;",
         )?;

@@ -12,26 +12,90 @@ use super::{timestamp, Writer};
 use crate::domain::DogfoodKind;
 
 impl Writer<'_> {
-    pub(super) fn count_reading(&self, metric: &str, by: i64) -> Result<()> {
+    pub(super) fn count_reading(&self, metric: &str, source: &str, by: i64) -> Result<()> {
         if let Some(c) = self.deferred.borrow_mut().as_mut() {
-            match c.readings.get_mut(metric) {
-                Some(n) => *n += by,
-                None => {
-                    c.readings.insert(metric.to_string(), by);
-                }
+            *c.readings
+                .entry((metric.to_string(), source.to_string()))
+                .or_default() += by;
+            return Ok(());
+        }
+        self.write_reading_count(metric, source, by)
+    }
+
+    pub(super) fn write_reading_count(&self, metric: &str, source: &str, by: i64) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO series_stats (metric, source, readings) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (metric, source) DO UPDATE SET readings = readings + ?3",
+            )?
+            .execute(params![metric, source, by])?;
+        Ok(())
+    }
+
+    /// A live reading joined its series: the series' newest if it is newer
+    /// (by time, then id) than the one kept.
+    pub(super) fn note_newest(
+        &self,
+        metric: &str,
+        source: &str,
+        at: String,
+        id: &str,
+        value: f64,
+    ) -> Result<()> {
+        if let Some(c) = self.deferred.borrow_mut().as_mut() {
+            let key = (metric.to_string(), source.to_string());
+            let newer = c
+                .newest
+                .get(&key)
+                .is_none_or(|(a, i, _)| (a.as_str(), i.as_str()) < (at.as_str(), id));
+            if newer {
+                c.newest.insert(key, (at, id.to_string(), value));
             }
             return Ok(());
         }
-        self.write_reading_count(metric, by)
+        self.write_newest(metric, source, &at, id, value)
     }
 
-    pub(super) fn write_reading_count(&self, metric: &str, by: i64) -> Result<()> {
+    pub(super) fn write_newest(
+        &self,
+        metric: &str,
+        source: &str,
+        at: &str,
+        id: &str,
+        value: f64,
+    ) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO metric_stats (metric, readings) VALUES (?1, ?2)
-                 ON CONFLICT (metric) DO UPDATE SET readings = readings + ?2",
+                "UPDATE series_stats SET latest_at = ?3, latest_id = ?4, latest_value = ?5
+                 WHERE metric = ?1 AND source = ?2
+                   AND (latest_at IS NULL OR (latest_at, latest_id) < (?3, ?4))",
             )?
-            .execute(params![metric, by])?;
+            .execute(params![metric, source, at, id, value])?;
+        Ok(())
+    }
+
+    /// A series lost a live reading: its newest is looked up again at the
+    /// end of the batch, once the reading is marked and the batch's own
+    /// readings are in (every apply defers, see `Writer::apply`).
+    fn lose_reading(&self, metric: &str, source: &str) -> Result<()> {
+        self.count_reading(metric, source, -1)?;
+        match self.deferred.borrow_mut().as_mut() {
+            Some(c) => c.lost.insert((metric.to_string(), source.to_string())),
+            None => unreachable!("readings are lost inside a batch only"),
+        };
+        Ok(())
+    }
+
+    pub(super) fn recompute_newest(&self, metric: &str, source: &str) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE series_stats SET (latest_at, latest_id, latest_value) = (
+                     SELECT at, event_id, value FROM reading
+                     WHERE metric = ?1 AND source = ?2 AND retracted_at IS NULL
+                     ORDER BY at DESC, event_id DESC LIMIT 1)
+                 WHERE metric = ?1 AND source = ?2",
+            )?
+            .execute(params![metric, source])?;
         Ok(())
     }
 
@@ -75,15 +139,15 @@ impl Writer<'_> {
     pub(super) fn uncount(&self, kind: &str, event_id: &str) -> Result<()> {
         match kind {
             "reading" => {
-                let metric: Option<String> = self
+                let series: Option<(String, String)> = self
                     .tx
                     .prepare_cached(
-                        "SELECT metric FROM reading WHERE event_id = ?1 AND retracted_at IS NULL",
+                        "SELECT metric, source FROM reading WHERE event_id = ?1 AND retracted_at IS NULL",
                     )?
-                    .query_row([event_id], |r| r.get(0))
+                    .query_row([event_id], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()?;
-                if let Some(m) = metric {
-                    self.count_reading(&m, -1)?;
+                if let Some((metric, source)) = series {
+                    self.lose_reading(&metric, &source)?;
                 }
             }
             "completion" => {

@@ -78,10 +78,9 @@ fn completion_from_row(r: &rusqlite::Row) -> rusqlite::Result<Completion> {
     })
 }
 
-pub(super) const READING_COLUMNS: &str =
-    "event_id, metric, value, at, source, note, run_event, retracted_at";
+const READING_COLUMNS: &str = "event_id, metric, value, at, source, note, run_event, retracted_at";
 
-pub(super) fn reading_from_row(r: &rusqlite::Row) -> rusqlite::Result<Reading> {
+fn reading_from_row(r: &rusqlite::Row) -> rusqlite::Result<Reading> {
     Ok(Reading {
         event_id: r.get(0)?,
         metric: r.get(1)?,
@@ -227,12 +226,11 @@ impl Reader<'_> {
 
     /// The sources a metric's live readings came from, sorted.
     pub fn reading_sources(&self, metric: &str) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT source FROM reading WHERE metric = ?1 AND retracted_at IS NULL
-             ORDER BY source",
-        )?;
-        let rows = stmt.query_map([metric], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(self
+            .series_of(metric)?
+            .into_iter()
+            .map(|s| s.source)
+            .collect())
     }
 
     /// The newest `limit` live readings of one series — a metric from one
@@ -283,13 +281,10 @@ impl Reader<'_> {
 
     /// How many live readings a metric has.
     pub fn reading_count(&self, metric: &str) -> Result<u64> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT readings FROM metric_stats WHERE metric = ?1")?;
-        Ok(stmt
-            .query_row([metric], |r| r.get(0))
-            .optional()?
-            .unwrap_or(0))
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT coalesce(sum(readings), 0) FROM series_stats WHERE metric = ?1",
+        )?;
+        Ok(stmt.query_row([metric], |r| r.get(0))?)
     }
 
     /// Live generated and manual event counts for each kind.

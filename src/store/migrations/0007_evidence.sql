@@ -1,4 +1,4 @@
--- Evidence and what tells a claim from proof.
+-- Evidence and what tells a claim from proof; series kept per source.
 --
 -- `evidence`: a record event like the others (its own columns, then the
 -- event's), pointing at the completion it supports by `target`. Retracting
@@ -28,10 +28,30 @@ CREATE TABLE commit_trailer (
     PRIMARY KEY (commit_id, value)
 ) WITHOUT ROWID;
 
--- The newest measured reading of a metric (any source but `manual` and the
--- legacy import) in one seek: what a task's acceptance is judged on.
-CREATE INDEX reading_measured ON reading (metric, at, event_id, value)
-    WHERE retracted_at IS NULL AND source <> 'manual' AND substr(source, 1, 7) <> 'import:';
+-- One row per series — a metric's live readings from one source — with how
+-- many there are and the newest (by time, then id): what `status` lists per
+-- series, what a task's acceptance is judged on (the newest measured one) and
+-- which series the gate judges, without a scan of the readings. Kept by the
+-- write path; replaces the per-metric counts.
+CREATE TABLE series_stats (
+    metric       TEXT    NOT NULL,
+    source       TEXT    NOT NULL,
+    readings     INTEGER NOT NULL,
+    latest_at    TEXT,
+    latest_id    TEXT,
+    latest_value REAL,
+    PRIMARY KEY (metric, source)
+) WITHOUT ROWID;
+INSERT INTO series_stats (metric, source, readings, latest_at, latest_id, latest_value)
+    SELECT metric, source, count(*), NULL, NULL, NULL
+    FROM reading WHERE retracted_at IS NULL GROUP BY metric, source;
+UPDATE series_stats SET
+    (latest_at, latest_id, latest_value) = (
+        SELECT at, event_id, value FROM reading
+        WHERE reading.metric = series_stats.metric AND reading.source = series_stats.source
+          AND retracted_at IS NULL
+        ORDER BY at DESC, event_id DESC LIMIT 1);
+DROP TABLE metric_stats;
 
 DROP VIEW event;
 CREATE VIEW event (id, kind, author, recorded_at, target, retracted_by, line, file, offset, is_record) AS
