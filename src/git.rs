@@ -20,6 +20,15 @@ use crate::error;
 /// The trailer that names the roadmap task a commit does.
 pub const TASK_TRAILER: &str = "Roadmap-Task";
 
+/// What HEAD's files say.
+enum Head {
+    Commit(String),
+    /// HEAD names a branch that has no commit yet.
+    Unborn,
+    /// Something the files do not tell: ask git.
+    Unknown,
+}
+
 /// A git work tree: where `.git` is, found from the project's directory up.
 #[derive(Debug, Clone)]
 pub struct Repo {
@@ -137,8 +146,9 @@ impl Repo {
     /// history under the same HEAD). None when there is no commit yet.
     pub fn head_key(&self) -> Result<Option<String>> {
         let head = match self.head_from_files() {
-            Some(h) => Some(h),
-            None => self.commit("HEAD")?,
+            Head::Commit(h) => Some(h),
+            Head::Unborn => None,
+            Head::Unknown => self.commit("HEAD")?,
         };
         Ok(head.map(|h| match self.shallow() {
             Some(boundary) => format!("{h} shallow:{}", boundary.replace('\n', ",")),
@@ -161,28 +171,45 @@ impl Repo {
         }
     }
 
-    /// HEAD's commit from `HEAD` and the ref files, or None if anything
-    /// is not as expected.
-    fn head_from_files(&self) -> Option<String> {
-        let head = std::fs::read_to_string(self.git_dir.join("HEAD")).ok()?;
+    /// HEAD's commit as `HEAD` and the ref files say.
+    fn head_from_files(&self) -> Head {
+        let is_id = crate::domain::validate::is_commit_id;
+        let Ok(head) = std::fs::read_to_string(self.git_dir.join("HEAD")) else {
+            return Head::Unknown;
+        };
         let head = head.trim();
         let Some(name) = head.strip_prefix("ref:").map(str::trim) else {
-            return crate::domain::validate::is_commit_id(head).then(|| head.to_string());
+            return match is_id(head) {
+                true => Head::Commit(head.to_string()),
+                false => Head::Unknown,
+            };
         };
-        if !name.starts_with("refs/") || name.contains("..") {
-            return None;
+        // A reftable repository keeps refs elsewhere; git knows.
+        if !name.starts_with("refs/")
+            || name.contains("..")
+            || self.common_dir().join("reftable").exists()
+        {
+            return Head::Unknown;
         }
         for dir in [self.git_dir.clone(), self.common_dir()] {
             if let Ok(id) = std::fs::read_to_string(dir.join(name)) {
                 let id = id.trim();
-                return crate::domain::validate::is_commit_id(id).then(|| id.to_string());
+                return match is_id(id) {
+                    true => Head::Commit(id.to_string()),
+                    false => Head::Unknown,
+                };
             }
         }
-        let packed = std::fs::read_to_string(self.common_dir().join("packed-refs")).ok()?;
-        packed.lines().find_map(|l| {
-            let (id, r) = l.split_once(' ')?;
-            (r == name && crate::domain::validate::is_commit_id(id)).then(|| id.to_string())
-        })
+        let packed =
+            std::fs::read_to_string(self.common_dir().join("packed-refs")).unwrap_or_default();
+        packed
+            .lines()
+            .find_map(|l| {
+                let (id, r) = l.split_once(' ')?;
+                (r == name && is_id(id)).then(|| Head::Commit(id.to_string()))
+            })
+            // A branch with no commit yet (a new repository).
+            .unwrap_or(Head::Unborn)
     }
 
     /// Every `Roadmap-Task:` trailer in HEAD's history: (commit id, value),

@@ -267,7 +267,12 @@ impl Context {
             series,
             trailers: &trailers,
         };
-        history.store().read(|db| crate::report::build(&inputs, db))
+        let t0 = std::time::Instant::now();
+        let r = history.store().read(|db| crate::report::build(&inputs, db));
+        if std::env::var_os("BEAST_PROFILE").is_some() {
+            eprintln!("build: {:?}", t0.elapsed());
+        }
+        r
     }
 }
 

@@ -39,6 +39,13 @@ fn picture(b: u8) -> [u8; 3] {
 
 impl<W: Write> Write for Visible<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        // Most writes (a JSON token, a line of a table) have nothing to
+        // replace: through as they are, without a copy.
+        let plain = |b: &u8| matches!(*b, b'\n' | b'\t' | 0x20..=0x7e | 0x80..=0xc1 | 0xc3..);
+        if !self.pending_c2 && buf.iter().all(plain) {
+            self.inner.write_all(buf)?;
+            return Ok(buf.len());
+        }
         let mut out = Vec::with_capacity(buf.len());
         for &b in buf {
             if self.pending_c2 {

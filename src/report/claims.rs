@@ -112,6 +112,7 @@ pub fn assess(
     roadmap: &Roadmap,
     completions: &[Completion],
     db: &Reader,
+    series: &std::collections::BTreeMap<String, Vec<crate::store::SeriesStat>>,
     trailers: &Trailers,
 ) -> Result<Assessed> {
     let mut evidence: HashMap<TaskRef, Vec<EvidenceOut>> = HashMap::new();
@@ -141,7 +142,6 @@ pub fn assess(
         .map(|(c, _)| (c.author.as_str(), crate::store::parse_time(&c.recorded_at)))
         .collect();
     let bulk = claims::bulk(&times);
-    let mut measured: HashMap<String, Option<crate::store::SeriesStat>> = HashMap::new();
     let mut out = Assessed {
         completions: Vec::with_capacity(counted.len()),
         claims: Claims {
@@ -173,10 +173,9 @@ pub fn assess(
         }
         let acceptance = match accept {
             Some(a) => {
-                if !measured.contains_key(&a.metric) {
-                    measured.insert(a.metric.clone(), db.latest_measured(&a.metric)?);
-                }
-                let r = measured[&a.metric].as_ref();
+                let r = series
+                    .get(&a.metric)
+                    .and_then(|s| crate::store::newest_measured(s));
                 Some(AcceptanceOut {
                     bound: a.clone(),
                     measured: r.map(|r| r.latest_value),

@@ -436,7 +436,8 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
         .filter_map(|c| c.task_ref().map(|r| (r, c)))
         .collect();
     let done: HashSet<TaskRef> = by_ref.keys().cloned().collect();
-    let assessed = claims::assess(roadmap, &completions, db, trailers)?;
+    let all_series = db.all_series()?;
+    let assessed = claims::assess(roadmap, &completions, db, &all_series, trailers)?;
     let verified = assessed.verified();
 
     let month = pos.roadmap_month();
@@ -545,7 +546,15 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
 
     let mut metrics = Vec::with_capacity(catalog.metrics.len());
     for def in &catalog.metrics {
-        let latest = db.latest_reading(&def.id)?;
+        // The newest reading is the newest of the series' newest ones.
+        let series = all_series.get(&def.id).map_or(&[][..], Vec::as_slice);
+        let latest = match series
+            .iter()
+            .max_by(|a, b| (&a.latest_at, &a.latest_id).cmp(&(&b.latest_at, &b.latest_id)))
+        {
+            Some(s) => db.reading(&s.latest_id)?,
+            None => None,
+        };
         let latest = latest.as_ref();
         let paced = def.paced_target(pos);
         metrics.push(MetricReport {
@@ -554,7 +563,7 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
             unit: def.unit.clone(),
             direction: def.direction,
             baseline: def.baseline,
-            count: db.reading_count(&def.id)?,
+            count: series.iter().map(|s| s.readings).sum(),
             latest: match latest {
                 Some(r) => Some(LatestReading {
                     value: r.value,
@@ -574,16 +583,12 @@ pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
             trend: match latest {
                 // The series the latest reading belongs to: readings of
                 // other sources are another series, not its trend.
-                Some(r) => db
-                    .series(&def.id, &r.source, None, TREND_LEN)?
-                    .into_iter()
-                    .map(|x| x.value)
-                    .collect(),
+                Some(r) => db.trend(&def.id, &r.source, TREND_LEN)?,
                 None => Vec::new(),
             },
             series: {
                 // Newest first, ties by id as `latest` breaks them.
-                let mut s = db.series_of(&def.id)?;
+                let mut s = series.to_vec();
                 s.sort_by(|a, b| (&b.latest_at, &b.latest_id).cmp(&(&a.latest_at, &a.latest_id)));
                 s.into_iter()
                     .map(|s| SeriesLatest {

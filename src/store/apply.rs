@@ -250,8 +250,8 @@ impl Writer<'_> {
             .tx
             .prepare(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-                 AND name IN ('reading_trend', 'reading_measured', 'completion_live_task',
-                              'completion_live_recent', 'completion_live_adhoc')",
+                 AND name IN ('reading_trend', 'completion_live_task', 'completion_live_recent',
+                              'completion_live_adhoc')",
             )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;

@@ -13,6 +13,15 @@ use crate::domain::TaskRef;
 /// A `Roadmap-Task:` trailer: (commit id, value).
 pub type Trailer = (String, String);
 
+/// Of a metric's series, the one with the newest measured reading: any
+/// source but `manual` and the legacy import's `import:*`.
+pub fn newest_measured(series: &[SeriesStat]) -> Option<&SeriesStat> {
+    series
+        .iter()
+        .filter(|s| s.source != "manual" && !s.source.starts_with("import:"))
+        .max_by(|a, b| (&a.latest_at, &a.latest_id).cmp(&(&b.latest_at, &b.latest_id)))
+}
+
 /// One series of a metric: its live readings from one source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SeriesStat {
@@ -82,14 +91,25 @@ impl Reader<'_> {
         Ok(out)
     }
 
-    /// The newest live reading of `metric` from a measuring source (any
-    /// but `manual` and the legacy import's `import:*`).
-    pub fn latest_measured(&self, metric: &str) -> Result<Option<SeriesStat>> {
-        Ok(self
-            .series_of(metric)?
-            .into_iter()
-            .filter(|s| s.source != "manual" && !s.source.starts_with("import:"))
-            .max_by(|a, b| (&a.latest_at, &a.latest_id).cmp(&(&b.latest_at, &b.latest_id))))
+    /// Every metric's series, by metric then source: one query for what a
+    /// report needs of all of them.
+    pub fn all_series(&self) -> Result<std::collections::BTreeMap<String, Vec<SeriesStat>>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT metric, source, readings, latest_at, latest_id, latest_value FROM series_stats
+             WHERE readings > 0 AND latest_at IS NOT NULL ORDER BY metric, source",
+        )?;
+        let mut out: std::collections::BTreeMap<String, Vec<SeriesStat>> = Default::default();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            out.entry(r.get(0)?).or_default().push(SeriesStat {
+                source: r.get(1)?,
+                readings: r.get(2)?,
+                latest_at: r.get(3)?,
+                latest_id: r.get(4)?,
+                latest_value: r.get(5)?,
+            });
+        }
+        Ok(out)
     }
 
     /// A metric's series — its live readings per source — with their

@@ -38,7 +38,7 @@ mod marks;
 mod read;
 
 pub use apply::{Applied, Batch, Fresh, LineAt};
-pub use claims::{EvidenceRow, SeriesStat};
+pub use claims::{newest_measured, EvidenceRow, SeriesStat};
 
 /// `"BEAS"` — marks a database file as beast's.
 pub const APPLICATION_ID: i32 = 0x4245_4153;

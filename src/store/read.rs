@@ -233,6 +233,20 @@ impl Reader<'_> {
             .collect())
     }
 
+    /// The values of the newest `limit` live readings of one series, oldest
+    /// first: a trend, read from the index alone.
+    pub fn trend(&self, metric: &str, source: &str, limit: usize) -> Result<Vec<f64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT value FROM reading INDEXED BY reading_trend
+             WHERE metric = ?1 AND source = ?2 AND retracted_at IS NULL
+             ORDER BY at DESC, event_id DESC LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![metric, source, limit as i64], |r| r.get(0))?;
+        let mut out: Vec<f64> = rows.collect::<rusqlite::Result<_>>()?;
+        out.reverse();
+        Ok(out)
+    }
+
     /// The newest `limit` live readings of one series — a metric from one
     /// source — measured at or before `until` (a stored timestamp; all when
     /// `None`), oldest first.
@@ -255,6 +269,14 @@ impl Reader<'_> {
         let mut out: Vec<Reading> = rows.collect::<rusqlite::Result<_>>()?;
         out.reverse();
         Ok(out)
+    }
+
+    /// One reading, by its event id.
+    pub fn reading(&self, event_id: &str) -> Result<Option<Reading>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {READING_COLUMNS} FROM reading WHERE event_id = ?1"
+        ))?;
+        Ok(stmt.query_row([event_id], reading_from_row).optional()?)
     }
 
     /// The newest live reading of a metric.

@@ -53,6 +53,11 @@ UPDATE series_stats SET
         ORDER BY at DESC, event_id DESC LIMIT 1);
 DROP TABLE metric_stats;
 
+-- The trend of a series (its last readings) without a look into the table
+-- for each reading's source.
+DROP INDEX reading_trend;
+CREATE INDEX reading_trend ON reading (metric, at, event_id, value, source) WHERE retracted_at IS NULL;
+
 DROP VIEW event;
 CREATE VIEW event (id, kind, author, recorded_at, target, retracted_by, line, file, offset, is_record) AS
     SELECT event_id, 'completion', author, recorded_at, NULL, retracted_by, line, file, offset, 1
