@@ -440,3 +440,28 @@ fn a_teammates_evidence_line_is_checked_like_any_other() {
     let c = completion(&r, "Fix failed request tracking");
     assert_eq!(c["evidence"], json!([{"kind": "commit", "ref": sha}]));
 }
+
+#[test]
+fn a_repository_without_commits_has_no_trailers_until_its_first() {
+    let lab = Lab::new();
+    let root = lab.path("fresh");
+    std::fs::create_dir_all(&root).unwrap();
+    lab.git(&root, &["init", "-q"]);
+    beast_ok(&root, ALICE, &["init"]);
+    beast_ok(
+        &root,
+        ALICE,
+        &["complete", "1", "1", "Fix failed request tracking"],
+    );
+    assert_eq!(report(&root)["claims"]["verified"], 0);
+    lab.git(&root, &["add", "-A"]);
+    lab.git(
+        &root,
+        &[
+            "commit",
+            "-qm",
+            "first\n\nRoadmap-Task: 1/1 Fix failed request tracking",
+        ],
+    );
+    assert_eq!(report(&root)["claims"]["verified"], 1);
+}
