@@ -185,9 +185,25 @@ fn recorded_readings_point_to_their_run() {
         chr["latest"]["run"]["recorded"],
         "semantic, 3 tiers, warmed"
     );
+    // The hit rate counts correct hits only, and says so.
+    let (served, wrong) = (
+        warmed["hits"].as_u64().unwrap(),
+        warmed["false_hits"].as_u64().unwrap(),
+    );
     assert_eq!(
         chr["latest"]["note"],
-        format!("run {short1}: semantic, 3 tiers, warmed").as_str()
+        format!(
+            "run {short1}: semantic, 3 tiers, warmed; correct hits only: {} of {served} hits served, {wrong} answered another request",
+            served - wrong
+        )
+        .as_str()
+    );
+    assert_eq!(chr["latest"]["run"]["hits_served"], served);
+    assert_eq!(chr["latest"]["run"]["false_hits"], wrong);
+    let requests = warmed["requests"].as_f64().unwrap();
+    assert!(
+        (warmed["hit_rate"].as_f64().unwrap() - (served - wrong) as f64 * 100.0 / requests).abs()
+            < 1e-9
     );
     assert_eq!(
         metric(&r, "semanticHitRate")["latest"]["value"],

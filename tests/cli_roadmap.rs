@@ -125,7 +125,7 @@ fn check_summarises_the_built_in_roadmap() {
     let env = Env::new();
     let out = env.ok(&["roadmap", "check"]);
     assert!(
-        out.contains("ok: years 1, 3, 4 · 36 months · 61 week blocks · 184 tasks · 16 metrics"),
+        out.contains("ok: years 1, 3, 4 · 36 months · 61 week blocks · 184 tasks · 17 metrics"),
         "{out}"
     );
     assert!(out.contains("year 2 has no roadmap file"), "{out}");

@@ -444,7 +444,7 @@ fn every_command_speaks_json() {
     assert_eq!(h["readings"][0]["value"], 250.0);
     assert_eq!(h["readings"][0]["id"], m["id"]);
     let cat = j(&["metric", "--json"]);
-    assert_eq!(cat["metrics"].as_array().unwrap().len(), 16);
+    assert_eq!(cat["metrics"].as_array().unwrap().len(), 17);
     let d = j(&["dogfood", "test", "--json"]);
     assert_eq!(d["counts"]["generated"], 1);
     assert_eq!(d["verdict"], "met");

@@ -371,7 +371,20 @@ fn strip_schema_3(r: &mut serde_json::Value) {
         t.remove("standing");
         t.remove("flags");
     }
+    // A catalog metric added since, and a cache run's hit counts.
+    r["metrics"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|m| m["id"] != "falseHitRate");
     for m in r["metrics"].as_array_mut().unwrap() {
         m.as_object_mut().unwrap().remove("series");
+        let run = m
+            .get_mut("latest")
+            .and_then(|l| l.get_mut("run"))
+            .and_then(|r| r.as_object_mut());
+        if let Some(run) = run {
+            run.remove("hits_served");
+            run.remove("false_hits");
+        }
     }
 }

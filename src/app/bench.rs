@@ -23,6 +23,9 @@ pub struct Measured {
     /// The configuration whose figures become readings, and those figures;
     /// `None` when the run compares without recording (a threshold sweep).
     pub recorded: Option<(String, Vec<(&'static str, f64)>)>,
+    /// What the recorded figures count, added to their readings' note
+    /// (a cache run's hits: correct ones only).
+    pub note: Option<String>,
     pub started: DateTime<Utc>,
     pub duration_ms: f64,
 }
@@ -62,7 +65,10 @@ pub fn record(
             duration_ms: m.duration_ms,
         }));
         let mut readings = Vec::new();
-        let note = format!("run {}: {config}", run.id.short());
+        let note = match &m.note {
+            Some(n) => format!("run {}: {config}; {n}", run.id.short()),
+            None => format!("run {}: {config}", run.id.short()),
+        };
         for (metric, value) in figures {
             let Some(def) = catalog.get(metric) else {
                 continue;

@@ -276,6 +276,14 @@ pub struct RunRef {
     pub recorded: String,
     pub started_at: String,
     pub duration_ms: f64,
+    /// A cache run's hits served, right or wrong; its hit rates count only
+    /// the right ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hits_served: Option<u64>,
+    /// Of those, the ones that answered another request (null when the
+    /// workload cannot tell).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub false_hits: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, schemars::JsonSchema)]
@@ -404,18 +412,41 @@ pub struct Inputs<'a> {
 
 fn run_ref(db: &Reader, id: Option<&str>) -> Result<Option<RunRef>> {
     let Some(id) = id else { return Ok(None) };
-    Ok(db.bench_run(id)?.map(|r| RunRef {
-        short: r
-            .event_id
-            .parse::<crate::domain::event::EventId>()
-            .map_or_else(|_| r.event_id.clone(), |i| i.short()),
-        id: r.event_id,
-        kind: r.kind,
-        workload: r.workload,
-        seed: r.seed,
-        recorded: r.recorded,
-        started_at: r.started_at,
-        duration_ms: r.duration_ms,
+    Ok(db.bench_run(id)?.map(|r| {
+        // The recorded configuration's figures, for a cache run's hits.
+        let figures: Option<serde_json::Value> =
+            serde_json::from_str::<serde_json::Value>(&r.results)
+                .ok()
+                .and_then(|v| {
+                    v.as_array()?
+                        .iter()
+                        .find(|c| c["config"]["name"] == r.recorded.as_str())
+                        .cloned()
+                });
+        let count = |k: &str| figures.as_ref().and_then(|f| f[k].as_u64());
+        RunRef {
+            hits_served: if r.kind == "cache" {
+                count("hits")
+            } else {
+                None
+            },
+            false_hits: if r.kind == "cache" {
+                count("false_hits")
+            } else {
+                None
+            },
+            short: r
+                .event_id
+                .parse::<crate::domain::event::EventId>()
+                .map_or_else(|_| r.event_id.clone(), |i| i.short()),
+            id: r.event_id,
+            kind: r.kind,
+            workload: r.workload,
+            seed: r.seed,
+            recorded: r.recorded,
+            started_at: r.started_at,
+            duration_ms: r.duration_ms,
+        }
     }))
 }
 

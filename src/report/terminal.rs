@@ -104,6 +104,42 @@ pub fn series_line(m: &MetricReport) -> String {
     parts.join(" · ")
 }
 
+/// For each cache benchmark run that a metric's latest reading comes from:
+/// what its hit rates count. "cacheHitRate, semanticHitRate (bench:cache
+/// 1a2b3c4d): correct hits only, 2566 of 3275 hits served; 709 answered
+/// another request".
+pub fn hit_notes(r: &Report) -> Vec<String> {
+    let mut runs: Vec<(&str, Vec<&str>, u64, Option<u64>)> = Vec::new();
+    for m in &r.metrics {
+        let Some(run) = m.latest.as_ref().and_then(|l| l.run.as_ref()) else {
+            continue;
+        };
+        let Some(served) = run.hits_served else {
+            continue;
+        };
+        if !matches!(m.id.as_str(), "cacheHitRate" | "semanticHitRate") {
+            continue;
+        }
+        match runs.iter_mut().find(|x| x.0 == run.short) {
+            Some(x) => x.1.push(&m.id),
+            None => runs.push((&run.short, vec![&m.id], served, run.false_hits)),
+        }
+    }
+    runs.into_iter()
+        .map(|(short, ids, served, wrong)| match wrong {
+            Some(w) => format!(
+                "  {} (bench:cache {short}): correct hits only, {} of {served} hits served; {w} answered another request (falseHitRate)",
+                ids.join(", "),
+                served - w
+            ),
+            None => format!(
+                "  {} (bench:cache {short}): {served} hits, not checked for wrong answers (the workload has no intents)",
+                ids.join(", ")
+            ),
+        })
+        .collect()
+}
+
 /// A 20-character progress bar.
 fn bar(count: Count) -> String {
     const WIDTH: usize = 20;
@@ -378,6 +414,9 @@ impl Format for Terminal {
         writeln!(out, "{table}")?;
         for m in r.metrics.iter().filter(|m| m.series.len() > 1) {
             let line = format!("  {}: {}", visible(&m.id), series_line(m));
+            writeln!(out, "{}", self.paint(&line, DIM))?;
+        }
+        for line in hit_notes(r) {
             writeln!(out, "{}", self.paint(&line, DIM))?;
         }
 

@@ -32,9 +32,14 @@ pub struct RunResult {
     pub hits_l1: u64,
     pub hits_l2: u64,
     pub hits_l3: u64,
-    /// 0–100.
+    /// Hits that served the right answer (exact ones, and semantic ones of
+    /// the request's own intent), as a share of requests, 0–100: what is
+    /// recorded as cacheHitRate. All hits when the workload has no intents
+    /// to tell right from wrong.
     pub hit_rate: f64,
-    /// Semantic hits as a share of requests, 0–100.
+    /// Every hit served, right or wrong, as a share of requests, 0–100.
+    pub served_hit_rate: f64,
+    /// Right semantic hits as a share of requests, 0–100 (semanticHitRate).
     pub semantic_hit_rate: f64,
     /// Measured lookup latency, microseconds.
     pub lookup_p50_us: f64,
@@ -66,11 +71,30 @@ impl RunResult {
     /// The figures that become metric readings when this configuration's run
     /// is recorded: (metric id, value in the metric's unit).
     pub fn readings(&self) -> Vec<(&'static str, f64)> {
-        vec![
+        let mut out = vec![
             ("cacheHitRate", self.hit_rate),
             ("semanticHitRate", self.semantic_hit_rate),
             ("cacheAccessLatency", self.lookup_p95_us / 1000.0),
-        ]
+        ];
+        if let Some(pct) = self.false_hit_pct {
+            out.push(("falseHitRate", pct));
+        }
+        out
+    }
+
+    /// What the recorded hit rates count, for the readings' note.
+    pub fn hits_note(&self) -> String {
+        match self.false_hits {
+            Some(wrong) => format!(
+                "correct hits only: {} of {} hits served, {wrong} answered another request",
+                self.hits - wrong,
+                self.hits
+            ),
+            None => format!(
+                "{} hits, not verified: the workload has no intents to tell a wrong answer",
+                self.hits
+            ),
+        }
     }
 }
 
@@ -239,7 +263,9 @@ pub fn run(
                 saved += cost;
                 if sem {
                     semantic += 1;
-                    if let (Some(want), Some(got)) = (r.intent, cache.intent_of(entry)) {
+                    if let (true, Some(want), Some(got)) =
+                        (workload.intents_known, r.intent, cache.intent_of(entry))
+                    {
                         if want != got {
                             false_hits += 1;
                         }
@@ -275,8 +301,9 @@ pub fn run(
         hits_l1: per_tier[0],
         hits_l2: per_tier[1],
         hits_l3: per_tier[2],
-        hit_rate: pct(hits),
-        semantic_hit_rate: pct(semantic),
+        hit_rate: pct(hits - false_hits),
+        served_hit_rate: pct(hits),
+        semantic_hit_rate: pct(semantic - false_hits),
         lookup_p50_us: lat.p50,
         lookup_p95_us: lat.p95,
         lookup_p99_us: lat.p99,
@@ -377,6 +404,21 @@ mod tests {
             Some(1),
             "the ruby prompt got the python answer"
         );
+        // What is recorded counts the two right hits of four requests; the
+        // wrong one is its own figure (a third of the hits served).
+        assert_eq!(
+            (r.served_hit_rate, r.hit_rate, r.semantic_hit_rate),
+            (75.0, 50.0, 25.0)
+        );
+        let readings = r.readings();
+        let reading = |id: &str| readings.iter().find(|(m, _)| *m == id).map(|(_, v)| *v);
+        assert_eq!(reading("cacheHitRate"), Some(50.0));
+        assert_eq!(reading("semanticHitRate"), Some(25.0));
+        assert!((reading("falseHitRate").unwrap() - 100.0 / 3.0).abs() < 1e-9);
+        assert_eq!(
+            r.hits_note(),
+            "correct hits only: 2 of 3 hits served, 1 answered another request"
+        );
         // With a strict threshold the near miss is a miss, not a false hit.
         let mut strict = config(1, true, true);
         strict.threshold = Some(0.99);
@@ -394,6 +436,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.false_hits, None);
+        assert_eq!(r.hit_rate, r.served_hit_rate, "nothing to tell them apart");
+        assert!(!r.readings().iter().any(|(m, _)| *m == "falseHitRate"));
     }
 
     /// A deliberately naive LRU, to check the cache against.

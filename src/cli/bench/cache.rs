@@ -195,10 +195,13 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
     let f = |v: f64, places: usize| format!("{v:.places$}");
     let figures: Vec<Figure<cache::RunResult>> = vec![
         ("requests", Box::new(|r| r.requests.to_string())),
-        ("hits", Box::new(|r| r.hits.to_string())),
         (
-            "hit rate",
+            "hit rate (correct hits)",
             Box::new(move |r| format!("{}%", f(r.hit_rate, 1))),
+        ),
+        (
+            "hits served / rate",
+            Box::new(move |r| format!("{} / {}%", r.hits, f(r.served_hit_rate, 1))),
         ),
         ("exact hits", Box::new(|r| r.exact_hits.to_string())),
         ("semantic hits", Box::new(|r| r.semantic_hits.to_string())),
@@ -241,11 +244,14 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
     let table = side_by_side(&results, figures);
     // The last configuration (or the custom one) is what gets recorded; a
     // threshold sweep only compares.
-    let recorded = if a.thresholds.is_empty() {
+    let (recorded, note) = if a.thresholds.is_empty() {
         let r = results.last().expect("at least one configuration");
-        Some((r.config.name.clone(), r.readings()))
+        (
+            Some((r.config.name.clone(), r.readings())),
+            Some(r.hits_note()),
+        )
     } else {
-        None
+        (None, None)
     };
     let mut notes = vec![format!(
         "workload: {}; {} history requests fit the vectoriser and pick warming targets, {} measured",
@@ -293,6 +299,7 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
             params: json!(headers),
             results: Value::Array(runs.clone()),
             recorded,
+            note,
             started,
             duration_ms,
         },

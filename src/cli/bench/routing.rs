@@ -100,6 +100,7 @@ pub(super) fn bench_routing(ctx: &Context, a: &RoutingArgs) -> Result<Shown> {
             params: json!(headers),
             results: Value::Array(runs.clone()),
             recorded,
+            note: None,
             started,
             duration_ms,
         },
