@@ -140,6 +140,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
             [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'JSON on one line instead of indented')
+            [CompletionResult]::new('--timestamps', '--timestamps', [CompletionResultType]::ParameterName, 'OpenMetrics: stamp each series'' value with when it was measured (node_exporter''s textfile collector and Pushgateway refuse timestamps; Prometheus scraping a file server does not)')
             [CompletionResult]::new('--summary', '--summary', [CompletionResultType]::ParameterName, 'Append the Markdown report to the file $GITHUB_STEP_SUMMARY names (a GitHub Actions job summary)')
             [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Print the JSON Schema of the JSON report and exit')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

@@ -1599,7 +1599,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__report)
-            opts="-o -h --format --compact --output --summary --schema --db --project --author --roadmap --today --color --help"
+            opts="-o -h --format --compact --timestamps --output --summary --schema --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

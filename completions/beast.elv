@@ -131,6 +131,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
             cand --compact 'JSON on one line instead of indented'
+            cand --timestamps 'OpenMetrics: stamp each series'' value with when it was measured (node_exporter''s textfile collector and Pushgateway refuse timestamps; Prometheus scraping a file server does not)'
             cand --summary 'Append the Markdown report to the file $GITHUB_STEP_SUMMARY names (a GitHub Actions job summary)'
             cand --schema 'Print the JSON Schema of the JSON report and exit'
             cand -h 'Print help'

@@ -130,6 +130,7 @@ complete -c beast -n "__fish_beast_using_subcommand report" -l color -d 'When to
 always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand report" -l compact -d 'JSON on one line instead of indented'
+complete -c beast -n "__fish_beast_using_subcommand report" -l timestamps -d 'OpenMetrics: stamp each series\' value with when it was measured (node_exporter\'s textfile collector and Pushgateway refuse timestamps; Prometheus scraping a file server does not)'
 complete -c beast -n "__fish_beast_using_subcommand report" -l summary -d 'Append the Markdown report to the file $GITHUB_STEP_SUMMARY names (a GitHub Actions job summary)'
 complete -c beast -n "__fish_beast_using_subcommand report" -l schema -d 'Print the JSON Schema of the JSON report and exit'
 complete -c beast -n "__fish_beast_using_subcommand report" -s h -l help -d 'Print help'

@@ -158,10 +158,25 @@ fn markdown_has_every_section_and_escapes_user_text() {
 
 #[test]
 fn openmetrics_is_well_formed() {
-    let text = render(&OpenMetrics, &sample(0));
+    let text = render(&OpenMetrics { timestamps: false }, &sample(0));
     assert!(text.ends_with("# EOF\n"));
+    // Base units, a family per unit with its suffix, every series, and no
+    // sample timestamps: when it was measured is a gauge of its own.
+    assert!(text.contains("# TYPE beast_metric_ratio gauge\n# UNIT beast_metric_ratio ratio\n"));
+    assert!(text.contains("beast_metric_ratio{metric=\"cacheHitRate\",source=\"grafana\"} 0.26\n"));
+    assert!(text.contains("beast_metric_ratio{metric=\"cacheHitRate\",source=\"manual\"} 0.18\n"));
+    assert!(text.contains("beast_metric_seconds{metric=\"latency\",source=\"manual\"} 0.35\n"));
+    assert!(text.contains("beast_metric_target_seconds{metric=\"latency\",month=\"1\"} 0.2\n"));
     assert!(text.contains(
-        "beast_metric_value{metric=\"cacheHitRate\",unit=\"percent\",source=\"grafana\"} 26 1768219200\n"
+        "beast_metric_measured_timestamp_seconds{metric=\"cacheHitRate\",source=\"grafana\"} 1768219200\n"
+    ));
+    assert!(!text.contains("unit=\""), "no unit labels");
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        assert_eq!(line.split(' ').count(), 2, "no timestamp: {line}");
+    }
+    let stamped = render(&OpenMetrics { timestamps: true }, &sample(0));
+    assert!(stamped.contains(
+        "beast_metric_ratio{metric=\"cacheHitRate\",source=\"grafana\"} 0.26 1768219200\n"
     ));
     assert!(text.contains("beast_progress_completed_tasks{scope=\"month\"} 1\n"));
     assert!(text.contains("beast_dogfood_generated_ratio{kind=\"test\"} 1\n"));
@@ -174,6 +189,10 @@ fn openmetrics_is_well_formed() {
             assert!(declared.insert(name.clone()), "{name} declared twice");
             assert!(rest.ends_with(" gauge"));
             current = name;
+        } else if let Some(rest) = line.strip_prefix("# UNIT ") {
+            let (name, unit) = rest.split_once(' ').unwrap();
+            assert_eq!(name, current);
+            assert!(name.ends_with(&format!("_{unit}")), "{line}");
         } else if !line.starts_with('#') {
             assert!(line.starts_with(&format!("{current}{{")), "{line}");
             let name_ok = current

@@ -25,7 +25,8 @@ enum ReportFormat {
   beast report > report.json                                   JSON (its schema: beast report --schema)
   beast report --format markdown                               for a pull-request comment
   beast report --summary                                       append the Markdown to $GITHUB_STEP_SUMMARY
-  beast report --format openmetrics -o /var/lib/node_exporter/textfile/beast.prom
+  beast report --format openmetrics -o /var/lib/prometheus/node-exporter/beast.prom
+  beast report --format openmetrics | curl --data-binary @- http://pushgateway:9091/metrics/job/beast
   beast report --format html -o roadmap.html                   a page with charts, no network needed")]
 pub struct Args {
     /// Output format
@@ -34,6 +35,11 @@ pub struct Args {
     /// JSON on one line instead of indented
     #[arg(long)]
     compact: bool,
+    /// OpenMetrics: stamp each series' value with when it was measured (node_exporter's
+    /// textfile collector and Pushgateway refuse timestamps; Prometheus scraping a file
+    /// server does not)
+    #[arg(long)]
+    timestamps: bool,
     /// Write to FILE (atomically: readers never see half a file) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -117,7 +123,9 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
             pretty: !args.compact,
         }),
         ReportFormat::Markdown => Box::new(Markdown),
-        ReportFormat::Openmetrics => Box::new(OpenMetrics),
+        ReportFormat::Openmetrics => Box::new(OpenMetrics {
+            timestamps: args.timestamps,
+        }),
         ReportFormat::Html => Box::new(Html),
     };
     match &args.output {

@@ -1,12 +1,19 @@
 //! The report as OpenMetrics text, for Prometheus and Grafana: scraped from a
 //! file by node_exporter's textfile collector (`beast report --format
-//! openmetrics -o /var/lib/node_exporter/beast.prom`) or pushed to a
+//! openmetrics -o /var/lib/node_exporter/textfile/beast.prom`) or pushed to a
 //! Pushgateway.
 //!
-//! Every value is a gauge with labels; names follow the OpenMetrics rules
-//! (`[a-zA-Z_:][a-zA-Z0-9_:]*`), label values are escaped, readings carry
-//! their measurement time as a timestamp in seconds, and the text ends with
-//! `# EOF`. A test feeds the output to Prometheus' own Python parser.
+//! Every value is a gauge. Names follow the OpenMetrics and Prometheus
+//! conventions: base units and a unit suffix, one family per unit
+//! (`beast_metric_ratio` for percentages as 0–1, `beast_metric_seconds` for
+//! milliseconds, `beast_metric_dollars`, `beast_metric_requests_per_second`),
+//! with a `# UNIT` line, never a unit label. Samples carry no timestamps by
+//! default — node_exporter's textfile collector rejects a file with any, and
+//! Pushgateway refuses them — and when each series was measured is a gauge
+//! of its own (`beast_metric_measured_timestamp_seconds`); `--timestamps`
+//! adds them for a scraper that wants them. Label values are escaped and the
+//! text ends with `# EOF`. Tests feed it to Prometheus' Python parser,
+//! node_exporter and Pushgateway.
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -16,7 +23,10 @@ use chrono::DateTime;
 
 use super::{Count, Format, Report};
 
-pub struct OpenMetrics;
+pub struct OpenMetrics {
+    /// Sample timestamps on the metric values (when they were measured).
+    pub timestamps: bool,
+}
 
 /// Escapes a label value: backslash, double quote and newline.
 fn label(value: &str) -> String {
@@ -32,14 +42,17 @@ fn label(value: &str) -> String {
     out
 }
 
-/// A metric's unit as a label value people can read in Grafana.
-fn unit_label(unit: &str) -> &str {
+/// A catalog unit as a base unit: the name suffix (empty for none) and what
+/// to divide the catalog's values by (a division, so 350 ms is 0.35 s, not
+/// 0.35000000000000003).
+fn base_unit(unit: &str) -> (&'static str, f64) {
     match unit {
-        "%" => "percent",
-        "ms" => "milliseconds",
-        "$" => "dollars",
-        "" => "none",
-        other => other,
+        "%" => ("ratio", 100.0),
+        "ms" => ("seconds", 1000.0),
+        "s" => ("seconds", 1.0),
+        "$" => ("dollars", 1.0),
+        "req/s" => ("requests_per_second", 1.0),
+        _ => ("", 1.0),
     }
 }
 
@@ -54,21 +67,33 @@ fn number(v: f64) -> String {
     }
 }
 
-/// Seconds since the epoch of a stored time, for a sample's timestamp.
+/// Seconds since the epoch of a stored time.
 fn seconds(at: &str) -> Option<i64> {
     DateTime::parse_from_rfc3339(at).ok().map(|t| t.timestamp())
 }
 
 struct Family {
+    name: String,
     text: String,
 }
 
 impl Family {
     fn new(name: &str, help: &str) -> Family {
+        Family::with_unit(name, "", help)
+    }
+
+    /// A family whose name ends in `_{unit}` (when there is one).
+    fn with_unit(name: &str, unit: &str, help: &str) -> Family {
         let mut text = String::new();
         let _ = writeln!(text, "# TYPE {name} gauge");
+        if !unit.is_empty() {
+            let _ = writeln!(text, "# UNIT {name} {unit}");
+        }
         let _ = writeln!(text, "# HELP {name} {help}");
-        Family { text }
+        Family {
+            name: name.to_string(),
+            text,
+        }
     }
 
     fn sample(&mut self, name: &str, labels: &[(&str, &str)], value: f64, at: Option<i64>) {
@@ -89,23 +114,53 @@ impl Family {
     }
 }
 
+/// Families by name, made when their first sample comes, in that order.
+#[derive(Default)]
+struct Families(Vec<Family>);
+
+impl Families {
+    /// The family `{prefix}_{unit}` (or `prefix` without a unit).
+    fn get(&mut self, prefix: &str, unit: &str, help: &str) -> &mut Family {
+        let name = match unit {
+            "" => prefix.to_string(),
+            u => format!("{prefix}_{u}"),
+        };
+        match self.0.iter().position(|f| f.name == name) {
+            Some(i) => &mut self.0[i],
+            None => {
+                self.0.push(Family::with_unit(&name, unit, help));
+                self.0.last_mut().expect("just pushed")
+            }
+        }
+    }
+
+    fn sample(
+        &mut self,
+        prefix: &str,
+        unit: &str,
+        help: &str,
+        labels: &[(&str, &str)],
+        value: f64,
+        at: Option<i64>,
+    ) {
+        let f = self.get(prefix, unit, help);
+        let name = f.name.clone();
+        f.sample(&name, labels, value, at);
+    }
+}
+
 impl Format for OpenMetrics {
     fn render(&self, r: &Report, out: &mut dyn Write) -> Result<()> {
         let mut families = Vec::new();
 
-        let mut value = Family::new(
-            "beast_metric_value",
-            "Latest reading of a roadmap metric, timestamped when it was measured.",
+        // Each metric's values in its base unit, one family per unit; the
+        // newest reading of every series (metric and source).
+        let mut by_unit = Families::default();
+        let mut measured = Family::with_unit(
+            "beast_metric_measured_timestamp_seconds",
+            "seconds",
+            "When the newest reading of a series (a metric from one source) was measured, seconds since the epoch.",
         );
-        let mut target = Family::new(
-            "beast_metric_target",
-            "The metric's target checkpoint in force (the next one at or after the current month).",
-        );
-        let mut paced = Family::new(
-            "beast_metric_paced_target",
-            "Where the metric should be today on the linear path to its next target.",
-        );
-        let mut baseline = Family::new("beast_metric_baseline", "The metric's baseline.");
         let mut readings = Family::new(
             "beast_metric_readings",
             "How many readings of the metric count (retracted ones do not).",
@@ -115,43 +170,76 @@ impl Format for OpenMetrics {
             "1 when the metric has data and is behind its paced target, else 0.",
         );
         for m in &r.metrics {
-            let unit = unit_label(&m.unit);
-            let base = [("metric", m.id.as_str()), ("unit", unit)];
-            if let Some(l) = &m.latest {
-                value.sample(
-                    "beast_metric_value",
-                    &[("metric", &m.id), ("unit", unit), ("source", &l.source)],
-                    l.value,
-                    seconds(&l.at),
+            let (unit, factor) = base_unit(&m.unit);
+            let id = m.id.as_str();
+            for s in &m.series {
+                let at = seconds(&s.at);
+                by_unit.sample(
+                    "beast_metric",
+                    unit,
+                    "Newest reading of each series of a roadmap metric (a metric from one source), in base units.",
+                    &[("metric", id), ("source", &s.source)],
+                    s.value / factor,
+                    at.filter(|_| self.timestamps),
                 );
+                if let Some(at) = at {
+                    measured.sample(
+                        "beast_metric_measured_timestamp_seconds",
+                        &[("metric", id), ("source", &s.source)],
+                        at as f64,
+                        None,
+                    );
+                }
             }
             if let Some(t) = m.target {
                 let month = t.month.to_string();
-                target.sample(
+                by_unit.sample(
                     "beast_metric_target",
-                    &[("metric", &m.id), ("unit", unit), ("month", &month)],
-                    t.value,
+                    unit,
+                    "The metric's target checkpoint in force (the next one at or after the current month), in base units.",
+                    &[("metric", id), ("month", &month)],
+                    t.value / factor,
                     None,
                 );
             }
             if let Some(p) = m.paced_target {
-                paced.sample("beast_metric_paced_target", &base, p, None);
+                by_unit.sample(
+                    "beast_metric_paced_target",
+                    unit,
+                    "Where the metric should be today on the linear path to its next target, in base units.",
+                    &[("metric", id)],
+                    p / factor,
+                    None,
+                );
             }
             if let Some(b) = m.baseline {
-                baseline.sample("beast_metric_baseline", &base, b, None);
+                by_unit.sample(
+                    "beast_metric_baseline",
+                    unit,
+                    "The metric's baseline, in base units.",
+                    &[("metric", id)],
+                    b / factor,
+                    None,
+                );
             }
-            readings.sample("beast_metric_readings", &base, m.count as f64, None);
+            readings.sample(
+                "beast_metric_readings",
+                &[("metric", id)],
+                m.count as f64,
+                None,
+            );
             if m.latest.is_some() {
                 let is_behind = matches!(m.verdict, crate::domain::Verdict::Behind);
                 behind.sample(
                     "beast_metric_behind",
-                    &base,
+                    &[("metric", id)],
                     f64::from(u8::from(is_behind)),
                     None,
                 );
             }
         }
-        families.extend([value, target, paced, baseline, readings, behind]);
+        families.extend(by_unit.0);
+        families.extend([measured, readings, behind]);
 
         let mut done = Family::new(
             "beast_progress_completed_tasks",

@@ -1,0 +1,215 @@
+//! The OpenMetrics report against the programs teams feed it to:
+//! node_exporter's textfile collector and Pushgateway (Debian's
+//! `prometheus-node-exporter` and `prometheus-pushgateway`), each started on
+//! 127.0.0.1 by the test, exactly as the README's recipes use them. Skipped
+//! where a program is not installed, unless `BEAST_REQUIRE_EXPORTERS` is
+//! set (CI installs both and sets it, so the check cannot be skipped there).
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Env;
+
+/// The program's path, or None (the test is skipped) when it is missing.
+fn program(name: &str) -> Option<PathBuf> {
+    let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|d| d.join(name))
+        .find(|p| p.is_file());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("BEAST_REQUIRE_EXPORTERS").is_none(),
+            "{name} is required (BEAST_REQUIRE_EXPORTERS) but not on PATH"
+        );
+        eprintln!("{name} is not installed; skipped");
+    }
+    found
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A server process, stopped when dropped.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `program` with `args` and waits (up to 20 s, polling the port)
+/// until it accepts connections on `port`.
+fn start(program: &PathBuf, args: &[String], port: u16) -> Server {
+    let mut server = Server(
+        Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the server starts"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return server;
+        }
+        if let Ok(Some(status)) = server.0.try_wait() {
+            panic!("{} exited: {status}", program.display());
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} did not listen",
+            program.display()
+        );
+        std::thread::yield_now();
+    }
+}
+
+/// One HTTP/1.0 request; the status code and the body.
+fn http(port: u16, method: &str, path: &str, body: &[u8], content_type: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    s.write_all(body).unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    let (head, body) = reply.split_once("\r\n\r\n").unwrap_or((&reply, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, body.to_string())
+}
+
+/// A history with readings in three units and two sources.
+fn env() -> Env {
+    let env = Env::on("2026-01-20");
+    env.ok(&["complete", "1", "1", "Fix failed request tracking"]);
+    env.ok(&["metric", "cacheHitRate", "40"]);
+    env.ok(&["metric", "cacheHitRate", "38.5", "--source", "ci"]);
+    env.ok(&["metric", "latency", "180"]);
+    env.ok(&["metric", "costPerRequest", "0.0004"]);
+    env
+}
+
+#[test]
+fn node_exporters_textfile_collector_takes_the_file() {
+    let Some(node_exporter) = program("prometheus-node-exporter") else {
+        return;
+    };
+    let env = env();
+    let dir = env.dir.path().join("textfile");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("beast.prom");
+    // The README's recipe: an atomic write into the collector's directory.
+    env.ok(&[
+        "report",
+        "--format",
+        "openmetrics",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    let port = free_port();
+    let _server = start(
+        &node_exporter,
+        &[
+            "--collector.disable-defaults".into(),
+            "--collector.textfile".into(),
+            format!("--collector.textfile.directory={}", dir.display()),
+            format!("--web.listen-address=127.0.0.1:{port}"),
+        ],
+        port,
+    );
+    let (status, metrics) = http(port, "GET", "/metrics", b"", "text/plain");
+    assert_eq!(status, 200);
+    assert!(
+        metrics.contains("node_textfile_scrape_error 0"),
+        "{metrics}"
+    );
+    for line in [
+        "beast_metric_ratio{metric=\"cacheHitRate\",source=\"ci\"} 0.385",
+        "beast_metric_ratio{metric=\"cacheHitRate\",source=\"manual\"} 0.4",
+        "beast_metric_seconds{metric=\"latency\",source=\"manual\"} 0.18",
+        "beast_metric_dollars{metric=\"costPerRequest\",source=\"manual\"} 0.0004",
+        "beast_progress_completed_tasks{scope=\"month\"} 1",
+    ] {
+        assert!(metrics.contains(line), "{line} in {metrics}");
+    }
+
+    // Why there are no timestamps by default: the collector refuses the
+    // whole file when a sample has one.
+    env.ok(&[
+        "report",
+        "--format",
+        "openmetrics",
+        "--timestamps",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    let (_, metrics) = http(port, "GET", "/metrics", b"", "text/plain");
+    assert!(
+        metrics.contains("node_textfile_scrape_error 1"),
+        "{metrics}"
+    );
+    assert!(!metrics.contains("beast_metric_ratio{"));
+}
+
+#[test]
+fn pushgateway_takes_the_report_as_curl_sends_it() {
+    let Some(pushgateway) = program("prometheus-pushgateway") else {
+        return;
+    };
+    let env = env();
+    let text = env.ok(&["report", "--format", "openmetrics"]);
+    let port = free_port();
+    let _server = start(
+        &pushgateway,
+        &[format!("--web.listen-address=127.0.0.1:{port}")],
+        port,
+    );
+    // `curl --data-binary @- URL` sends this content type.
+    let (status, body) = http(
+        port,
+        "POST",
+        "/metrics/job/beast",
+        text.as_bytes(),
+        "application/x-www-form-urlencoded",
+    );
+    assert!((200..300).contains(&status), "{status}: {body}");
+    let (_, metrics) = http(port, "GET", "/metrics", b"", "text/plain");
+    let line = metrics
+        .lines()
+        .find(|l| l.starts_with("beast_metric_seconds{") && l.contains("metric=\"latency\""))
+        .unwrap_or_else(|| panic!("no latency in {metrics}"));
+    assert!(line.contains("job=\"beast\""), "{line}");
+    assert!(line.ends_with(" 0.18"), "{line}");
+
+    // A timestamped push is refused, as Pushgateway documents.
+    let stamped = env.ok(&["report", "--format", "openmetrics", "--timestamps"]);
+    let (status, _) = http(
+        port,
+        "POST",
+        "/metrics/job/beast",
+        stamped.as_bytes(),
+        "application/x-www-form-urlencoded",
+    );
+    assert_eq!(status, 400);
+}
