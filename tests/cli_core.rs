@@ -356,6 +356,23 @@ fn bad_global_input_is_rejected() {
     let env = Env::new();
     let e = env.fails(&["stauts"], 2);
     assert!(e.contains("did you mean 'status'"), "{e}");
+    // The most similar of clap's suggestions, not the first.
+    for (typed, meant) in [
+        ("reprot", "report"),
+        ("complte", "complete"),
+        ("exprot", "export"),
+    ] {
+        let e = env.fails(&[typed], 2);
+        assert!(e.contains(&format!("did you mean '{meant}'")), "{e}");
+    }
+    // Global options before or after the subcommand, as ever.
+    assert!(env
+        .ok(&["--today", "2026-03-02", "status"])
+        .contains("2026-03-02"));
+    assert!(env
+        .ok(&["status", "--today", "2026-03-02"])
+        .contains("2026-03-02"));
+    assert!(env.ok(&["--version"]).starts_with("beast "));
     let e = env.fails(&["status", "--jsn"], 2);
     assert!(e.contains("--jsn"), "{e}");
     let e = env.fails(&["--today", "2026-02-30", "status"], 1);

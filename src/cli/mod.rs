@@ -49,6 +49,16 @@ Examples:
     arg_required_else_help = true
 )]
 pub struct Cli {
+    #[command(flatten)]
+    global: Global,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The options every command takes.
+#[derive(clap::Args)]
+struct Global {
     /// A personal database file instead of the project's history [default: the project's
     /// .beast/ if there is one, else the user's data directory, e.g. ~/.local/share/beast/beast.db]
     #[arg(long, env = "BEAST_DB", global = true, value_name = "PATH")]
@@ -74,9 +84,69 @@ pub struct Cli {
     /// When to use colour
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
     color: ColorChoice,
+}
 
-    #[command(subcommand)]
-    command: Command,
+/// The command line parsed with only the subcommand it names built: clap
+/// builds every subcommand's arguments before it parses, and that — more
+/// than half of what `beast --version` does — is paid by every command.
+/// None when the quick parse does not succeed (help, a typo, an error): the
+/// full parse then gives clap's messages and suggestions.
+fn quick_parse() -> Option<Cli> {
+    use clap::{Args, FromArgMatches};
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let top =
+        || Global::augment_args(clap::Command::new("beast").version(env!("CARGO_PKG_VERSION")));
+    let named = args
+        .iter()
+        .skip(1)
+        .find_map(|a| a.to_str().and_then(subcommand));
+    let Some((name, augment)) = named else {
+        // No subcommand: only `--version` is answered here.
+        if let Err(e) = top().try_get_matches_from(&args) {
+            if e.kind() == ErrorKind::DisplayVersion {
+                let _ = e.print();
+                std::process::exit(exit::OK);
+            }
+        }
+        return None;
+    };
+    let matches = top()
+        .subcommand(augment(clap::Command::new(name)))
+        .subcommand_required(true)
+        .try_get_matches_from(&args)
+        .ok()?;
+    Some(Cli {
+        global: Global::from_arg_matches(&matches).ok()?,
+        command: Command::from_arg_matches(&matches).ok()?,
+    })
+}
+
+/// Adds a subcommand's arguments to its command.
+type Augment = fn(clap::Command) -> clap::Command;
+
+/// A subcommand's name and how to build its arguments (every subcommand of
+/// [`Command`]; a test holds the two together).
+fn subcommand(name: &str) -> Option<(&'static str, Augment)> {
+    use clap::Args;
+    Some(match name {
+        "status" => ("status", status::Args::augment_args),
+        "complete" => ("complete", complete::Args::augment_args),
+        "evidence" => ("evidence", evidence::Args::augment_args),
+        "metric" => ("metric", metric::Args::augment_args),
+        "dogfood" => ("dogfood", dogfood::Args::augment_args),
+        "report" => ("report", report::Args::augment_args),
+        "check" => ("check", check::Args::augment_args),
+        "roadmap" => ("roadmap", roadmap::Args::augment_args),
+        "bench" => ("bench", bench::Args::augment_args),
+        "init" => ("init", init::Args::augment_args),
+        "undo" => ("undo", corrections::UndoArgs::augment_args),
+        "retract" => ("retract", corrections::RetractArgs::augment_args),
+        "log" => ("log", log::Args::augment_args),
+        "export" => ("export", exchange::ExportArgs::augment_args),
+        "import" => ("import", exchange::ImportArgs::augment_args),
+        "completions" => ("completions", completions::Args::augment_args),
+        _ => return None,
+    })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -369,8 +439,9 @@ fn one_line_usage_error(e: &clap::Error) -> String {
     .find_map(|k| e.get(k));
     match suggestion {
         Some(ContextValue::String(s)) => msg.push_str(&format!(" (did you mean '{s}'?)")),
+        // clap lists its suggestions most similar last.
         Some(ContextValue::Strings(v)) if !v.is_empty() => {
-            msg.push_str(&format!(" (did you mean '{}'?)", v[0]))
+            msg.push_str(&format!(" (did you mean '{}'?)", v[v.len() - 1]))
         }
         _ => {}
     }
@@ -403,7 +474,7 @@ pub fn main() -> i32 {
             crate::report::visible(&what)
         );
     }));
-    let cli = match Cli::try_parse() {
+    let cli = match quick_parse().map_or_else(Cli::try_parse, Ok) {
         Ok(cli) => cli,
         Err(e) => {
             return match e.kind() {
@@ -478,7 +549,15 @@ fn run(cli: Cli) -> Result<()> {
         }
         _ => {}
     }
-    let mode = resolve_mode(cli.db, cli.project)?;
+    let Global {
+        db,
+        project,
+        author,
+        roadmap,
+        today,
+        color,
+    } = cli.global;
+    let mode = resolve_mode(db, project)?;
     let (tz, project_roadmap, embedding_model) = match &mode {
         Mode::Project(p) => (
             p.config.timezone.clone(),
@@ -487,8 +566,8 @@ fn run(cli: Cli) -> Result<()> {
         ),
         Mode::Personal { .. } => (None, None, None),
     };
-    let (today, now) = parse_today(cli.today.as_deref(), tz.as_deref())?;
-    let color = match cli.color {
+    let (today, now) = parse_today(today.as_deref(), tz.as_deref())?;
+    let color = match color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
@@ -499,8 +578,8 @@ fn run(cli: Cli) -> Result<()> {
     };
     let ctx = Context {
         mode,
-        roadmap_dir: cli.roadmap.or(project_roadmap),
-        author: cli.author,
+        roadmap_dir: roadmap.or(project_roadmap),
+        author,
         embedding_model,
         today,
         now,
@@ -577,5 +656,30 @@ pub fn parse_week(text: &str) -> Result<u8> {
         Err(_) => error::input(format!(
             "week \"{text}\" is not a number; use a week from 1 to 4"
         )),
+    }
+}
+
+#[cfg(test)]
+mod quick_parse_tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn every_subcommand_can_be_built_alone() {
+        let full = super::Cli::command();
+        let names: Vec<&str> = full.get_subcommands().map(|c| c.get_name()).collect();
+        assert!(names.len() >= 16, "{names:?}");
+        for name in names {
+            let (n, augment) = super::subcommand(name).unwrap_or_else(|| panic!("{name}"));
+            assert_eq!(n, name);
+            let alone = augment(clap::Command::new(n));
+            let whole = full.find_subcommand(name).unwrap();
+            let args = |c: &clap::Command| -> Vec<String> {
+                let mut v: Vec<String> =
+                    c.get_arguments().map(|a| a.get_id().to_string()).collect();
+                v.sort();
+                v
+            };
+            assert_eq!(args(&alone), args(whole), "{name}");
+        }
     }
 }
