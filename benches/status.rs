@@ -340,7 +340,10 @@ fn timed_pair(
 
 /// Runs `beast report` once in `project`: its wall time and its own peak
 /// resident memory in KB (wait4's rusage of that child).
-#[allow(clippy::zombie_processes, reason = "reaped by wait4, which gives its rusage")]
+#[allow(
+    clippy::zombie_processes,
+    reason = "reaped by wait4, which gives its rusage"
+)]
 fn report_peak(bin: &Path, project: &Path) -> (Duration, i64) {
     let start = Instant::now();
     let child = Command::new(bin)

@@ -1343,7 +1343,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__import)
-            opts="-h --db --project --author --roadmap --today --color --help legacy help"
+            opts="-q -h --json --quiet --db --project --author --roadmap --today --color --help legacy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1503,7 +1503,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__log)
-            opts="-h --limit --db --project --author --roadmap --today --color --help"
+            opts="-h --limit --json --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1599,7 +1599,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__report)
-            opts="-o -h --format --compact --timestamps --output --summary --schema --db --project --author --roadmap --today --color --help"
+            opts="-o -h --format --compact --json --timestamps --output --summary --schema --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1649,7 +1649,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__retract)
-            opts="-h --reason --db --project --author --roadmap --today --color --help"
+            opts="-q -h --reason --json --quiet --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1919,7 +1919,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__undo)
-            opts="-h --db --project --author --roadmap --today --color --help"
+            opts="-q -h --json --quiet --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

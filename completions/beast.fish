@@ -130,6 +130,7 @@ complete -c beast -n "__fish_beast_using_subcommand report" -l color -d 'When to
 always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand report" -l compact -d 'JSON on one line instead of indented'
+complete -c beast -n "__fish_beast_using_subcommand report" -l json -d 'The JSON report (the default; for symmetry with `status --json`)'
 complete -c beast -n "__fish_beast_using_subcommand report" -l timestamps -d 'OpenMetrics: stamp each series\' value with when it was measured (node_exporter\'s textfile collector and Pushgateway refuse timestamps; Prometheus scraping a file server does not)'
 complete -c beast -n "__fish_beast_using_subcommand report" -l summary -d 'Append the Markdown report to the file $GITHUB_STEP_SUMMARY names (a GitHub Actions job summary)'
 complete -c beast -n "__fish_beast_using_subcommand report" -l schema -d 'Print the JSON Schema of the JSON report and exit'
@@ -322,6 +323,8 @@ complete -c beast -n "__fish_beast_using_subcommand undo" -l today -d 'Pretend t
 complete -c beast -n "__fish_beast_using_subcommand undo" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c beast -n "__fish_beast_using_subcommand undo" -l json -d 'Print what was retracted as JSON'
+complete -c beast -n "__fish_beast_using_subcommand undo" -s q -l quiet -d 'Print nothing on success'
 complete -c beast -n "__fish_beast_using_subcommand undo" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand retract" -l reason -d 'Why, kept with the retraction' -r
 complete -c beast -n "__fish_beast_using_subcommand retract" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
@@ -332,6 +335,8 @@ complete -c beast -n "__fish_beast_using_subcommand retract" -l today -d 'Preten
 complete -c beast -n "__fish_beast_using_subcommand retract" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c beast -n "__fish_beast_using_subcommand retract" -l json -d 'Print what was retracted as JSON'
+complete -c beast -n "__fish_beast_using_subcommand retract" -s q -l quiet -d 'Print nothing on success'
 complete -c beast -n "__fish_beast_using_subcommand retract" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand log" -l limit -d 'How many events to show' -r
 complete -c beast -n "__fish_beast_using_subcommand log" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
@@ -342,6 +347,7 @@ complete -c beast -n "__fish_beast_using_subcommand log" -l today -d 'Pretend to
 complete -c beast -n "__fish_beast_using_subcommand log" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c beast -n "__fish_beast_using_subcommand log" -l json -d 'Print the events as JSON: each with its id, state and line of the log'
 complete -c beast -n "__fish_beast_using_subcommand log" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand export" -s o -l output -d 'Write to FILE instead of stdout' -r -F
 complete -c beast -n "__fish_beast_using_subcommand export" -l since -d 'Only events recorded on or after this date (YYYY-MM-DD or RFC 3339)' -r
@@ -362,6 +368,8 @@ complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_
 complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -l json -d 'Print what was imported as JSON ({"read", "added"})'
+complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -s q -l quiet -d 'Print nothing on success'
 complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -a "legacy" -d 'The old tracker\'s progress file (docs/ROADMAP_PROGRESS.json): tasks mapped to the roadmap by meaning'
 complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -a "help" -d 'Print this message or the help of the given subcommand(s)'

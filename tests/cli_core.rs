@@ -18,6 +18,11 @@ fn status_on_a_fresh_database_shows_real_denominators() {
     assert!(out.contains("year 2 has no roadmap yet"), "{out}");
     assert!(!out.contains('\x1b'), "no colour when not a terminal");
     assert!(
+        !env.db.exists(),
+        "reading creates nothing; the first record makes the database"
+    );
+    env.ok(&["metric", "uptime", "99.9"]);
+    assert!(
         env.db.exists(),
         "the database and its directory are created"
     );

@@ -471,6 +471,38 @@ fn every_command_speaks_json() {
     // Quiet writes print nothing; the record is there.
     assert_eq!(env.ok(&["metric", "latency", "240", "-q"]), "");
     assert_eq!(metric(&env.report(), "latency")["count"], 2);
+
+    // The history, corrections and imports speak it too; report --json is
+    // the default report.
+    let log = j(&["log", "--json", "--limit", "3"]);
+    let newest = &log["events"][0];
+    assert_eq!(newest["kind"], "reading");
+    assert_eq!(newest["state"], "counts");
+    assert_eq!(newest["event"]["value"], 240.0);
+    let undone = j(&["undo", "--json"]);
+    assert_eq!(undone["outcome"], "retracted");
+    assert_eq!(undone["target"], newest["id"]);
+    assert_eq!(
+        j(&["log", "--json", "--limit", "3"])["events"][1]["state"],
+        "retracted"
+    );
+    let again = j(&["retract", newest["id"].as_str().unwrap(), "--json"]);
+    assert_eq!(again["outcome"], "already_retracted");
+    assert_eq!(env.ok(&["metric", "latency", "230", "-q"]), "");
+    let id = j(&["log", "--json", "--limit", "1"])["events"][0]["id"].clone();
+    assert_eq!(env.ok(&["retract", id.as_str().unwrap(), "-q"]), "");
+    let file = env.dir.path().join("all.jsonl");
+    env.ok(&["export", "-o", file.to_str().unwrap()]);
+    let imported = j(&["import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(imported["added"], 0);
+    assert!(imported["read"].as_u64().unwrap() > 5);
+    assert_eq!(env.ok(&["import", file.to_str().unwrap(), "-q"]), "");
+    let mut plain = env.report();
+    let mut alias = j(&["report", "--json"]);
+    for r in [&mut plain, &mut alias] {
+        r.as_object_mut().unwrap().remove("generated_at");
+    }
+    assert_eq!(alias, plain);
 }
 
 #[test]

@@ -13,6 +13,27 @@ fn bytes(path: &std::path::Path) -> Vec<u8> {
 #[test]
 fn the_default_database_lives_in_the_data_directory() {
     let env = Env::new();
+    let default = env.dir.path().join("xdg/beast/beast.db");
+    // Reading creates nothing: a first `status` on a new machine shows an
+    // empty history and leaves no file behind.
+    for args in [
+        &["status"][..],
+        &["report"],
+        &["log"],
+        &["check"],
+        &["export"],
+        &["metric", "latency"],
+        &["dogfood"],
+    ] {
+        let out = env
+            .cmd()
+            .env_remove("BEAST_DB")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert!(!env.dir.path().join("xdg").exists(), "{args:?} made a file");
+    }
     let out = env
         .cmd()
         .env_remove("BEAST_DB")
@@ -24,7 +45,7 @@ fn the_default_database_lives_in_the_data_directory() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(env.dir.path().join("xdg/beast/beast.db").exists());
+    assert!(default.exists());
 }
 
 #[test]

@@ -29,11 +29,28 @@ pub enum Mode {
 
 pub struct History {
     store: Store,
+    /// A personal database that does not exist yet: reads see an empty
+    /// history in memory, and the file is made by the first record — a
+    /// `status` on a new machine creates nothing.
+    unborn: bool,
     mode: Mode,
     rules: Rules,
     /// Where warnings go (the log's skipped lines, an index left behind):
     /// the command line prints them as they come.
     warn: Box<dyn FnMut(String)>,
+}
+
+/// Whether `db` does not exist yet and nothing stands in the way of making
+/// it: the nearest existing ancestor is a directory. (A path under a plain
+/// file is opened at once, so that its error is the one it always was.)
+fn could_be_made(db: &std::path::Path) -> bool {
+    if db.symlink_metadata().is_ok() {
+        return false;
+    }
+    db.ancestors()
+        .skip(1)
+        .find_map(|a| a.symlink_metadata().ok())
+        .is_some_and(|m| m.is_dir())
 }
 
 /// A fresh event id: the wall clock's milliseconds and random bits, from one
@@ -87,7 +104,12 @@ impl History {
     /// log, checking every line against `rules`. What the log has to say
     /// (skipped lines) goes to `warn`.
     pub fn open(mode: Mode, rules: Rules, warn: Box<dyn FnMut(String)>) -> Result<History> {
+        let mut unborn = false;
         let store = match &mode {
+            Mode::Personal { db } if could_be_made(db) => {
+                unborn = true;
+                Store::open_in_memory()?
+            }
             Mode::Personal { db } => {
                 let s = Store::open(db)?;
                 s.set_durable(true)?;
@@ -101,6 +123,7 @@ impl History {
         };
         let mut h = History {
             store,
+            unborn,
             mode,
             rules,
             warn,
@@ -216,6 +239,12 @@ impl History {
     pub fn record(&mut self, events: &[Event]) -> Result<usize> {
         if events.is_empty() {
             return Ok(0);
+        }
+        if let (true, Mode::Personal { db }) = (self.unborn, &self.mode) {
+            let s = Store::open(db)?;
+            s.set_durable(true)?;
+            self.store = s;
+            self.unborn = false;
         }
         let fresh = self.check_all(events)?;
         if fresh.is_empty() {

@@ -15,7 +15,14 @@ use crate::app::corrections::{self, describe, Correction};
   beast metric latency 2000      oops: meant 200
   beast undo                     retracts that reading
   beast metric latency 200")]
-pub struct UndoArgs {}
+pub struct UndoArgs {
+    /// Print what was retracted as JSON
+    #[arg(long)]
+    json: bool,
+    /// Print nothing on success
+    #[arg(short, long)]
+    quiet: bool,
+}
 
 /// Take back any record by its id (shown by `beast log` and `beast metric NAME`)
 #[derive(clap::Args)]
@@ -28,9 +35,39 @@ pub struct RetractArgs {
     /// Why, kept with the retraction
     #[arg(long, value_name = "TEXT")]
     reason: Option<String>,
+    /// Print what was retracted as JSON
+    #[arg(long)]
+    json: bool,
+    /// Print nothing on success
+    #[arg(short, long)]
+    quiet: bool,
 }
 
-fn print(c: Correction, out: &mut dyn Write) -> Result<()> {
+/// How to print a correction.
+struct Print {
+    json: bool,
+    quiet: bool,
+}
+
+fn print(c: Correction, how: Print, out: &mut dyn Write) -> Result<()> {
+    if how.quiet {
+        return Ok(());
+    }
+    if how.json {
+        let v = match &c {
+            Correction::Retracted { target, by } => serde_json::json!({
+                "outcome": "retracted", "target": target.id.to_string(), "kind": target.body.kind(),
+                "what": describe(target), "by": by.to_string(),
+            }),
+            Correction::AlreadyRetracted { target } => serde_json::json!({
+                "outcome": "already_retracted", "target": target.id.to_string(),
+                "kind": target.body.kind(), "what": describe(target),
+            }),
+        };
+        serde_json::to_writer_pretty(&mut *out, &v)?;
+        writeln!(out)?;
+        return Ok(());
+    }
     match c {
         Correction::Retracted { target, by } => writeln!(
             out,
@@ -49,16 +86,29 @@ fn print(c: Correction, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-pub fn undo(ctx: &Context, _args: UndoArgs, out: &mut dyn Write) -> Result<()> {
+pub fn undo(ctx: &Context, args: UndoArgs, out: &mut dyn Write) -> Result<()> {
     let mut history = ctx.open_history()?;
-    print(corrections::undo_last(&mut history, &ctx.stamp())?, out)
+    let how = Print {
+        json: args.json,
+        quiet: args.quiet,
+    };
+    print(
+        corrections::undo_last(&mut history, &ctx.stamp())?,
+        how,
+        out,
+    )
 }
 
 pub fn retract(ctx: &Context, args: RetractArgs, out: &mut dyn Write) -> Result<()> {
     let mut history = ctx.open_history()?;
     let reason = app::note(args.reason.as_deref());
+    let how = Print {
+        json: args.json,
+        quiet: args.quiet,
+    };
     print(
         corrections::retract(&mut history, &args.id, reason, &ctx.stamp())?,
+        how,
         out,
     )
 }

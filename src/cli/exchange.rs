@@ -41,6 +41,12 @@ pub struct ImportArgs {
     /// A file written by `beast export` (or any event log file)
     #[arg(required = true)]
     file: Option<PathBuf>,
+    /// Print what was imported as JSON ({"read", "added"})
+    #[arg(long)]
+    json: bool,
+    /// Print nothing on success
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(clap::Subcommand)]
@@ -109,6 +115,15 @@ pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> Result<()
     };
     let mut history = ctx.open_history()?;
     let done = exchange::import(&mut history, events)?;
+    if args.quiet {
+        return Ok(());
+    }
+    if args.json {
+        let v = serde_json::json!({ "file": shown, "read": done.read, "added": done.added });
+        serde_json::to_writer_pretty(&mut *out, &v)?;
+        writeln!(out)?;
+        return Ok(());
+    }
     writeln!(
         out,
         "Imported {} of {} events from {shown} ({} already in this history)",

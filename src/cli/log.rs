@@ -16,12 +16,53 @@ pub struct Args {
     /// How many events to show
     #[arg(long, default_value_t = 20, value_name = "N")]
     limit: usize,
+    /// Print the events as JSON: each with its id, state and line of the log
+    #[arg(long)]
+    json: bool,
+}
+
+/// Whether an event still counts: `counts`, `retracted`, `undone`, or
+/// empty for an undo or a retraction itself.
+fn state(s: &crate::store::StoredEvent) -> &'static str {
+    if s.retracted_by.is_some() {
+        "retracted"
+    } else if s.undone {
+        "undone"
+    } else if matches!(s.event.body, Body::Undo { .. } | Body::Retraction { .. }) {
+        ""
+    } else {
+        "counts"
+    }
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     let mut history = ctx.open_history()?;
     let info = history.info();
     let events = history.store().read(|r| r.recent_events(args.limit))?;
+    if args.json {
+        let list: Vec<serde_json::Value> = events
+            .iter()
+            .map(|s| {
+                let line: serde_json::Value =
+                    serde_json::from_str(&s.event.to_line()).unwrap_or_default();
+                serde_json::json!({
+                    "id": s.event.id.to_string(),
+                    "short": s.event.id.short(),
+                    "kind": s.event.body.kind(),
+                    "what": describe(&s.event),
+                    "state": state(s),
+                    "retracted_by": s.retracted_by,
+                    "event": line,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(
+            &mut *out,
+            &serde_json::json!({ "mode": info.mode, "events": list }),
+        )?;
+        writeln!(out)?;
+        return Ok(());
+    }
     writeln!(out, "History: {} ({})", info.mode, info.location)?;
     if events.is_empty() {
         writeln!(out, "no events yet")?;
@@ -31,21 +72,12 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     t.set_header(vec!["Id", "Recorded", "Author", "What", "State"]);
     for s in &events {
         let e = &s.event;
-        let state = if s.retracted_by.is_some() {
-            "retracted"
-        } else if s.undone {
-            "undone"
-        } else if matches!(e.body, Body::Undo { .. } | Body::Retraction { .. }) {
-            ""
-        } else {
-            "counts"
-        };
         t.add_row(vec![
             e.id.short(),
             e.recorded_at.format("%Y-%m-%d %H:%M").to_string(),
             clip(&e.author, CELL_CHARS).into_owned(),
             clip(&describe(e), CELL_CHARS).into_owned(),
-            state.to_string(),
+            state(s).to_string(),
         ]);
     }
     writeln!(out, "{t}")?;

@@ -61,28 +61,58 @@ pub struct Cli {
 struct Global {
     /// A personal database file instead of the project's history [default: the project's
     /// .beast/ if there is one, else the user's data directory, e.g. ~/.local/share/beast/beast.db]
-    #[arg(long, env = "BEAST_DB", global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        env = "BEAST_DB",
+        global = true,
+        help_heading = "Global options",
+        value_name = "PATH"
+    )]
     db: Option<PathBuf>,
 
     /// The project whose history to use (a repository holding .beast/) [default: found by
     /// walking up from the working directory]
-    #[arg(long, env = "BEAST_PROJECT", global = true, value_name = "DIR")]
+    #[arg(
+        long,
+        env = "BEAST_PROJECT",
+        global = true,
+        help_heading = "Global options",
+        value_name = "DIR"
+    )]
     project: Option<PathBuf>,
 
     /// Who records [default: the project's config, else `git config user.email`, else the user name]
-    #[arg(long, env = "BEAST_AUTHOR", global = true, value_name = "NAME")]
+    #[arg(
+        long,
+        env = "BEAST_AUTHOR",
+        global = true,
+        help_heading = "Global options",
+        value_name = "NAME"
+    )]
     author: Option<String>,
 
     /// Load the roadmap from this directory instead of the built-in one
-    #[arg(long, env = "BEAST_ROADMAP", global = true, value_name = "DIR")]
+    #[arg(
+        long,
+        env = "BEAST_ROADMAP",
+        global = true,
+        help_heading = "Global options",
+        value_name = "DIR"
+    )]
     roadmap: Option<PathBuf>,
 
     /// Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time
-    #[arg(long, env = "BEAST_TODAY", global = true, value_name = "DATE")]
+    #[arg(
+        long,
+        env = "BEAST_TODAY",
+        global = true,
+        help_heading = "Global options",
+        value_name = "DATE"
+    )]
     today: Option<String>,
 
     /// When to use colour
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, help_heading = "Global options", value_name = "WHEN")]
     color: ColorChoice,
 }
 

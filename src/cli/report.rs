@@ -35,6 +35,9 @@ pub struct Args {
     /// JSON on one line instead of indented
     #[arg(long)]
     compact: bool,
+    /// The JSON report (the default; for symmetry with `status --json`)
+    #[arg(long, conflicts_with = "format")]
+    json: bool,
     /// OpenMetrics: stamp each series' value with when it was measured (node_exporter's
     /// textfile collector and Pushgateway refuse timestamps; Prometheus scraping a file
     /// server does not)
@@ -44,7 +47,7 @@ pub struct Args {
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Append the Markdown report to the file $GITHUB_STEP_SUMMARY names (a GitHub Actions job summary)
-    #[arg(long, conflicts_with_all = ["format", "output", "schema"])]
+    #[arg(long, conflicts_with_all = ["format", "output", "schema", "json"])]
     summary: bool,
     /// Print the JSON Schema of the JSON report and exit
     #[arg(long, conflicts_with_all = ["format", "output"])]

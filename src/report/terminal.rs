@@ -30,14 +30,15 @@ impl Terminal {
         }
     }
 
+    /// A table fitted to the terminal's width whether or not colour is
+    /// on: without colour its cells simply carry none (`NO_COLOR` is about
+    /// colour, not layout).
     fn table(&self) -> Table {
         let mut t = Table::new();
         t.load_preset(presets::UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Dynamic);
         if self.color {
             t.enforce_styling();
-        } else {
-            t.force_no_tty();
         }
         t
     }
