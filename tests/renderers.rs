@@ -204,7 +204,7 @@ fn openmetrics_is_well_formed() {
 }
 
 #[test]
-fn html_is_self_contained_escaped_and_charts_every_metric() {
+fn html_is_self_contained_escaped_and_charts_every_metric_with_readings() {
     let r = sample(100);
     let html = render(&Html, &r);
     assert!(html.starts_with("<!doctype html>"));
@@ -215,8 +215,19 @@ fn html_is_self_contained_escaped_and_charts_every_metric() {
     }
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
     no_raw_controls(&html);
-    // One chart per metric; readings marked by source.
-    assert_eq!(html.matches("aria-label=\"").count(), r.metrics.len() + 1);
+    // One chart per metric with readings (and the months'); the others
+    // are one line; readings marked by source.
+    let charted = r.metrics.iter().filter(|m| m.latest.is_some()).count();
+    assert_eq!(charted, 3);
+    assert_eq!(html.matches("aria-label=\"").count(), charted + 1);
+    assert!(
+        html.contains("No readings yet: semanticHitRate (target 10% by M1)"),
+        "{html}"
+    );
+    assert!(
+        html.contains(">year 2</text>"),
+        "the gap of year 2 is marked"
+    );
     assert!(
         html.contains("<title>26% (grafana)</title>"),
         "a reading's mark"
