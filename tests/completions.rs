@@ -74,3 +74,30 @@ fn completions_know_the_subcommands() {
         "{e}"
     );
 }
+
+#[test]
+fn man_pages_say_what_the_environment_files_and_exit_codes_mean() {
+    let env = Env::new();
+    let top = env.ok(&["completions", "--man"]);
+    for section in [
+        ".SH EXAMPLES",
+        ".SH ENVIRONMENT",
+        ".SH FILES",
+        ".SH \"EXIT STATUS\"",
+    ] {
+        assert!(top.contains(section), "{section}");
+    }
+    assert!(top.contains("\\fBBEAST_DB\\fR"));
+    assert!(top.contains(".beast/index.db"));
+    // Examples keep their lines and columns (no reflow mid-word).
+    let examples = top.split(".SH EXAMPLES").nth(1).unwrap();
+    assert!(examples.starts_with("\n.nf\n"), "{examples}");
+    let dir = tempfile::tempdir().unwrap();
+    env.ok(&["completions", "--out-dir", dir.path().to_str().unwrap()]);
+    let check = std::fs::read_to_string(dir.path().join("beast-check.1")).unwrap();
+    assert!(check.contains(".SH EXAMPLES") && check.contains(".SH \"EXIT STATUS\""));
+    assert!(
+        check.contains("beast check \\-\\-since origin/main"),
+        "{check}"
+    );
+}

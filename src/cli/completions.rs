@@ -38,12 +38,142 @@ pub const SHELLS: [Shell; 5] = [
     Shell::Elvish,
 ];
 
+/// Text for a roff page: backslashes escaped, and a line that would start
+/// with a control character (`.` or `'`) guarded.
+fn roff_text(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            let l = l.replace('\\', "\\e").replace('-', "\\-");
+            if l.starts_with('.') || l.starts_with('\'') {
+                format!("\\&{l}")
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const ENVIRONMENT: &[(&str, &str)] = &[
+    (
+        "BEAST_DB",
+        "A personal database file to use instead of the project's history (as --db).",
+    ),
+    (
+        "BEAST_PROJECT",
+        "The project whose history to use (as --project).",
+    ),
+    (
+        "BEAST_AUTHOR",
+        "Who records (as --author); the name of your file in .beast/events/.",
+    ),
+    (
+        "BEAST_ROADMAP",
+        "A roadmap directory to use instead of the built-in roadmap (as --roadmap).",
+    ),
+    (
+        "BEAST_TODAY",
+        "Pretend today is this date (YYYY-MM-DD or RFC 3339), for scripts and tests (as --today).",
+    ),
+    (
+        "BEAST_SAFE_PROJECTS",
+        "Repositories (a list like PATH, or *) whose .beast/ may belong to another user.",
+    ),
+    (
+        "BEAST_BUSY_TIMEOUT_MS",
+        "How long to wait for another process's lock on the database (default 30000).",
+    ),
+    (
+        "NO_COLOR",
+        "When set and not empty, no colour (tables are still fitted to the terminal).",
+    ),
+    (
+        "GITHUB_ACTIONS",
+        "When true, beast check also writes ::error and ::warning annotations.",
+    ),
+    (
+        "GITHUB_STEP_SUMMARY",
+        "The job summary file beast check and beast report --summary append Markdown to.",
+    ),
+];
+
+const FILES: &[(&str, &str)] = &[
+    (".beast/events/*.jsonl", "A project's event log, one file per author, committed to git."),
+    (".beast/index.db", "The project's local index (SQLite), rebuilt from the log whenever it is missing."),
+    (".beast/config.toml", "The project's settings: roadmap, author, time zone, [check]."),
+    ("~/.local/share/beast/beast.db", "The personal database outside a project (the user's data directory), made by the first record."),
+];
+
+const EXIT_STATUS: &[(&str, &str)] = &[
+    ("0", "Success, including no-ops and a reader closing the pipe early."),
+    ("1", "Input rejected (an unknown task or metric, a value out of range, a bad date, an unreadable file); nothing changed."),
+    ("2", "Command-line usage: unknown command or flag, missing argument."),
+    ("3", "The roadmap files are unreadable or invalid."),
+    ("4", "The history is unusable (not beast's, newer, locked, unwritable, a link inside .beast/)."),
+    ("5", "beast check ran and a rule it fails on does not hold."),
+    ("6", "The record was stored but printing the result failed: do not record it again."),
+];
+
+/// A section of tagged paragraphs: `.TP` with the term in bold.
+fn tagged(out: &mut Vec<u8>, title: &str, items: &[(&str, &str)]) -> std::io::Result<()> {
+    match title.contains(' ') {
+        true => writeln!(out, ".SH \"{title}\"")?,
+        false => writeln!(out, ".SH {title}")?,
+    }
+    for (term, text) in items {
+        writeln!(out, ".TP\n\\fB{}\\fR\n{}", roff_text(term), roff_text(text))?;
+    }
+    Ok(())
+}
+
+/// One man page: clap's sections, then the command's examples as written
+/// (not reflowed), and on the top page what the environment, files and exit
+/// status mean.
+fn man_page(cmd: &clap::Command, top: bool) -> Result<Vec<u8>> {
+    let man = clap_mangen::Man::new(cmd.clone());
+    let mut out = Vec::new();
+    man.render_title(&mut out)?;
+    man.render_name_section(&mut out)?;
+    man.render_synopsis_section(&mut out)?;
+    man.render_description_section(&mut out)?;
+    if cmd.get_arguments().any(|a| !a.is_hide_set()) {
+        man.render_options_section(&mut out)?;
+    }
+    if cmd.get_subcommands().any(|s| !s.is_hide_set()) {
+        man.render_subcommands_section(&mut out)?;
+    }
+    if let Some(after) = cmd.get_after_help() {
+        let text = after.to_string();
+        let (notes, examples) = match text.split_once("Examples:") {
+            Some((n, e)) => (n.trim(), e.trim_matches('\n')),
+            None => (text.trim(), ""),
+        };
+        if !notes.is_empty() {
+            writeln!(out, ".SH NOTES\n.nf\n{}\n.fi", roff_text(notes))?;
+        }
+        if !examples.is_empty() {
+            writeln!(out, ".SH EXAMPLES\n.nf\n{}\n.fi", roff_text(examples))?;
+        }
+    }
+    if top {
+        tagged(&mut out, "ENVIRONMENT", ENVIRONMENT)?;
+        tagged(&mut out, "FILES", FILES)?;
+    }
+    tagged(&mut out, "EXIT STATUS", EXIT_STATUS)?;
+    if !top {
+        writeln!(out, ".SH \"SEE ALSO\"\n\\fBbeast\\fR(1)")?;
+    }
+    if cmd.get_version().is_some() {
+        man.render_version_section(&mut out)?;
+    }
+    Ok(out)
+}
+
 /// Writes `name.1` for `cmd` and a page for each subcommand below it
 /// (`beast-bench-cache.1`), leaving out clap's generated `help` commands.
 fn write_man_pages(cmd: &clap::Command, name: &str, dir: &std::path::Path) -> Result<usize> {
-    let mut page = Vec::new();
     let named = cmd.clone().name(name.to_string());
-    clap_mangen::Man::new(named).render(&mut page)?;
+    let page = man_page(&named, name == "beast")?;
     std::fs::write(dir.join(format!("{name}.1")), page)?;
     let mut n = 1;
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
@@ -77,7 +207,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     // fails, and a full disk or a closed pipe must be an ordinary error.
     let mut text = Vec::new();
     if args.man {
-        clap_mangen::Man::new(cmd).render(&mut text)?;
+        text = man_page(&cmd, true)?;
     } else if let Some(shell) = args.shell {
         clap_complete::generate(shell, &mut cmd, "beast", &mut text);
     }
