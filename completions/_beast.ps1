@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('undo', 'undo', [CompletionResultType]::ParameterValue, 'Take back your last record (a reading, completion, dog-food event or benchmark run)')
             [CompletionResult]::new('retract', 'retract', [CompletionResultType]::ParameterValue, 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The events of the history, newest first, with ids for `beast retract`')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Commit your events, pull the team''s (rebase), and push with --push')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the history''s events as JSON lines (the event log''s format)')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Merge events from a `beast export` file (or, with `legacy`, the old tracker''s file) into this history')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
@@ -418,6 +419,21 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'beast;sync' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
+            [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
+            [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
+            [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
+            [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--push', '--push', [CompletionResultType]::ParameterName, 'Push after pulling')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what was done as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'beast;export' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
@@ -500,6 +516,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('undo', 'undo', [CompletionResultType]::ParameterValue, 'Take back your last record (a reading, completion, dog-food event or benchmark run)')
             [CompletionResult]::new('retract', 'retract', [CompletionResultType]::ParameterValue, 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'The events of the history, newest first, with ids for `beast retract`')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Commit your events, pull the team''s (rebase), and push with --push')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the history''s events as JSON lines (the event log''s format)')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Merge events from a `beast export` file (or, with `legacy`, the old tracker''s file) into this history')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish)')
@@ -571,6 +588,9 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             break
         }
         'beast;help;log' {
+            break
+        }
+        'beast;help;sync' {
             break
         }
         'beast;help;export' {

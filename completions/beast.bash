@@ -64,6 +64,9 @@ _beast() {
             beast,status)
                 cmd="beast__subcmd__status"
                 ;;
+            beast,sync)
+                cmd="beast__subcmd__sync"
+                ;;
             beast,undo)
                 cmd="beast__subcmd__undo"
                 ;;
@@ -151,6 +154,9 @@ _beast() {
             beast__subcmd__help,status)
                 cmd="beast__subcmd__help__subcmd__status"
                 ;;
+            beast__subcmd__help,sync)
+                cmd="beast__subcmd__help__subcmd__sync"
+                ;;
             beast__subcmd__help,undo)
                 cmd="beast__subcmd__help__subcmd__undo"
                 ;;
@@ -215,7 +221,7 @@ _beast() {
 
     case "${cmd}" in
         beast)
-            opts="-h -V --db --project --author --roadmap --today --color --help --version status complete evidence metric dogfood report check roadmap bench init undo retract log export import completions help"
+            opts="-h -V --db --project --author --roadmap --today --color --help --version status complete evidence metric dogfood report check roadmap bench init undo retract log sync export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -979,7 +985,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__help)
-            opts="status complete evidence metric dogfood report check roadmap bench init undo retract log export import completions help"
+            opts="status complete evidence metric dogfood report check roadmap bench init undo retract log sync export import completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1315,6 +1321,20 @@ _beast() {
             return 0
             ;;
         beast__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        beast__subcmd__help__subcmd__sync)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1882,6 +1902,44 @@ _beast() {
             ;;
         beast__subcmd__status)
             opts="-h --json --db --project --author --roadmap --today --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --author)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --roadmap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --today)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        beast__subcmd__sync)
+            opts="-q -h --push --json --quiet --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

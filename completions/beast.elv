@@ -41,6 +41,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand undo 'Take back your last record (a reading, completion, dog-food event or benchmark run)'
             cand retract 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)'
             cand log 'The events of the history, newest first, with ids for `beast retract`'
+            cand sync 'Commit your events, pull the team''s (rebase), and push with --push'
             cand export 'Write the history''s events as JSON lines (the event log''s format)'
             cand import 'Merge events from a `beast export` file (or, with `legacy`, the old tracker''s file) into this history'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
@@ -383,6 +384,20 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'beast;sync'= {
+            cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
+            cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
+            cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
+            cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
+            cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
+            cand --color 'When to use colour'
+            cand --push 'Push after pulling'
+            cand --json 'Print what was done as JSON'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'beast;export'= {
             cand -o 'Write to FILE instead of stdout'
             cand --output 'Write to FILE instead of stdout'
@@ -458,6 +473,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand undo 'Take back your last record (a reading, completion, dog-food event or benchmark run)'
             cand retract 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)'
             cand log 'The events of the history, newest first, with ids for `beast retract`'
+            cand sync 'Commit your events, pull the team''s (rebase), and push with --push'
             cand export 'Write the history''s events as JSON lines (the event log''s format)'
             cand import 'Merge events from a `beast export` file (or, with `legacy`, the old tracker''s file) into this history'
             cand completions 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
@@ -509,6 +525,8 @@ set edit:completion:arg-completer[beast] = {|@words|
         &'beast;help;retract'= {
         }
         &'beast;help;log'= {
+        }
+        &'beast;help;sync'= {
         }
         &'beast;help;export'= {
         }

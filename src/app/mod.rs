@@ -12,6 +12,7 @@ pub mod evidence;
 pub mod exchange;
 pub mod history;
 pub mod readings;
+pub mod sync;
 pub mod tasks;
 
 use chrono::{DateTime, Utc};

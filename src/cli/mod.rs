@@ -15,6 +15,7 @@ mod metric;
 mod report;
 mod roadmap;
 mod status;
+mod sync;
 mod visible;
 
 use std::io::{IsTerminal, Write};
@@ -172,6 +173,7 @@ fn subcommand(name: &str) -> Option<(&'static str, Augment)> {
         "undo" => ("undo", corrections::UndoArgs::augment_args),
         "retract" => ("retract", corrections::RetractArgs::augment_args),
         "log" => ("log", log::Args::augment_args),
+        "sync" => ("sync", sync::Args::augment_args),
         "export" => ("export", exchange::ExportArgs::augment_args),
         "import" => ("import", exchange::ImportArgs::augment_args),
         "completions" => ("completions", completions::Args::augment_args),
@@ -201,6 +203,7 @@ enum Command {
     Undo(corrections::UndoArgs),
     Retract(corrections::RetractArgs),
     Log(log::Args),
+    Sync(sync::Args),
     Export(exchange::ExportArgs),
     Import(exchange::ImportArgs),
     Completions(completions::Args),
@@ -639,6 +642,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Undo(args) => corrections::undo(&ctx, args, &mut out),
         Command::Retract(args) => corrections::retract(&ctx, args, &mut out),
         Command::Log(args) => log::run(&ctx, args, &mut out),
+        Command::Sync(args) => sync::run(&ctx, args, &mut out),
         Command::Export(args) => exchange::export(&ctx, args, &mut out),
         Command::Import(args) => exchange::import(&ctx, args, &mut out),
         Command::Status(_) | Command::Completions(_) | Command::Init(_) => {
