@@ -4,7 +4,7 @@
 -- new index (rollback journal, 64 MB page cache) and no log to parse. Run on
 -- an empty file:
 --   rm -f /tmp/floor.db*; sqlite3 /tmp/floor.db < benches/index-floor.sql
--- The README's speed section quotes the timings it prints.
+-- docs/benchmarks.md's speed section quotes the timings it prints.
 PRAGMA journal_mode=DELETE;
 PRAGMA synchronous=NORMAL;
 PRAGMA cache_size=-65536;

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-/// Exit codes, documented in the README.
+/// Exit codes, documented in docs/reference.md (and the man pages).
 pub mod exit {
     /// Success, including no-ops such as completing a task twice.
     pub const OK: i32 = 0;

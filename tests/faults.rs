@@ -115,7 +115,7 @@ fn a_full_disk_is_explained_and_what_was_stored_stays() {
         .status()
         .is_ok_and(|s| s.success());
     if !mounted {
-        eprintln!("cannot mount a small tmpfs here (not root?): full-disk check skipped; see the README's manual check");
+        eprintln!("cannot mount a small tmpfs here (not root?): full-disk check skipped; see the manual check under Exit codes in docs/reference.md");
         return;
     }
     let db = mnt.join("beast.db");

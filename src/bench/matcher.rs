@@ -36,7 +36,7 @@ pub enum MatcherKind {
 
 impl MatcherKind {
     /// The similarity threshold used unless one is given: chosen from the
-    /// threshold sweeps in the README (the built-in workload for TF-IDF, the
+    /// threshold sweeps in docs/benchmarks.md (the built-in workload for TF-IDF, the
     /// paraphrase trace for embeddings).
     pub fn default_threshold(self) -> f32 {
         match self {

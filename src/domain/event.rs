@@ -10,7 +10,7 @@
 //! came from.
 //!
 //! This file also defines the log's line format (one JSON object per line,
-//! format version [`LOG_FORMAT_VERSION`]), documented in the README as a stable
+//! format version [`LOG_FORMAT_VERSION`]), documented in docs/reference.md as a stable
 //! interface. Parsing never panics and names what is wrong with a line.
 
 use std::fmt;

@@ -281,7 +281,7 @@ pub fn parse_dataset(name: &str, text: &str, fleet: &Fleet) -> Result<Vec<Routin
             Ok(r) => r,
             Err(e) => {
                 return error::input(format!(
-                    "{name}:{n}: {e}; see the dataset format in the README"
+                    "{name}:{n}: {e}; see the dataset format in docs/benchmarks.md"
                 ))
             }
         };
