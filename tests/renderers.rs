@@ -157,6 +157,50 @@ fn markdown_has_every_section_and_escapes_user_text() {
 }
 
 #[test]
+fn status_tables_fit_the_width_and_keep_short_words_whole() {
+    use beast::report::terminal::Terminal;
+    let r = sample(0);
+    for color in [false, true] {
+        let wide = render(
+            &Terminal {
+                color,
+                width: Some(140),
+            },
+            &r,
+        );
+        assert!(wide.contains("Baseline") && wide.contains("Paced"));
+        let narrow = render(
+            &Terminal {
+                color,
+                width: Some(80),
+            },
+            &r,
+        );
+        let table: Vec<&str> = narrow.lines().filter(|l| l.starts_with('│')).collect();
+        assert!(!table.is_empty());
+        for line in &table {
+            // Without the colour codes.
+            let mut plain = String::new();
+            let mut escape = false;
+            for c in line.chars() {
+                match c {
+                    '\x1b' => escape = true,
+                    'm' if escape => escape = false,
+                    c if !escape => plain.push(c),
+                    _ => {}
+                }
+            }
+            assert!(plain.chars().count() <= 80, "{plain}");
+        }
+        assert!(!narrow.contains("Baseline"), "the baseline gives way first");
+        assert!(
+            narrow.contains("behind") && narrow.contains("no data"),
+            "{narrow}"
+        );
+    }
+}
+
+#[test]
 fn openmetrics_is_well_formed() {
     let text = render(&OpenMetrics { timestamps: false }, &sample(0));
     assert!(text.ends_with("# EOF\n"));

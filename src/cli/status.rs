@@ -20,6 +20,10 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     if args.json {
         Json { pretty: true }.render(&r, out)
     } else {
-        Terminal { color: ctx.color }.render(&r, out)
+        Terminal {
+            color: ctx.color,
+            width: None,
+        }
+        .render(&r, out)
     }
 }

@@ -14,6 +14,8 @@ use crate::domain::{Timing, Verdict};
 
 pub struct Terminal {
     pub color: bool,
+    /// The width to fit tables to; None: the terminal's, if stdout is one.
+    pub width: Option<u16>,
 }
 
 const GREEN: &str = "32";
@@ -39,6 +41,9 @@ impl Terminal {
             .set_content_arrangement(ContentArrangement::Dynamic);
         if self.color {
             t.enforce_styling();
+        }
+        if let Some(w) = self.width {
+            t.set_width(w);
         }
         t
     }
@@ -410,6 +415,19 @@ impl Format for Terminal {
         for i in 1..5 {
             if let Some(col) = table.column_mut(i) {
                 col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        // Short words that must not break ("behin/d") keep their width; in
+        // a narrow terminal the baseline and paced columns give way first.
+        use comfy_table::ColumnConstraint::{ContentWidth, Hidden};
+        let narrow = table.width().is_some_and(|w| w < 100);
+        let mut constraints = vec![(0, ContentWidth), (5, ContentWidth), (6, ContentWidth)];
+        if narrow {
+            constraints.extend([(1, Hidden), (4, Hidden)]);
+        }
+        for (i, c) in constraints {
+            if let Some(col) = table.column_mut(i) {
+                col.set_constraint(c);
             }
         }
         writeln!(out, "{table}")?;
