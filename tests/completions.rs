@@ -101,3 +101,83 @@ fn man_pages_say_what_the_environment_files_and_exit_codes_mean() {
         "{check}"
     );
 }
+
+/// The candidates the binary gives a shell for the word at `index` of
+/// `words` (clap_complete's dynamic protocol, as `COMPLETE=bash beast`
+/// registers it).
+fn candidates(env: &Env, index: usize, words: &[&str]) -> Vec<String> {
+    let out = env
+        .cmd()
+        .env("COMPLETE", "bash")
+        .env("_CLAP_IFS", "\n")
+        .env("_CLAP_COMPLETE_INDEX", index.to_string())
+        .env("_CLAP_COMPLETE_COMP_TYPE", "9")
+        .env("_CLAP_COMPLETE_SPACE", "true")
+        .arg("--")
+        .args(words)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn the_shell_is_offered_the_roadmaps_values() {
+    let env = Env::new();
+    assert_eq!(
+        candidates(&env, 2, &["beast", "metric", "cache"]),
+        ["cacheHitRate", "cacheAccessLatency"]
+    );
+    assert_eq!(candidates(&env, 2, &["beast", "dogfood", "t"]), ["test"]);
+    assert_eq!(
+        candidates(&env, 3, &["beast", "check", "--fail-on", "regression,be"]),
+        ["regression,behind"]
+    );
+    // Months of the roadmap only: year 2 has none.
+    let months = candidates(&env, 2, &["beast", "complete", "1"]);
+    assert_eq!(months, ["1", "10", "11", "12"]);
+    assert!(candidates(&env, 2, &["beast", "complete", "14"]).is_empty());
+    // The tasks of the month typed before.
+    assert_eq!(
+        candidates(&env, 4, &["beast", "complete", "1", "3", "sem"]),
+        ["Semantic cache matching"]
+    );
+    let titles: Vec<String> = candidates(&env, 4, &["beast", "complete", "2", "1", ""])
+        .into_iter()
+        .filter(|c| !c.starts_with('-'))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Real-time cost tracking",
+            "Cost prediction models",
+            "Budget management"
+        ]
+    );
+    // A roadmap directory of the user's is the one offered.
+    let dir = env.dir.path().join("roadmap");
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["metrics.toml", "year1.toml"] {
+        std::fs::copy(repo_path(&format!("roadmap/{f}")), dir.join(f)).unwrap();
+    }
+    let out = env
+        .cmd()
+        .env("BEAST_ROADMAP", &dir)
+        .env("COMPLETE", "bash")
+        .env("_CLAP_IFS", "\n")
+        .env("_CLAP_COMPLETE_INDEX", "2")
+        .env("_CLAP_COMPLETE_COMP_TYPE", "9")
+        .env("_CLAP_COMPLETE_SPACE", "true")
+        .args(["--", "beast", "complete", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "2",
+        "only year 1 loaded"
+    );
+}

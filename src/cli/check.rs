@@ -48,10 +48,10 @@ Examples:
 pub struct Args {
     /// Rules to run, comma-separated: regression, behind, overdue, pace, unverified,
     /// target_unmet [default: all]
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    #[arg(long, value_delimiter = ',', value_name = "RULES", add = super::values::rules())]
     rules: Vec<String>,
     /// Rules that fail the check, comma-separated; the others warn [default: regression]
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    #[arg(long, value_delimiter = ',', value_name = "RULES", add = super::values::rules())]
     fail_on: Vec<String>,
     /// The smallest change from the window's mean that counts as a regression, in percent
     #[arg(long, alias = "threshold", value_name = "PCT")]

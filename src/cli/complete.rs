@@ -19,13 +19,13 @@ use crate::domain::Timing;
   beast complete --undo 1 1 \"Fix failed request tracking\"")]
 pub struct Args {
     /// Roadmap month, 1–48 (month 25 is the first month of year 3)
-    #[arg(allow_negative_numbers = true)]
+    #[arg(allow_negative_numbers = true, add = super::values::months())]
     month: String,
     /// Week of the month the work was done, 1–4
     #[arg(allow_negative_numbers = true)]
     week: String,
     /// Task title; case, spaces and punctuation do not matter, quotes are optional
-    #[arg(required = true, num_args = 1..)]
+    #[arg(required = true, num_args = 1.., add = super::values::task_titles())]
     task: Vec<String>,
     /// Record unplanned work; it is listed but never counted in roadmap progress
     #[arg(long, conflicts_with = "undo")]

@@ -19,6 +19,7 @@ use crate::report;
   beast dogfood                      shares against their targets")]
 pub struct Args {
     /// improvement, test, optimization or doc; omit to show the shares
+    #[arg(add = super::values::dogfood_kinds())]
     kind: Option<String>,
     /// The work was done without BEAST MODE (counts against the generated share)
     #[arg(long)]

@@ -22,6 +22,7 @@ use crate::domain::{Catalog, Position};
   beast metric cacheHitRate                      the history of one metric")]
 pub struct Args {
     /// Metric id from the catalog (cacheHitRate, cache_hit_rate and CacheHitRate all work)
+    #[arg(add = super::values::metrics())]
     name: Option<String>,
     /// Value to record, in the metric's unit (40 or 40% for a percentage)
     #[arg(allow_hyphen_values = true)]

@@ -16,6 +16,7 @@ mod report;
 mod roadmap;
 mod status;
 mod sync;
+mod values;
 mod visible;
 
 use std::io::{IsTerminal, Write};
@@ -507,6 +508,9 @@ pub fn main() -> i32 {
             crate::report::visible(&what)
         );
     }));
+    // `COMPLETE=<shell> beast …`: the shell asking for completions (see
+    // `values`); nothing else runs. Without the variable this returns at once.
+    clap_complete::CompleteEnv::with_factory(command).complete();
     let cli = match quick_parse().map_or_else(Cli::try_parse, Ok) {
         Ok(cli) => cli,
         Err(e) => {
