@@ -373,6 +373,8 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -444,6 +446,8 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--roadmap', '--roadmap', [CompletionResultType]::ParameterName, 'Load the roadmap from this directory instead of the built-in one')
             [CompletionResult]::new('--today', '--today', [CompletionResultType]::ParameterName, 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'With -o: print nothing on success')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'With -o: print nothing on success')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -342,6 +342,8 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -408,6 +410,8 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --roadmap 'Load the roadmap from this directory instead of the built-in one'
             cand --today 'Pretend today is this date (YYYY-MM-DD, or an RFC 3339 time); new records get its time'
             cand --color 'When to use colour'
+            cand -q 'With -o: print nothing on success'
+            cand --quiet 'With -o: print nothing on success'
             cand -h 'Print help'
             cand --help 'Print help'
         }

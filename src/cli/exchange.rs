@@ -23,6 +23,9 @@ pub struct ExportArgs {
     /// Only events recorded on or after this date (YYYY-MM-DD or RFC 3339)
     #[arg(long, value_name = "DATE")]
     since: Option<String>,
+    /// With -o: print nothing on success
+    #[arg(short, long, requires = "output")]
+    quiet: bool,
 }
 
 /// Merge events from a `beast export` file (or, with `legacy`, the old tracker's file) into this history
@@ -91,7 +94,9 @@ pub fn export(ctx: &Context, args: ExportArgs, out: &mut dyn Write) -> Result<()
             let mut bytes = Vec::new();
             let n = exchange::export(&mut history, since, &mut bytes)?;
             super::report::write_atomically(path, &bytes)?;
-            writeln!(out, "wrote {n} events to {}", path.display())?;
+            if !args.quiet {
+                writeln!(out, "wrote {n} events to {}", path.display())?;
+            }
         }
     }
     Ok(())

@@ -16,11 +16,18 @@ use crate::project;
 
 Every beast command run inside the repository then uses this history.
 Move a personal history in with: beast --db OLD.db export -o old.jsonl && beast import old.jsonl")]
-pub struct Args {}
+pub struct Args {
+    /// Print nothing on success
+    #[arg(short, long)]
+    quiet: bool,
+}
 
-pub fn run(_args: &Args, out: &mut dyn Write) -> Result<()> {
+pub fn run(args: &Args, out: &mut dyn Write) -> Result<()> {
     let cwd = std::env::current_dir()?;
     let init = project::init(&cwd)?;
+    if args.quiet {
+        return Ok(());
+    }
     let dir = init.project.dir();
     if init.created.is_empty() {
         writeln!(out, "{} is already set up; nothing changed", dir.display())?;
