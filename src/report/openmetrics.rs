@@ -1,6 +1,6 @@
 //! The report as OpenMetrics text, for Prometheus and Grafana: scraped from a
 //! file by node_exporter's textfile collector (`beast report --format
-//! openmetrics -o /var/lib/node_exporter/textfile/beast.prom`) or pushed to a
+//! openmetrics -o /var/lib/prometheus/node-exporter/beast.prom`) or pushed to a
 //! Pushgateway.
 //!
 //! Every value is a gauge. Names follow the OpenMetrics and Prometheus
