@@ -375,6 +375,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what was set up as JSON ({"dir", "created"})')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -448,6 +449,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'With -o: print nothing on success')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'With -o: print nothing on success')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'With -o: print what was written as JSON ({"path", "events"}); without -o the output is the events themselves, one JSON object per line')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -935,7 +935,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__export)
-            opts="-o -q -h --output --since --quiet --db --project --author --roadmap --today --color --help"
+            opts="-o -q -h --output --since --quiet --json --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1485,7 +1485,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__init)
-            opts="-q -h --quiet --db --project --author --roadmap --today --color --help"
+            opts="-q -h --quiet --json --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

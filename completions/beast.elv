@@ -344,6 +344,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --color 'When to use colour'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
+            cand --json 'Print what was set up as JSON ({"dir", "created"})'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -412,6 +413,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --color 'When to use colour'
             cand -q 'With -o: print nothing on success'
             cand --quiet 'With -o: print nothing on success'
+            cand --json 'With -o: print what was written as JSON ({"path", "events"}); without -o the output is the events themselves, one JSON object per line'
             cand -h 'Print help'
             cand --help 'Print help'
         }

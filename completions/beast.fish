@@ -316,6 +316,7 @@ complete -c beast -n "__fish_beast_using_subcommand init" -l color -d 'When to u
 always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand init" -s q -l quiet -d 'Print nothing on success'
+complete -c beast -n "__fish_beast_using_subcommand init" -l json -d 'Print what was set up as JSON ({"dir", "created"})'
 complete -c beast -n "__fish_beast_using_subcommand init" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand undo" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand undo" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
@@ -374,6 +375,7 @@ complete -c beast -n "__fish_beast_using_subcommand export" -l color -d 'When to
 always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand export" -s q -l quiet -d 'With -o: print nothing on success'
+complete -c beast -n "__fish_beast_using_subcommand export" -l json -d 'With -o: print what was written as JSON ({"path", "events"}); without -o the output is the events themselves, one JSON object per line'
 complete -c beast -n "__fish_beast_using_subcommand export" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F

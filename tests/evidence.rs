@@ -447,7 +447,13 @@ fn a_repository_without_commits_has_no_trailers_until_its_first() {
     let root = lab.path("fresh");
     std::fs::create_dir_all(&root).unwrap();
     lab.git(&root, &["init", "-q"]);
-    beast_ok(&root, ALICE, &["init"]);
+    let made: serde_json::Value =
+        serde_json::from_str(&beast_ok(&root, ALICE, &["init", "--json"])).unwrap();
+    assert!(made["created"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == ".beast/events"));
     beast_ok(
         &root,
         ALICE,

@@ -492,7 +492,11 @@ fn every_command_speaks_json() {
     let id = j(&["log", "--json", "--limit", "1"])["events"][0]["id"].clone();
     assert_eq!(env.ok(&["retract", id.as_str().unwrap(), "-q"]), "");
     let file = env.dir.path().join("all.jsonl");
-    env.ok(&["export", "-o", file.to_str().unwrap()]);
+    let written = j(&["export", "-o", file.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        written["events"].as_u64().unwrap() as usize,
+        std::fs::read_to_string(&file).unwrap().lines().count()
+    );
     let imported = j(&["import", file.to_str().unwrap(), "--json"]);
     assert_eq!(imported["added"], 0);
     assert!(imported["read"].as_u64().unwrap() > 5);

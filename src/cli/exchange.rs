@@ -26,6 +26,10 @@ pub struct ExportArgs {
     /// With -o: print nothing on success
     #[arg(short, long, requires = "output")]
     quiet: bool,
+    /// With -o: print what was written as JSON ({"path", "events"}); without -o the
+    /// output is the events themselves, one JSON object per line
+    #[arg(long, requires = "output", conflicts_with = "quiet")]
+    json: bool,
 }
 
 /// Merge events from a `beast export` file (or, with `legacy`, the old tracker's file) into this history
@@ -94,7 +98,11 @@ pub fn export(ctx: &Context, args: ExportArgs, out: &mut dyn Write) -> Result<()
             let mut bytes = Vec::new();
             let n = exchange::export(&mut history, since, &mut bytes)?;
             super::report::write_atomically(path, &bytes)?;
-            if !args.quiet {
+            if args.json {
+                let v = serde_json::json!({ "path": path.display().to_string(), "events": n });
+                serde_json::to_writer_pretty(&mut *out, &v)?;
+                writeln!(out)?;
+            } else if !args.quiet {
                 writeln!(out, "wrote {n} events to {}", path.display())?;
             }
         }

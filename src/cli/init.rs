@@ -20,6 +20,9 @@ pub struct Args {
     /// Print nothing on success
     #[arg(short, long)]
     quiet: bool,
+    /// Print what was set up as JSON ({"dir", "created"})
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<()> {
@@ -29,6 +32,22 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<()> {
         return Ok(());
     }
     let dir = init.project.dir();
+    if args.json {
+        let created: Vec<String> = init
+            .created
+            .iter()
+            .map(|p| {
+                p.strip_prefix(&init.project.root)
+                    .unwrap_or(p)
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        let v = serde_json::json!({ "dir": dir.display().to_string(), "created": created });
+        serde_json::to_writer_pretty(&mut *out, &v)?;
+        writeln!(out)?;
+        return Ok(());
+    }
     if init.created.is_empty() {
         writeln!(out, "{} is already set up; nothing changed", dir.display())?;
         return Ok(());
