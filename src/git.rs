@@ -20,6 +20,32 @@ use crate::error;
 /// The trailer that names the roadmap task a commit does.
 pub const TASK_TRAILER: &str = "Roadmap-Task";
 
+/// Runs git in `dir` with `args`: its stdout, or (as `Err`) the first line
+/// of what it said when it refused. An error when git cannot run at all;
+/// `needed_for` says what needs it ("beast sync").
+pub fn run(dir: &Path, args: &[&str], needed_for: &str) -> Result<Result<String, String>> {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| {
+            error::Failure::Input(format!(
+                "cannot run git: {e}; {needed_for} needs git on PATH"
+            ))
+        })?;
+    if out.status.success() {
+        return Ok(Ok(String::from_utf8_lossy(&out.stdout).into_owned()));
+    }
+    let said = String::from_utf8_lossy(&out.stderr);
+    Ok(Err(said
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("hint:"))
+        .unwrap_or("failed")
+        .to_string()))
+}
+
 /// What HEAD's files say.
 enum Head {
     Commit(String),
@@ -65,21 +91,7 @@ impl Repo {
     /// Runs git with `args`; its output, or None when git says no (a
     /// revision or path that does not exist). An error when git cannot run.
     fn git(&self, args: &[&str]) -> Result<Option<String>> {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(&self.root)
-            .stdin(Stdio::null())
-            .stderr(Stdio::null())
-            .output()
-            .map_err(|e| {
-                error::Failure::Input(format!(
-                    "cannot run git: {e}; evidence from the repository needs git on PATH"
-                ))
-            })?;
-        Ok(out
-            .status
-            .success()
-            .then(|| String::from_utf8_lossy(&out.stdout).into_owned()))
+        Ok(run(&self.root, args, "evidence from the repository")?.ok())
     }
 
     /// The full id of the commit `rev` names (`HEAD`, a branch, a tag, an

@@ -10,17 +10,7 @@ use common::lab::{beast, beast_ok, report, Lab};
 fn two_teammates_sync_through_a_shared_remote() {
     let lab = Lab::new();
     let first = lab.repo("first");
-    let origin = lab.path("origin.git");
-    lab.git(
-        lab.dir.path(),
-        &[
-            "clone",
-            "-q",
-            "--bare",
-            first.to_str().unwrap(),
-            origin.to_str().unwrap(),
-        ],
-    );
+    let origin = lab.bare(&first, "origin.git");
     let alice = lab.clone(&origin, "alice");
     let bob = lab.clone(&origin, "bob");
     for who in [&alice, &bob] {

@@ -143,17 +143,7 @@ fn origin_with_branch(lab: &Lab, newest: &str) -> PathBuf {
         );
     }
     lab.commit_all(&work, "readings");
-    let origin = lab.path("origin.git");
-    lab.git(
-        lab.dir.path(),
-        &[
-            "clone",
-            "-q",
-            "--bare",
-            work.to_str().unwrap(),
-            origin.to_str().unwrap(),
-        ],
-    );
+    let origin = lab.bare(&work, "origin.git");
     lab.git(&work, &["checkout", "-q", "-b", "pr"]);
     beast_ok(
         &work,

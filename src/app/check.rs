@@ -469,26 +469,11 @@ pub fn events_at_revision(
         ));
     }
     let git = |args: &[&str]| -> anyhow::Result<String> {
-        let out = std::process::Command::new("git")
-            .args(args)
-            .current_dir(root)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .map_err(|e| {
-                crate::error::Failure::Input(format!("cannot run git: {e}; --since REV needs git"))
-            })?;
-        if !out.status.success() {
-            let why = String::from_utf8_lossy(&out.stderr)
-                .lines()
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string();
-            return crate::error::input(format!(
+        crate::git::run(root, args, "--since REV")?.or_else(|why| {
+            crate::error::input(format!(
                 "--since {rev}: not a date (YYYY-MM-DD) and git cannot read that revision ({why})"
-            ));
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+            ))
+        })
     };
     // A revision the clone does not have (a shallow CI checkout, a branch
     // not fetched) is the clone's problem, not the input's: exit 4, and how

@@ -10,7 +10,6 @@
 //! catches up with what came in, as after any pull.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use anyhow::Result;
 
@@ -31,23 +30,8 @@ pub struct Synced {
 
 /// Runs git in `root`; its stdout, or the error git gave, as one line.
 fn git(root: &Path, args: &[&str]) -> Result<String> {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| error::Failure::Input(format!("cannot run git: {e}; beast sync needs git")))?;
-    if !out.status.success() {
-        let why = String::from_utf8_lossy(&out.stderr);
-        let why = why
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty() && !l.starts_with("hint:"))
-            .unwrap_or("failed")
-            .to_string();
-        return error::input(format!("git {}: {why}", args.join(" ")));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    crate::git::run(root, args, "beast sync")?
+        .or_else(|why| error::input(format!("git {}: {why}", args.join(" "))))
 }
 
 /// Commits this clone's new events, pulls with rebase, pushes if `push`.

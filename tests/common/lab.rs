@@ -71,6 +71,22 @@ impl Lab {
         to
     }
 
+    /// A bare clone of `from`, as a shared remote.
+    pub fn bare(&self, from: &Path, name: &str) -> PathBuf {
+        let to = self.path(name);
+        self.git(
+            self.dir.path(),
+            &[
+                "clone",
+                "-q",
+                "--bare",
+                from.to_str().unwrap(),
+                to.to_str().unwrap(),
+            ],
+        );
+        to
+    }
+
     pub fn commit_all(&self, root: &Path, message: &str) {
         self.git(root, &["add", "-A"]);
         self.git(root, &["commit", "-qm", message]);
