@@ -484,13 +484,17 @@ fn load_all(
     if profile {
         eprintln!("read and scanned the log in {:?}", began.elapsed());
     }
-    let (added, warnings) = plan.load(w, &files, rules)?;
+    let (added, unindexed, warnings) = plan.load(w, &files, rules)?;
     for m in warnings {
         warn(m);
     }
     for ((name, path, st, _), x) in plans.iter().zip(&extents) {
         warn_partial(&shown(name), path, x.end as u64, st.size, x.lines, warn);
     }
+    // The log's text is not needed any more; the indexes' sort is next.
+    drop(files);
+    drop(bytes);
+    w.build_indexes(unindexed)?;
     if profile {
         eprintln!("loaded {added} events in {:?}", began.elapsed());
     }

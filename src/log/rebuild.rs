@@ -22,7 +22,7 @@ use anyhow::Result;
 use super::lines::{accept, chunks, each_line, on_every_core, skipped_message, Skips, Walked};
 use crate::domain::event::{Event, EventId};
 use crate::domain::validate::Rules;
-use crate::store::{Fresh, LineAt, Writer};
+use crate::store::{Fresh, LineAt, Unindexed, Writer};
 
 /// What a line begins with when beast wrote it, up to its id.
 const PREFIX: &[u8] = br#"{"v":1,"id":""#;
@@ -236,14 +236,15 @@ impl Plan {
 
     /// Loads the planned lines into the (empty) index of `w`, parsing on a
     /// second thread while this one inserts.
-    /// Returns how many events went in, and the warnings about unreadable
-    /// lines, in file and line order.
+    /// Returns how many events went in, the indexes still to build (once
+    /// the files' text is freed), and the warnings about unreadable lines,
+    /// in file and line order.
     pub(super) fn load(
         mut self,
         w: &Writer,
         files: &[File],
         rules: &Rules,
-    ) -> Result<(u64, Vec<String>)> {
+    ) -> Result<(u64, Unindexed, Vec<String>)> {
         let fresh = Fresh::new(
             self.keys
                 .iter()
@@ -307,13 +308,14 @@ impl Plan {
             let late = producer.join().expect("parsing does not panic");
             (added, late)
         });
-        let added = added?;
+        let (added, unindexed) = added?;
         for id in &self.withheld {
             w.withhold(&id.text())?;
         }
         self.skips.merge(late);
         Ok((
             added,
+            unindexed,
             self.skips.messages(|f| files[f as usize].shown.clone()),
         ))
     }

@@ -149,6 +149,12 @@ pub(super) struct Counts {
     pub(super) adhoc: std::collections::BTreeMap<u32, i64>,
 }
 
+/// The indexes a fresh load left to build: see [`Writer::load_fresh`].
+#[must_use = "the index is incomplete until its indexes are built"]
+pub struct Unindexed {
+    sql: Vec<String>,
+}
+
 impl Writer<'_> {
     /// Applies events one by one, as [`Writer::apply`] does, but writes the
     /// changes to the live counts once at the end rather than per event.
@@ -229,20 +235,24 @@ impl Writer<'_> {
                 .map(|(e, _)| e.id)
                 .collect(),
         );
-        self.load_fresh(&fresh, events.into_iter())
+        let (added, unindexed) = self.load_fresh(&fresh, events.into_iter())?;
+        self.build_indexes(unindexed)?;
+        Ok(added)
     }
 
     /// Applies `events` — distinct ids, in id order, all that `fresh` was
     /// made from — to an index that holds none yet (a rebuild from the log):
     /// undos and retractions that come before their targets are found in
     /// `fresh` instead of by a query per event, and rows go in in key order.
-    /// The result is the same as applying each with [`Writer::apply`].
-    /// Returns how many.
+    /// The result is the same as applying each with [`Writer::apply`] once
+    /// the returned [`Unindexed`] is handed to [`Writer::build_indexes`] —
+    /// left to the caller so that it can free the log's text first (the
+    /// sort of a million readings needs the memory). Returns how many.
     pub fn load_fresh<'e, E: std::borrow::Borrow<Event>>(
         &self,
         fresh: &Fresh,
         events: impl Iterator<Item = (E, LineAt<'e>)>,
-    ) -> Result<u64> {
+    ) -> Result<(u64, Unindexed)> {
         // Indexes are built once at the end (a sort) rather than updated row
         // by row in random order. Their definitions come from the schema
         // itself, so there is one source of truth.
@@ -281,16 +291,31 @@ impl Writer<'_> {
                 added += 1;
             }
             Ok(added)
-        })?;
-        let rows = began.elapsed();
-        for (_, sql) in &bulk {
+        });
+        self.tx.pragma_update(None, "cache_size", cache)?;
+        if profile {
+            eprintln!("rows in {:?}", began.elapsed());
+        }
+        Ok((
+            added?,
+            Unindexed {
+                sql: bulk.into_iter().map(|(_, sql)| sql).collect(),
+            },
+        ))
+    }
+
+    /// Builds the indexes [`Writer::load_fresh`] left out. (SQLite's
+    /// `PRAGMA threads` for the sort made no difference, measured at 1.1 M
+    /// events.)
+    pub fn build_indexes(&self, unindexed: Unindexed) -> Result<()> {
+        let began = std::time::Instant::now();
+        for sql in &unindexed.sql {
             self.tx.execute_batch(sql)?;
         }
-        if profile {
-            eprintln!("rows in {rows:?}, indexes in {:?}", began.elapsed() - rows);
+        if std::env::var_os("BEAST_PROFILE").is_some() {
+            eprintln!("indexes in {:?}", began.elapsed());
         }
-        self.tx.pragma_update(None, "cache_size", cache)?;
-        Ok(added)
+        Ok(())
     }
 
     fn apply_one(&self, e: &Event, at: LineAt, fresh: Option<&Fresh>) -> Result<Applied> {

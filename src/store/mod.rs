@@ -37,7 +37,7 @@ mod log_state;
 mod marks;
 mod read;
 
-pub use apply::{Applied, Batch, Fresh, LineAt};
+pub use apply::{Applied, Batch, Fresh, LineAt, Unindexed};
 pub use claims::{newest_measured, EvidenceRow, SeriesStat};
 
 /// `"BEAS"` — marks a database file as beast's.
