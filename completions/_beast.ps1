@@ -259,7 +259,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--matcher', '--matcher', [CompletionResultType]::ParameterName, 'What judges similarity: tfidf (built in) or embedding (a sentence-embedding model)')
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The embedding model directory (config.json, tokenizer.json, model.safetensors) [default: embedding_model in .beast/config.toml]')
             [CompletionResult]::new('--precision', '--precision', [CompletionResultType]::ParameterName, 'The embedding model''s arithmetic: f32 (its own weights) or int8 (faster)')
-            [CompletionResult]::new('--max-false-rate', '--max-false-rate', [CompletionResultType]::ParameterName, 'Learn each semantic configuration''s threshold so that at most this share of hits (0–1, e.g. 0.05) answers a different question; needs intents')
+            [CompletionResult]::new('--max-false-rate', '--max-false-rate', [CompletionResultType]::ParameterName, 'Learn each semantic configuration''s threshold so that at most this share of hits (0–1, e.g. 0.05) answers a different question; needs intents [default with --matcher embedding: 0.05, unless --threshold is given]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
             [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')
@@ -296,7 +296,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         'beast;bench;paraphrase' {
             [CompletionResult]::new('--matcher', '--matcher', [CompletionResultType]::ParameterName, 'Matchers to compare')
             [CompletionResult]::new('--thresholds', '--thresholds', [CompletionResultType]::ParameterName, 'Thresholds to try [default: a sweep around each matcher''s default]')
-            [CompletionResult]::new('--max-false-rate', '--max-false-rate', [CompletionResultType]::ParameterName, 'Also learn each matcher''s threshold for at most this share of false hits (0–1)')
+            [CompletionResult]::new('--max-false-rate', '--max-false-rate', [CompletionResultType]::ParameterName, 'Also learn each matcher''s threshold for at most this share of false hits (0–1) [default: 0.05 for the embedding matcher, none for TF-IDF]')
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The embedding model directory [default: embedding_model in .beast/config.toml]')
             [CompletionResult]::new('--precision', '--precision', [CompletionResultType]::ParameterName, 'The embedding model''s arithmetic: f32 (its own weights) or int8 (faster)')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the shuffle and the near misses')

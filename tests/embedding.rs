@@ -272,3 +272,55 @@ fn int8_embeddings_stay_close_to_the_reference() {
         .unwrap();
     assert!(dot(&v[0], &v[1]) > dot(&v[0], &v[2]));
 }
+
+/// `bench cache --matcher embedding` holds false hits to its default bound
+/// (5 %) with no flag: every semantic configuration learns its threshold,
+/// and a fixed `--threshold` turns the bound off.
+#[test]
+fn the_embedding_cache_is_accuracy_controlled_by_default() {
+    let Some(dir) = model_dir() else { return };
+    let model = dir.to_str().expect("a UTF-8 model path");
+    let env = common::Env::new();
+    let out = env.ok(&[
+        "bench",
+        "cache",
+        "--matcher",
+        "embedding",
+        "--model",
+        model,
+        "--requests",
+        "3000",
+        "--json",
+        "--no-record",
+    ]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let runs = v["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 4);
+    for r in runs.iter().filter(|r| r["config"]["semantic"] == true) {
+        assert_eq!(r["config"]["max_false_rate"], 0.05, "{}", r["config"]);
+        assert!(r["calibration"]["pairs"].as_u64().unwrap() > 0, "{r}");
+        assert!(r["false_hit_pct"].as_f64().unwrap() <= 5.0, "{r}");
+    }
+    let out = env.ok(&[
+        "bench",
+        "cache",
+        "--matcher",
+        "embedding",
+        "--model",
+        model,
+        "--requests",
+        "3000",
+        "--threshold",
+        "0.9",
+        "--json",
+        "--no-record",
+    ]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let run = &v["runs"][0];
+    assert!(
+        run["config"].get("max_false_rate").is_none(),
+        "{}",
+        run["config"]
+    );
+    assert!(run["calibration"].is_null(), "{run}");
+}

@@ -17,6 +17,15 @@
 //!    similarity s needs more than s from then on — its own threshold — so an
 //!    entry that sits close to other questions stops serving them.
 //!
+//! 3. **Certified from the run's own calls.** Every miss whose nearest entry
+//!    lies above a probe similarity ([`PROBE`]) is a label for free: the
+//!    model answers it anyway, and its answer either matches the nearest
+//!    entry's or not. Those labels and the verified hits join the history's
+//!    pairs, and the threshold is learned again from all of them as they
+//!    grow ([`Online`]). A history with no labelled pairs starts with exact
+//!    matches only and begins serving semantic hits once the run's own
+//!    labels hold the bound.
+//!
 //! The run reports the false-hit rate it measured on the held-out window next
 //! to the bound.
 
@@ -33,6 +42,12 @@ pub const VERIFY_SHARE: f64 = 0.1;
 /// keeps the replay fast.
 const FLOOR: f32 = 0.3;
 
+/// How far below the threshold a lookup under accuracy control still looks
+/// for its nearest entry, to label the miss: no matcher's useful threshold
+/// lies below it (TF-IDF's hits at 0.7 are a third right, the embedding
+/// matcher's at 0.7 under half, on the paraphrase data).
+pub const PROBE: f32 = 0.6;
+
 /// z for a one-sided 95 % bound.
 const Z: f64 = 1.645;
 
@@ -48,6 +63,72 @@ pub struct Calibration {
     /// Pairs at or above the threshold, and the upper bound of their false share.
     pub pairs_above: usize,
     pub false_share_upper: f64,
+    /// Of `pairs`, those labelled during the run (misses with a near entry,
+    /// verified hits); 0 for the history's replay alone.
+    pub run_pairs: usize,
+    /// The request of the window at which a threshold first held the bound
+    /// (0: from the start, on the history), if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certified_at: Option<u64>,
+}
+
+/// Accuracy control during a run: the history's pairs plus the labels the
+/// run gathers, the threshold learned again from them as they grow.
+pub struct Online {
+    bound: f64,
+    pairs: Vec<(f32, bool)>,
+    from_history: usize,
+    since_learned: usize,
+    current: Calibration,
+    certified_at: Option<u64>,
+}
+
+impl Online {
+    /// Starts from the history's labelled pairs.
+    pub fn new(history: Vec<(f32, bool)>, bound: f64) -> Online {
+        let current = learn_threshold(&history, bound);
+        Online {
+            bound,
+            from_history: history.len(),
+            pairs: history,
+            since_learned: 0,
+            certified_at: (current.threshold <= 1.0).then_some(0),
+            current,
+        }
+    }
+
+    /// The threshold that holds the bound on what is known now (above 1:
+    /// none does yet).
+    pub fn threshold(&self) -> f32 {
+        self.current.threshold
+    }
+
+    /// Adds one label, seen at request `at` of the window; learns the
+    /// threshold again when the labels have grown by a sixteenth (at least
+    /// 32), so that learning costs O(n log² n) over a run. Says whether the
+    /// threshold changed.
+    pub fn observe(&mut self, similarity: f32, correct: bool, at: u64) -> bool {
+        self.pairs.push((similarity, correct));
+        self.since_learned += 1;
+        if self.since_learned < (self.pairs.len() / 16).max(32) {
+            return false;
+        }
+        self.since_learned = 0;
+        let before = self.current.threshold;
+        self.current = learn_threshold(&self.pairs, self.bound);
+        if self.certified_at.is_none() && self.current.threshold <= 1.0 {
+            self.certified_at = Some(at);
+        }
+        self.current.threshold != before
+    }
+
+    /// What was learned, for the run's report.
+    pub fn summary(&self) -> Calibration {
+        let mut c = learn_threshold(&self.pairs, self.bound);
+        c.run_pairs = self.pairs.len() - self.from_history;
+        c.certified_at = self.certified_at;
+        c
+    }
 }
 
 /// The upper end of the Wilson score interval for `wrong` of `n`.
@@ -94,6 +175,8 @@ pub fn learn_threshold(pairs: &[(f32, bool)], max_false_rate: f64) -> Calibratio
         same_intent: pairs.iter().filter(|p| p.1).count(),
         pairs_above: 0,
         false_share_upper: 0.0,
+        run_pairs: 0,
+        certified_at: None,
     };
     let mut wrong = 0;
     for (k, &(sim, same)) in sorted.iter().enumerate() {
@@ -144,5 +227,31 @@ mod tests {
         assert!(loose.threshold < 0.7, "{loose:?}");
         // Nothing holds an impossible bound: no semantic hits at all.
         assert!(learn_threshold(&pairs, 0.0).threshold > 1.0);
+    }
+
+    #[test]
+    fn online_labels_certify_a_threshold_and_a_wrong_band_raises_it() {
+        let mut online = Online::new(Vec::new(), 0.05);
+        assert!(online.threshold() > 1.0, "nothing known: exact only");
+        // Correct answers at 0.9 and above: after enough of them, 0.9 holds.
+        let mut at = 0;
+        while online.threshold() > 1.0 {
+            online.observe(0.9 + (at % 10) as f32 * 0.01, true, at);
+            at += 1;
+            assert!(at < 200, "never certified");
+        }
+        assert!(at > 50, "certified on too little evidence: {at}");
+        assert!(online.threshold() <= 0.9);
+        // Then wrong answers at 0.90–0.92: the threshold moves above them.
+        for i in 0..400 {
+            online.observe(0.9 + (i % 3) as f32 * 0.01, false, at + i);
+        }
+        assert!(online.threshold() > 0.92, "{}", online.threshold());
+        let s = online.summary();
+        assert_eq!(
+            (s.pairs, s.run_pairs),
+            (at as usize + 400, at as usize + 400)
+        );
+        assert_eq!(s.certified_at, Some(at - 1));
     }
 }

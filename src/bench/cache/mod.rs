@@ -215,6 +215,10 @@ pub struct MultiTierCache {
     l3: Option<L3>,
     matcher: Box<dyn Matcher>,
     scratch: String,
+    /// Under accuracy control, how far below the threshold a lookup still
+    /// looks, and the entry it found there on its last miss.
+    probe: Option<f32>,
+    near: Option<(u32, f32)>,
 }
 
 impl MultiTierCache {
@@ -239,7 +243,28 @@ impl MultiTierCache {
             l3,
             matcher,
             scratch: String::new(),
+            probe: None,
+            near: None,
         })
+    }
+
+    /// Changes the similarity threshold (accuracy control re-learns it
+    /// during a run).
+    pub fn set_threshold(&mut self, threshold: f32) {
+        self.config.threshold = Some(threshold);
+    }
+
+    /// Makes lookups look down to `probe` for the nearest entry even when it
+    /// is not similar enough to serve, so that a miss can say what it would
+    /// have served ([`MultiTierCache::near_miss`]).
+    pub fn set_probe(&mut self, probe: f32) {
+        self.probe = Some(probe);
+    }
+
+    /// The nearest entry of the last lookup, when it was a miss with an
+    /// entry at or above the probe: (entry, similarity).
+    pub fn near_miss(&self) -> Option<(u32, f32)> {
+        self.near
     }
 
     pub fn config(&self) -> &Config {
@@ -363,15 +388,20 @@ impl MultiTierCache {
                 }
             }
         }
+        self.near = None;
         if let Some(threshold) = self.config.threshold.filter(|_| self.config.semantic) {
+            let floor = self.probe.map_or(threshold, |p| p.min(threshold));
             // A candidate may turn out expired everywhere; it is then dropped
             // and the next best one is tried.
             for _ in 0..4 {
-                let Some((id, sim)) = self.matcher.best_match(key, threshold)? else {
+                let Some((id, sim)) = self.matcher.best_match(key, floor)? else {
                     break;
                 };
                 // An entry that has served a wrong answer asks for more.
-                if sim < self.entries[id as usize].threshold {
+                if sim < threshold || sim < self.entries[id as usize].threshold {
+                    if self.probe.is_some() {
+                        self.near = Some((id, sim));
+                    }
                     break;
                 }
                 if let Some(tier) = self.serve(id, now)? {

@@ -178,15 +178,19 @@ pub fn run(
                 .filter_map(|(k, r)| r.intent.map(|i| (*k, i)))
                 .collect();
             let pairs = calibrate::observe(replay.as_mut(), &labelled)?;
-            let c = calibrate::learn_threshold(&pairs, bound);
-            run_config.threshold = Some(c.threshold);
-            Some(c)
+            let online = calibrate::Online::new(pairs, bound);
+            run_config.threshold = Some(online.threshold());
+            Some(online)
         }
         None => None,
     };
+    let mut calibration = calibration;
     let mut verify = Rng::derive(seed, 0x7E51);
     let mut verified = 0u64;
     let mut cache = MultiTierCache::new(run_config, matcher)?;
+    if calibration.is_some() {
+        cache.set_probe(calibrate::PROBE);
+    }
     let warm = if config.warm {
         warm_set(&workload.history, spec.warm_top)
     } else {
@@ -227,24 +231,31 @@ pub fn run(
         if config.tiers >= 2 && !matches!(outcome, CacheLookup::Hit { tier: 1, .. }) {
             e2e += fleet.cache.l2_latency_ms;
         }
-        // Under an accuracy bound, some semantic hits are verified: the model
-        // answers (a miss) and a wrong entry learns a higher threshold.
-        let outcome = match outcome {
-            CacheLookup::Hit {
-                semantic: true,
-                entry,
-                similarity,
-                ..
-            } if calibration.is_some() && verify.chance(VERIFY_SHARE) => {
+        // Under an accuracy bound, some semantic hits are verified (the model
+        // answers: a miss), and a miss with a near entry is compared with the
+        // model's answer for free. Either is a label: a wrong entry learns a
+        // higher threshold of its own, and the global one is learned again.
+        let outcome = match (&mut calibration, outcome) {
+            (
+                Some(online),
+                CacheLookup::Hit {
+                    semantic: true,
+                    entry,
+                    similarity,
+                    ..
+                },
+            ) if verify.chance(VERIFY_SHARE) => {
                 verified += 1;
-                if let (Some(want), Some(got)) = (r.intent, cache.intent_of(entry)) {
-                    if want != got {
-                        cache.raise_threshold(entry, similarity);
-                    }
+                label(&mut cache, online, r.intent, entry, similarity, i as u64);
+                CacheLookup::Miss
+            }
+            (Some(online), CacheLookup::Miss) => {
+                if let Some((entry, similarity)) = cache.near_miss() {
+                    label(&mut cache, online, r.intent, entry, similarity, i as u64);
                 }
                 CacheLookup::Miss
             }
-            o => o,
+            (_, o) => o,
         };
         match outcome {
             CacheLookup::Miss => {
@@ -322,7 +333,7 @@ pub fn run(
                 false_hits as f64 * 100.0 / hits as f64
             }
         }),
-        calibration,
+        calibration: calibration.as_ref().map(calibrate::Online::summary),
         verified_hits: verified,
         cost_saved_usd: saved,
         cost_saved_pct: if total_cost > 0.0 {
@@ -331,6 +342,27 @@ pub fn run(
             0.0
         },
     })
+}
+
+/// One label from a verified hit or a near miss: whether `entry`'s answer
+/// was right for a request of `intent`.
+fn label(
+    cache: &mut MultiTierCache,
+    online: &mut calibrate::Online,
+    intent: Option<u32>,
+    entry: u32,
+    similarity: f32,
+    at: u64,
+) {
+    let (Some(want), Some(got)) = (intent, cache.intent_of(entry)) else {
+        return;
+    };
+    if want != got {
+        cache.raise_threshold(entry, similarity);
+    }
+    if online.observe(similarity, want == got, at) {
+        cache.set_threshold(online.threshold());
+    }
 }
 
 #[cfg(test)]
@@ -596,5 +628,28 @@ mod tests {
         cfg.max_false_rate = None;
         let r = run(&cfg, &w, &spec, &Fleet::built_in(), &seeded(5), &Quiet).unwrap();
         assert!(r.false_hit_pct.unwrap() > 5.0, "{r:?}");
+    }
+
+    #[test]
+    fn with_no_labelled_history_the_run_certifies_from_its_own_calls() {
+        // The history's requests carry no intents to learn from: the run
+        // starts with exact matches only, labels its misses' near entries,
+        // and serves semantic hits once those labels hold the bound.
+        let spec = Spec::built_in();
+        let mut w = generate(&spec, 5);
+        for r in &mut w.history {
+            r.intent = None;
+        }
+        let mut cfg = config(1, true, false);
+        cfg.l1_capacity = 40_000;
+        cfg.max_false_rate = Some(0.05);
+        let r = run(&cfg, &w, &spec, &Fleet::built_in(), &seeded(5), &Quiet).unwrap();
+        let c = r.calibration.expect("calibrated");
+        assert_eq!(c.pairs, c.run_pairs, "no history pairs: {c:?}");
+        assert!(c.threshold <= 1.0, "a threshold was certified: {c:?}");
+        let at = c.certified_at.expect("certified during the run");
+        assert!(at > 0 && at < r.requests / 2, "{c:?}");
+        assert!(r.semantic_hits > 0 && r.verified_hits > 0, "{r:?}");
+        assert!(r.false_hit_pct.unwrap() <= 5.0, "{r:?}");
     }
 }

@@ -66,6 +66,7 @@ pub(super) struct CacheArgs {
     pub(super) precision: Precision,
     /// Learn each semantic configuration's threshold so that at most this share
     /// of hits (0–1, e.g. 0.05) answers a different question; needs intents
+    /// [default with --matcher embedding: 0.05, unless --threshold is given]
     #[arg(long, value_name = "X", allow_negative_numbers = true, conflicts_with_all = ["threshold", "thresholds", "exact_only"])]
     pub(super) max_false_rate: Option<f64>,
     /// Custom configuration: entries never expire
@@ -170,7 +171,16 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
             })
             .collect::<Result<_>>()?;
     }
-    if let Some(x) = check_false_rate(a.max_false_rate)? {
+    // A fixed threshold asked for is used as given; otherwise the matcher's
+    // default bound, where the requests carry intents to learn from.
+    let bound = match check_false_rate(a.max_false_rate)? {
+        Some(x) => Some(x),
+        None if a.threshold.is_none() && a.thresholds.is_empty() && workload.intents_known => {
+            a.matcher.default_max_false_rate()
+        }
+        None => None,
+    };
+    if let Some(x) = bound {
         for c in configs.iter_mut().filter(|c| c.semantic) {
             c.max_false_rate = Some(x);
             c.name
@@ -266,13 +276,28 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
     for r in &results {
         if let (Some(c), Some(bound)) = (&r.calibration, r.config.max_false_rate) {
             let pct = r.false_hit_pct.unwrap_or(0.0);
+            let history = c.pairs - c.run_pairs;
+            let learned = if c.threshold > 1.0 {
+                format!(
+                    "no threshold held the bound on {history} labelled history pairs and {} of the run's own: exact matches only",
+                    c.run_pairs
+                )
+            } else {
+                format!(
+                    "threshold {:.3} learned from {history} labelled history pairs and {} of the run's own ({} above it, false share ≤ {:.1}% at 95%{})",
+                    c.threshold,
+                    c.run_pairs,
+                    c.pairs_above,
+                    c.false_share_upper * 100.0,
+                    match c.certified_at {
+                        Some(0) | None => String::new(),
+                        Some(at) => format!("; first held at request {at}, exact matches only before"),
+                    }
+                )
+            };
             notes.push(format!(
-                "{}: threshold {:.3} learned from {} labelled history pairs ({} above it, false share ≤ {:.1}% at 95%); measured {:.1}% false hits against the {}% bound — {}; {} hits verified by the model",
+                "{}: {learned}; measured {:.1}% false hits against the {}% bound — {}; {} hits verified by the model",
                 r.config.name,
-                c.threshold,
-                c.pairs,
-                c.pairs_above,
-                c.false_share_upper * 100.0,
                 pct,
                 fmt_number(bound * 100.0),
                 if pct <= bound * 100.0 { "held" } else { "NOT held" },

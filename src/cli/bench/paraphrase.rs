@@ -24,7 +24,8 @@ pub(super) struct ParaphraseArgs {
     /// Thresholds to try [default: a sweep around each matcher's default]
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     thresholds: Vec<f32>,
-    /// Also learn each matcher's threshold for at most this share of false hits (0–1)
+    /// Also learn each matcher's threshold for at most this share of false hits
+    /// (0–1) [default: 0.05 for the embedding matcher, none for TF-IDF]
     #[arg(long, value_name = "X", allow_negative_numbers = true)]
     max_false_rate: Option<f64>,
     /// The embedding model directory [default: embedding_model in .beast/config.toml]
@@ -105,7 +106,7 @@ pub(super) fn run(ctx: &Context, a: &ParaphraseArgs, out: &mut dyn Write) -> Res
                 &workload, kind, t, None, &setup, &bar,
             )?);
         }
-        if let Some(x) = max_false_rate {
+        if let Some(x) = max_false_rate.or(kind.default_max_false_rate()) {
             rows.push(paraphrase::evaluate(
                 &workload,
                 kind,
