@@ -382,7 +382,7 @@ _beast() {
                     return 0
                     ;;
                 --precision)
-                    COMPREPLY=($(compgen -W "f32 int8" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto f32 int8" -- "${cur}"))
                     return 0
                     ;;
                 --max-false-rate)
@@ -542,7 +542,7 @@ _beast() {
                     return 0
                     ;;
                 --precision)
-                    COMPREPLY=($(compgen -W "f32 int8" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto f32 int8" -- "${cur}"))
                     return 0
                     ;;
                 --seed)

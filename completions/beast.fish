@@ -224,7 +224,8 @@ complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subco
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l matcher -d 'What judges similarity: tfidf (built in) or embedding (a sentence-embedding model)' -r -f -a "tfidf\t'TF-IDF over word n-grams (built in; the default)'
 embedding\t'A sentence-embedding model (needs the `embedding` feature and --model)'"
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l model -d 'The embedding model directory (config.json, tokenizer.json, model.safetensors) [default: embedding_model in .beast/config.toml]' -r -F
-complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l precision -d 'The embedding model\'s arithmetic: f32 (its own weights) or int8 (faster)' -r -f -a "f32\t'The model\'s own f32 weights (the default; matches the reference)'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l precision -d 'The embedding model\'s arithmetic: f32 (its own weights) or int8 (faster)' -r -f -a "auto\t'int8 where the CPU has AVX-512 VNNI, else f32 (the default)'
+f32\t'The model\'s own f32 weights (matches the reference)'
 int8\t'int8 weights and activations: faster, vectors move slightly (AVX-512 VNNI)'"
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l max-false-rate -d 'Learn each semantic configuration\'s threshold so that at most this share of hits (0–1, e.g. 0.05) answers a different question; needs intents [default with --matcher embedding: 0.05, unless --threshold is given]' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
@@ -264,7 +265,8 @@ embedding\t'A sentence-embedding model (needs the `embedding` feature and --mode
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l thresholds -d 'Thresholds to try [default: a sweep around each matcher\'s default]' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l max-false-rate -d 'Also learn each matcher\'s threshold for at most this share of false hits (0–1) [default: 0.05 for the embedding matcher, none for TF-IDF]' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l model -d 'The embedding model directory [default: embedding_model in .beast/config.toml]' -r -F
-complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l precision -d 'The embedding model\'s arithmetic: f32 (its own weights) or int8 (faster)' -r -f -a "f32\t'The model\'s own f32 weights (the default; matches the reference)'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l precision -d 'The embedding model\'s arithmetic: f32 (its own weights) or int8 (faster)' -r -f -a "auto\t'int8 where the CPU has AVX-512 VNNI, else f32 (the default)'
+f32\t'The model\'s own f32 weights (matches the reference)'
 int8\t'int8 weights and activations: faster, vectors move slightly (AVX-512 VNNI)'"
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l seed -d 'Seed of the shuffle and the near misses' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l write-trace -d 'Write the trace (JSON lines, for `beast bench cache --trace`) and stop' -r -F

@@ -157,6 +157,33 @@ fn a_prompt_embeds_the_same_alone_and_in_a_batch() {
     assert_eq!(together[0], together[3], "deterministic");
 }
 
+/// The int8 pass shares a run's batches out among the cores: each prompt's
+/// vector is exactly the one it gets alone, whichever thread computed it.
+#[test]
+fn int8_batches_on_every_core_give_each_prompt_its_own_vector() {
+    let Some(dir) = model_dir() else { return };
+    if !beast::bench::int8::available() {
+        eprintln!("skipped: this CPU has no AVX-512 VNNI");
+        return;
+    }
+    let enc = Encoder::load_with(&dir, beast::bench::matcher::Precision::Int8).unwrap();
+    // Many lengths, so that there are many batches to share.
+    let prompts: Vec<String> = (0..24)
+        .map(|i| {
+            format!(
+                "how do i {} a list{}",
+                ["sort", "reverse", "filter"][i % 3],
+                " of numbers".repeat(i % 7)
+            )
+        })
+        .collect();
+    let refs: Vec<&str> = prompts.iter().map(String::as_str).collect();
+    let together = enc.embed(&refs).unwrap();
+    for (p, v) in refs.iter().zip(&together) {
+        assert_eq!(&enc.embed(&[p]).unwrap()[0], v, "{p:?}");
+    }
+}
+
 /// A model directory whose files link to the real ones, with `config.json`
 /// replaced.
 fn broken_model(config: impl FnOnce(&mut Value)) -> Option<(tempfile::TempDir, PathBuf)> {
@@ -226,6 +253,8 @@ fn embeddings_find_the_paraphrases_tf_idf_misses() {
             "tfidf,embedding",
             "--thresholds",
             "0.9",
+            "--precision",
+            "f32",
             "--model",
             model,
         ]);
@@ -275,7 +304,8 @@ fn int8_embeddings_stay_close_to_the_reference() {
 
 /// `bench cache --matcher embedding` holds false hits to its default bound
 /// (5 %) with no flag: every semantic configuration learns its threshold,
-/// and a fixed `--threshold` turns the bound off.
+/// and a fixed `--threshold` turns the bound off. (`--precision f32` in
+/// these binary runs: a test build runs the int8 pass unoptimised.)
 #[test]
 fn the_embedding_cache_is_accuracy_controlled_by_default() {
     let Some(dir) = model_dir() else { return };
@@ -288,6 +318,8 @@ fn the_embedding_cache_is_accuracy_controlled_by_default() {
         "embedding",
         "--model",
         model,
+        "--precision",
+        "f32",
         "--requests",
         "3000",
         "--json",
@@ -308,6 +340,8 @@ fn the_embedding_cache_is_accuracy_controlled_by_default() {
         "embedding",
         "--model",
         model,
+        "--precision",
+        "f32",
         "--requests",
         "3000",
         "--threshold",

@@ -197,8 +197,9 @@ impl Encoder {
     }
 
     /// Loads a model directory; with `Precision::Int8` the dense layers are
-    /// quantised (needs AVX-512 VNNI; see `int8`).
+    /// quantised (needs AVX-512 VNNI; see `int8`); `Auto` picks for this CPU.
     pub fn load_with(dir: &Path, precision: Precision) -> Result<Encoder> {
+        let precision = precision.resolve();
         if precision == Precision::Int8 && !int8::available() {
             bail!("--precision int8 needs a CPU with AVX-512 VNNI; this one has none, use --precision f32");
         }
@@ -321,7 +322,7 @@ impl Encoder {
             });
         }
         let int8 = match precision {
-            Precision::F32 => None,
+            Precision::F32 | Precision::Auto => None,
             Precision::Int8 => Some(int8::QuantizedEncoder {
                 hidden: h,
                 heads,
@@ -437,8 +438,10 @@ impl Embedder for Encoder {
     }
 
     /// Prompts are grouped by token length so that a batch needs no padding
-    /// (a prompt's vector is then the same alone or in a batch), and each
-    /// batch's matrix products run on all cores.
+    /// (a prompt's vector is then the same alone or in a batch). In f32 each
+    /// batch's matrix products run on all cores; the int8 forward pass runs
+    /// on one, so there the batches themselves are shared out among the
+    /// cores (each batch's result is the same on any of them).
     fn embed(&self, prompts: &[&str]) -> Result<Vec<Vec<f32>>> {
         let mut by_len: FxHashMap<usize, Vec<(usize, Vec<u32>)>> = FxHashMap::default();
         for (i, p) in prompts.iter().enumerate() {
@@ -447,16 +450,55 @@ impl Embedder for Encoder {
         }
         let mut lens: Vec<usize> = by_len.keys().copied().collect();
         lens.sort_unstable();
-        let mut out: Vec<Vec<f32>> = vec![Vec::new(); prompts.len()];
+        let mut batches: Vec<&[(usize, Vec<u32>)]> = Vec::new();
         for len in lens {
-            let group = &by_len[&len];
             let per_batch = (BATCH_ROWS / len.max(1)).max(1);
-            for chunk in group.chunks(per_batch) {
-                let tokens: Vec<Vec<u32>> = chunk.iter().map(|(_, t)| t.clone()).collect();
-                for ((i, _), v) in chunk.iter().zip(self.embed_batch(&tokens)?) {
-                    out[*i] = v;
-                }
-            }
+            batches.extend(by_len[&len].chunks(per_batch));
+        }
+        type Embedded = Vec<(usize, Vec<f32>)>;
+        let run = |chunk: &[(usize, Vec<u32>)]| -> Result<Embedded> {
+            let tokens: Vec<Vec<u32>> = chunk.iter().map(|(_, t)| t.clone()).collect();
+            Ok(chunk
+                .iter()
+                .map(|(i, _)| *i)
+                .zip(self.embed_batch(&tokens)?)
+                .collect())
+        };
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let done: Vec<Embedded> = if self.int8.is_some() && cores > 1 {
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let parts: Vec<Result<Vec<Embedded>>> = std::thread::scope(|s| {
+                let workers: Vec<_> = (0..cores.min(batches.len()).max(1))
+                    .map(|_| {
+                        s.spawn(|| {
+                            let mut mine = Vec::new();
+                            loop {
+                                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(chunk) = batches.get(k) else {
+                                    return Ok(mine);
+                                };
+                                mine.push(run(chunk)?);
+                            }
+                        })
+                    })
+                    .collect();
+                workers
+                    .into_iter()
+                    .map(|w| w.join().expect("embedding does not panic"))
+                    .collect()
+            });
+            parts
+                .into_iter()
+                .collect::<Result<Vec<_>>>()?
+                .into_iter()
+                .flatten()
+                .collect()
+        } else {
+            batches.iter().map(|c| run(c)).collect::<Result<_>>()?
+        };
+        let mut out: Vec<Vec<f32>> = vec![Vec::new(); prompts.len()];
+        for (i, v) in done.into_iter().flatten() {
+            out[i] = v;
         }
         Ok(out)
     }

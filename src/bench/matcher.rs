@@ -69,11 +69,25 @@ impl MatcherKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
-    /// The model's own f32 weights (the default; matches the reference)
+    /// int8 where the CPU has AVX-512 VNNI, else f32 (the default)
     #[default]
+    Auto,
+    /// The model's own f32 weights (matches the reference)
     F32,
     /// int8 weights and activations: faster, vectors move slightly (AVX-512 VNNI)
     Int8,
+}
+
+impl Precision {
+    /// `Auto` made concrete for this CPU: int8, about twice as fast on two
+    /// cores, where it can run; the model's own f32 elsewhere.
+    pub fn resolve(self) -> Precision {
+        match self {
+            Precision::Auto if super::int8::available() => Precision::Int8,
+            Precision::Auto => Precision::F32,
+            p => p,
+        }
+    }
 }
 
 /// Finds the cached prompt most similar to a new one. Prompts arrive
@@ -300,7 +314,10 @@ pub fn load_embedder(model: Option<&Path>, precision: Precision) -> Result<Box<d
             "the embedding matcher needs a model: pass --model DIR (scripts/fetch-model puts all-MiniLM-L6-v2 in models/all-MiniLM-L6-v2) or set embedding_model in .beast/config.toml",
         );
     };
-    Ok(Box::new(super::bert::Encoder::load_with(dir, precision)?))
+    Ok(Box::new(super::bert::Encoder::load_with(
+        dir,
+        precision.resolve(),
+    )?))
 }
 
 /// Without the `embedding` feature there is no model to load.

@@ -62,7 +62,7 @@ pub(super) struct CacheArgs {
     #[arg(long, value_name = "DIR", env = "BEAST_EMBEDDING_MODEL")]
     pub(super) model: Option<PathBuf>,
     /// The embedding model's arithmetic: f32 (its own weights) or int8 (faster)
-    #[arg(long, value_enum, default_value_t = Precision::F32)]
+    #[arg(long, value_enum, default_value_t = Precision::Auto)]
     pub(super) precision: Precision,
     /// Learn each semantic configuration's threshold so that at most this share
     /// of hits (0–1, e.g. 0.05) answers a different question; needs intents

@@ -152,9 +152,9 @@ pub(super) fn load_embeddings(
 /// What embedding the run's prompts cost, for the notes under a table.
 pub(super) fn embedding_note(embeddings: &RefCell<Embeddings>, precision: Precision) -> String {
     let cost = embeddings.borrow().cost();
-    let how = match precision {
-        Precision::F32 => "f32, both cores",
-        Precision::Int8 => "int8, one core",
+    let how = match precision.resolve() {
+        Precision::Int8 => "int8, all cores",
+        _ => "f32, all cores",
     };
     format!(
         "embedding: {} distinct prompts embedded once each in {:.1} s ({:.2} ms a prompt; {how}), before the timed lookups",
@@ -205,7 +205,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
                 thresholds: Vec::new(),
                 matcher: crate::bench::matcher::MatcherKind::Tfidf,
                 model: None,
-                precision: crate::bench::matcher::Precision::F32,
+                precision: crate::bench::matcher::Precision::Auto,
                 max_false_rate: None,
                 no_ttl: false,
                 no_warm: false,

@@ -32,7 +32,7 @@ pub(super) struct ParaphraseArgs {
     #[arg(long, value_name = "DIR", env = "BEAST_EMBEDDING_MODEL")]
     model: Option<PathBuf>,
     /// The embedding model's arithmetic: f32 (its own weights) or int8 (faster)
-    #[arg(long, value_enum, default_value_t = Precision::F32)]
+    #[arg(long, value_enum, default_value_t = Precision::Auto)]
     precision: Precision,
     /// Seed of the shuffle and the near misses
     #[arg(long, default_value_t = DEFAULT_SEED, value_name = "N")]
