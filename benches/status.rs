@@ -19,7 +19,8 @@
 //!
 //! Run with `cargo bench --bench status`. Options after `--`: `--runs N`
 //! (default 41), `--shape mixed|completions` (default both), `--scale F`
-//! (multiply the sizes, e.g. 0.01 for a quick look), `--keep DIR`.
+//! (multiply the sizes, e.g. 0.01 for a quick look), `--keep DIR`;
+//! `--shape none` runs only the start-up and fresh-clone cases.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -77,6 +78,7 @@ fn parse_args() -> Options {
         let value = args.get(i + 1).cloned().unwrap_or_default();
         match args[i].as_str() {
             "--runs" => o.runs = value.parse().expect("--runs N"),
+            "--shape" if value == "none" => o.shapes.clear(),
             "--shape" => o.shapes = vec![value],
             "--scale" => o.scale = value.parse().expect("--scale F"),
             "--keep" => o.keep = Some(PathBuf::from(value)),

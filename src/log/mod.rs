@@ -452,28 +452,38 @@ fn load_all(
 ) -> Result<u64> {
     let profile = std::env::var_os("BEAST_PROFILE").is_some();
     let began = std::time::Instant::now();
-    let bytes: Vec<Vec<u8>> = plans
-        .iter()
-        .map(|(_, path, _, _)| read_all(path))
-        .collect::<Result<_>>()?;
+    let total: u64 = plans.iter().map(|(_, _, st, _)| st.size).sum();
     let mut files: Vec<rebuild::File> = plans
         .iter()
-        .zip(&bytes)
-        .map(|((name, _, _, _), b)| rebuild::File {
-            name: name.clone(),
-            shown: shown(name),
-            bytes: b,
-            no: 0,
+        .map(|(name, path, _, _)| {
+            let mut handle = open_log_file(path)?;
+            let text = if rebuild::keeps_text(total) {
+                let mut text = Vec::new();
+                handle
+                    .read_to_end(&mut text)
+                    .map_err(|e| read_fail(path, e))?;
+                Some(text)
+            } else {
+                None
+            };
+            Ok(rebuild::File {
+                name: name.clone(),
+                shown: shown(name),
+                handle,
+                text,
+                no: 0,
+            })
         })
-        .collect();
-    let (plan, extents) = rebuild::scan(&files, rules);
+        .collect::<Result<_>>()?;
+    let (plan, extents) =
+        rebuild::scan(&files, rules).map_err(|(i, e)| read_fail(&plans[i].1, e))?;
     for (f, ((name, _, st, _), x)) in files.iter_mut().zip(plans.iter().zip(&extents)) {
         let state = LogFileState {
             no: 0,
             path: name.clone(),
             length: x.end as u64,
             lines: x.lines,
-            crc: crc(&f.bytes[..x.end]),
+            crc: x.crc,
             size: st.size,
             mtime_ns: st.mtime_ns,
             inode: st.inode,
@@ -491,9 +501,7 @@ fn load_all(
     for ((name, path, st, _), x) in plans.iter().zip(&extents) {
         warn_partial(&shown(name), path, x.end as u64, st.size, x.lines, warn);
     }
-    // The log's text is not needed any more; the indexes' sort is next.
     drop(files);
-    drop(bytes);
     w.build_indexes(unindexed)?;
     if profile {
         eprintln!("loaded {added} events in {:?}", began.elapsed());
