@@ -311,21 +311,25 @@ fn the_embedding_cache_is_accuracy_controlled_by_default() {
     let Some(dir) = model_dir() else { return };
     let model = dir.to_str().expect("a UTF-8 model path");
     let env = common::Env::new();
-    let out = env.ok(&[
-        "bench",
-        "cache",
-        "--matcher",
-        "embedding",
-        "--model",
-        model,
-        "--precision",
-        "f32",
-        "--requests",
-        "3000",
-        "--json",
-        "--no-record",
-    ]);
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let run = |requests: &str, more: &[&str]| -> Value {
+        let mut args = vec![
+            "bench",
+            "cache",
+            "--matcher",
+            "embedding",
+            "--model",
+            model,
+            "--precision",
+            "f32",
+            "--requests",
+            requests,
+            "--json",
+            "--no-record",
+        ];
+        args.extend(more);
+        serde_json::from_str(&env.ok(&args)).unwrap()
+    };
+    let v = run("1500", &[]);
     let runs = v["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 4);
     for r in runs.iter().filter(|r| r["config"]["semantic"] == true) {
@@ -333,23 +337,7 @@ fn the_embedding_cache_is_accuracy_controlled_by_default() {
         assert!(r["calibration"]["pairs"].as_u64().unwrap() > 0, "{r}");
         assert!(r["false_hit_pct"].as_f64().unwrap() <= 5.0, "{r}");
     }
-    let out = env.ok(&[
-        "bench",
-        "cache",
-        "--matcher",
-        "embedding",
-        "--model",
-        model,
-        "--precision",
-        "f32",
-        "--requests",
-        "3000",
-        "--threshold",
-        "0.9",
-        "--json",
-        "--no-record",
-    ]);
-    let v: Value = serde_json::from_str(&out).unwrap();
+    let v = run("500", &["--threshold", "0.9"]);
     let run = &v["runs"][0];
     assert!(
         run["config"].get("max_false_rate").is_none(),

@@ -168,40 +168,65 @@ pub(super) fn keeps_text(total: u64) -> bool {
     total <= limit
 }
 
+/// What the first pass has found so far, over every file.
+#[derive(Default)]
+struct Found {
+    keys: Vec<Key>,
+    parsed: Vec<Option<Event>>,
+    skips: Skips,
+}
+
+impl Found {
+    /// Scans the whole lines of `bytes`, a part of file `file` that starts
+    /// at offset `base` after line `first_line`, on every core. Returns where
+    /// the last whole line ends in `bytes`, and its number.
+    fn scan_block(
+        &mut self,
+        f: &File,
+        file: u32,
+        rules: &Rules,
+        bytes: &[u8],
+        base: u64,
+        first_line: u64,
+    ) -> (usize, u64) {
+        let (ranges, end) = chunks(bytes, 0, first_line);
+        let mut lines = first_line;
+        for part in on_every_core(&ranges, |r| scan_chunk(f, file, rules, bytes, base, r)) {
+            let first = self.parsed.len() as u32;
+            self.keys.extend(part.keys.into_iter().map(|mut k| {
+                if k.parsed != NOT_PARSED {
+                    k.parsed += first;
+                }
+                k
+            }));
+            self.parsed.extend(part.parsed.into_iter().map(Some));
+            self.skips.merge(part.skips);
+            lines = part.last_line;
+        }
+        (end, lines)
+    }
+}
+
 /// The first pass over every file: the plan of what to load, and how far
 /// each file was read; or the file that could not be read, and why.
 pub(super) fn scan(
     files: &[File],
     rules: &Rules,
 ) -> Result<(Plan, Vec<Extent>), (usize, std::io::Error)> {
-    let mut keys = Vec::new();
-    let mut parsed: Vec<Option<Event>> = Vec::new();
-    let mut skips = Skips::default();
+    let mut found = Found::default();
     let mut extents = Vec::new();
     for (i, f) in files.iter().enumerate() {
-        // `buf` holds the file from offset `base`: an unfinished line, then
-        // the next block.
-        let mut buf: Vec<u8> = Vec::new();
-        let mut base = 0u64;
-        let mut lines = 0;
         let mut crc = crc32fast::Hasher::new();
+        let (mut base, mut lines) = (0u64, 0);
         if let Some(text) = &f.text {
-            let (ranges, end) = chunks(text, 0, 0);
-            for part in on_every_core(&ranges, |r| scan_chunk(f, i as u32, rules, text, 0, r)) {
-                let first = parsed.len() as u32;
-                keys.extend(part.keys.into_iter().map(|mut k| {
-                    if k.parsed != NOT_PARSED {
-                        k.parsed += first;
-                    }
-                    k
-                }));
-                parsed.extend(part.parsed.into_iter().map(Some));
-                skips.merge(part.skips);
-                lines = part.last_line;
-            }
+            let end;
+            (end, lines) = found.scan_block(f, i as u32, rules, text, 0, 0);
             crc.update(&text[..end]);
             base = end as u64;
         }
+        // `buf` holds the file from offset `base`: an unfinished line, then
+        // the next block.
+        let mut buf: Vec<u8> = Vec::new();
         while f.text.is_none() {
             let old = buf.len();
             buf.resize(old + BLOCK, 0);
@@ -215,20 +240,8 @@ pub(super) fn scan(
                 }
             }
             buf.truncate(old + got);
-            let (ranges, end) = chunks(&buf, 0, lines);
-            let scanned = on_every_core(&ranges, |r| scan_chunk(f, i as u32, rules, &buf, base, r));
-            for part in scanned {
-                let first = parsed.len() as u32;
-                keys.extend(part.keys.into_iter().map(|mut k| {
-                    if k.parsed != NOT_PARSED {
-                        k.parsed += first;
-                    }
-                    k
-                }));
-                parsed.extend(part.parsed.into_iter().map(Some));
-                skips.merge(part.skips);
-                lines = part.last_line;
-            }
+            let end;
+            (end, lines) = found.scan_block(f, i as u32, rules, &buf, base, lines);
             crc.update(&buf[..end]);
             buf.drain(..end);
             base += end as u64;
@@ -242,6 +255,11 @@ pub(super) fn scan(
             crc: crc.finalize(),
         });
     }
+    let Found {
+        mut keys,
+        parsed,
+        skips,
+    } = found;
     keys.sort_unstable_by_key(|k| (k.id, k.file, k.line));
     let mut plan = Plan {
         keys,
