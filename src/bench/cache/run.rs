@@ -163,7 +163,7 @@ pub fn run(
         matcher.fit(&h, &w)?;
     }
     let mut run_config = config.clone();
-    let calibration = match config.max_false_rate.filter(|_| config.semantic) {
+    let mut calibration = match config.max_false_rate.filter(|_| config.semantic) {
         Some(bound) => {
             if !workload.intents_known {
                 return crate::error::input(
@@ -184,7 +184,6 @@ pub fn run(
         }
         None => None,
     };
-    let mut calibration = calibration;
     let mut verify = Rng::derive(seed, 0x7E51);
     let mut verified = 0u64;
     let mut cache = MultiTierCache::new(run_config, matcher)?;
