@@ -13,7 +13,7 @@
 //! its own default threshold.
 
 use std::cell::RefCell;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -116,6 +116,9 @@ pub struct EmbeddingCost {
     pub embedded: u64,
     /// Wall-clock seconds spent embedding them (all cores).
     pub embed_seconds: f64,
+    /// Distinct prompts whose vectors came from the cache of earlier runs
+    /// (see `embed_cache`) instead.
+    pub from_cache: u64,
 }
 
 /// TF-IDF vectors and the exact prefix-filtering index.
@@ -166,6 +169,11 @@ pub struct Embeddings {
     /// Vectors of `memo`, row-major.
     vectors: Vec<f32>,
     cost: EmbeddingCost,
+    /// The file of earlier runs' vectors, if any; which of its rows this run
+    /// has used; whether this run embedded anything to add to it.
+    cache: Option<PathBuf>,
+    from_file: Vec<bool>,
+    added: bool,
 }
 
 impl Embeddings {
@@ -175,12 +183,34 @@ impl Embeddings {
             memo: FxHashMap::default(),
             vectors: Vec::new(),
             cost: EmbeddingCost::default(),
+            cache: None,
+            from_file: Vec::new(),
+            added: false,
         }
     }
 
-    /// Loads the model of a directory (feature `embedding`).
+    /// Loads the model of a directory (feature `embedding`), with the
+    /// vectors earlier runs of it kept in the user's cache directory.
     pub fn load(model: Option<&Path>, precision: Precision) -> Result<Embeddings> {
-        Ok(Embeddings::new(load_embedder(model, precision)?))
+        let mut e = Embeddings::new(load_embedder(model, precision)?);
+        if let Some(path) = model.and_then(|m| super::embed_cache::path_for(m, precision)) {
+            e.use_cache(path);
+        }
+        Ok(e)
+    }
+
+    /// Reads the vectors kept in `path` (nothing, if it does not read back
+    /// whole) and keeps what this run embeds there too.
+    pub fn use_cache(&mut self, path: PathBuf) {
+        let dim = self.dim();
+        for (text, v) in super::embed_cache::read(&path, dim).unwrap_or_default() {
+            if !self.memo.contains_key(&text) {
+                self.memo.insert(text, (self.vectors.len() / dim) as u32);
+                self.vectors.extend_from_slice(&v);
+            }
+        }
+        self.from_file = vec![false; self.vectors.len() / dim];
+        self.cache = Some(path);
     }
 
     pub fn dim(&self) -> usize {
@@ -197,8 +227,20 @@ impl Embeddings {
         let mut fresh: Vec<&str> = Vec::new();
         let mut queued: rustc_hash::FxHashSet<&str> = Default::default();
         for p in prompts {
-            if !self.memo.contains_key(*p) && queued.insert(p) {
-                fresh.push(p);
+            match self.memo.get(*p) {
+                Some(&row) => {
+                    if let Some(used) = self.from_file.get_mut(row as usize) {
+                        if !*used {
+                            *used = true;
+                            self.cost.from_cache += 1;
+                        }
+                    }
+                }
+                None => {
+                    if queued.insert(p) {
+                        fresh.push(p);
+                    }
+                }
             }
         }
         if fresh.is_empty() {
@@ -219,6 +261,7 @@ impl Embeddings {
                 .insert(p.to_string(), (self.vectors.len() / dim) as u32);
             self.vectors.extend_from_slice(&v);
         }
+        self.added = true;
         Ok(())
     }
 
@@ -230,6 +273,31 @@ impl Embeddings {
         let dim = self.dim();
         let row = self.memo[prompt] as usize;
         Ok(&self.vectors[row * dim..(row + 1) * dim])
+    }
+}
+
+impl Drop for Embeddings {
+    /// Keeps what this run embedded for the next one. A cache that cannot
+    /// be written costs the next run time, never a result, so a failure is
+    /// only said.
+    fn drop(&mut self) {
+        let (Some(path), true) = (&self.cache, self.added) else {
+            return;
+        };
+        let dim = self.dim();
+        let vectors = &self.vectors;
+        let entries = self.memo.iter().map(|(text, &row)| {
+            (
+                text.as_str(),
+                &vectors[row as usize * dim..(row as usize + 1) * dim],
+            )
+        });
+        if let Err(e) = super::embed_cache::write(path, dim, entries) {
+            eprintln!(
+                "warning: could not keep the embeddings in {}: {e}",
+                path.display()
+            );
+        }
     }
 }
 
@@ -380,6 +448,31 @@ pub(crate) mod tests {
         let mut other = EmbeddingMatcher::new(Rc::clone(&shared), 2);
         other.fit(&["abc"], &["xyz"]).unwrap();
         assert_eq!(shared.borrow().cost().embedded, 5);
+    }
+
+    #[test]
+    fn a_second_run_reads_its_vectors_from_the_cache_and_embeds_only_new_prompts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("letters.bin");
+        let first = {
+            let mut e = Embeddings::new(Box::new(Letters));
+            e.use_cache(path.clone());
+            e.prepare(&["abc", "xyz"]).unwrap();
+            assert_eq!((e.cost().embedded, e.cost().from_cache), (2, 0));
+            e.vector("abc").unwrap().to_vec()
+        }; // dropped: written
+        let mut e = Embeddings::new(Box::new(Letters));
+        e.use_cache(path.clone());
+        e.prepare(&["abc", "xyz", "new"]).unwrap();
+        assert_eq!((e.cost().embedded, e.cost().from_cache), (1, 2));
+        assert_eq!(e.vector("abc").unwrap(), &first[..], "bit for bit");
+        drop(e);
+        // A damaged file is ignored: everything is embedded again.
+        std::fs::write(&path, b"BEASTEV1\x1a").unwrap();
+        let mut e = Embeddings::new(Box::new(Letters));
+        e.use_cache(path);
+        e.prepare(&["abc"]).unwrap();
+        assert_eq!((e.cost().embedded, e.cost().from_cache), (1, 0));
     }
 
     #[test]

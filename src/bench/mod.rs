@@ -15,6 +15,7 @@
 pub mod bert;
 pub mod cache;
 pub mod calibrate;
+pub mod embed_cache;
 pub mod hnsw;
 pub mod int8;
 pub mod lru;

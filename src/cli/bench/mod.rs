@@ -156,8 +156,12 @@ pub(super) fn embedding_note(embeddings: &RefCell<Embeddings>, precision: Precis
         Precision::Int8 => "int8, all cores",
         _ => "f32, all cores",
     };
+    let cached = match cost.from_cache {
+        0 => String::new(),
+        n => format!("; {n} more from the cache of earlier runs"),
+    };
     format!(
-        "embedding: {} distinct prompts embedded once each in {:.1} s ({:.2} ms a prompt; {how}), before the timed lookups",
+        "embedding: {} distinct prompts embedded once each in {:.1} s ({:.2} ms a prompt; {how}){cached}, before the timed lookups",
         cost.embedded,
         cost.embed_seconds,
         cost.embed_seconds * 1000.0 / cost.embedded.max(1) as f64
