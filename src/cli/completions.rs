@@ -102,6 +102,7 @@ const FILES: &[(&str, &str)] = &[
     (".beast/index.db", "The project's local index (SQLite), rebuilt from the log whenever it is missing."),
     (".beast/config.toml", "The project's settings: roadmap, author, time zone, [check]."),
     ("~/.local/share/beast/beast.db", "The personal database outside a project (the user's data directory), made by the first record."),
+    ("~/.cache/beast/embeddings/", "Sentence embeddings of earlier benchmark runs, one file per model (the user's cache directory); deleting it costs only time."),
 ];
 
 const EXIT_STATUS: &[(&str, &str)] = &[
