@@ -346,3 +346,39 @@ fn the_embedding_cache_is_accuracy_controlled_by_default() {
     );
     assert!(run["calibration"].is_null(), "{run}");
 }
+
+/// A trace without intents cannot teach a bound: the embedding matcher runs
+/// at its fixed threshold and the note says so.
+#[test]
+fn without_intents_the_embedding_cache_says_its_accuracy_is_not_known() {
+    let Some(dir) = model_dir() else { return };
+    let env = common::Env::new();
+    let trace = env.dir.path().join("trace.jsonl");
+    let lines: String = (0..200)
+        .map(|i| {
+            let p = [
+                "how do i sort a list in python",
+                "how can i sort a python list",
+            ][i % 2];
+            format!("{{\"t\": {}, \"prompt\": \"{p}\"}}\n", i * 10)
+        })
+        .collect();
+    std::fs::write(&trace, lines).unwrap();
+    let out = env.ok(&[
+        "bench",
+        "cache",
+        "--matcher",
+        "embedding",
+        "--model",
+        dir.to_str().unwrap(),
+        "--precision",
+        "f32",
+        "--trace",
+        trace.to_str().unwrap(),
+        "--no-record",
+    ]);
+    assert!(
+        out.contains("the trace has no intents, so the embedding matcher's accuracy bound cannot be learned: it ran at the fixed threshold 0.9"),
+        "{out}"
+    );
+}

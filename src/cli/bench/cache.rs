@@ -173,13 +173,21 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
     }
     // A fixed threshold asked for is used as given; otherwise the matcher's
     // default bound, where the requests carry intents to learn from.
+    let default_bound = (a.threshold.is_none() && a.thresholds.is_empty())
+        .then(|| a.matcher.default_max_false_rate())
+        .flatten();
     let bound = match check_false_rate(a.max_false_rate)? {
         Some(x) => Some(x),
-        None if a.threshold.is_none() && a.thresholds.is_empty() && workload.intents_known => {
-            a.matcher.default_max_false_rate()
-        }
+        None if workload.intents_known => default_bound,
         None => None,
     };
+    let unbounded = (bound.is_none() && default_bound.is_some()).then(|| {
+        format!(
+            "the trace has no intents, so the {} matcher's accuracy bound cannot be learned: it ran at the fixed threshold {}, and its false hits are not known",
+            a.matcher.name(),
+            fmt_number(f64::from(a.matcher.default_threshold()))
+        )
+    });
     if let Some(x) = bound {
         for c in configs.iter_mut().filter(|c| c.semantic) {
             c.max_false_rate = Some(x);
@@ -269,6 +277,7 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
         workload.history.len(),
         workload.window.len()
     )];
+    notes.extend(unbounded);
     notes.push(format!(
         "lookup latency is measured (L1 and L2 in memory, L3 a SQLite file); L2's {} ms network round trip and the model latency on misses are modelled (data/models.toml)",
         fmt_number(fleet.cache.l2_latency_ms)

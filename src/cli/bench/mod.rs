@@ -156,6 +156,12 @@ pub(super) fn embedding_note(embeddings: &RefCell<Embeddings>, precision: Precis
         Precision::Int8 => "int8, all cores",
         _ => "f32, all cores",
     };
+    if cost.embedded == 0 && cost.from_cache > 0 {
+        return format!(
+            "embedding: the vectors of all {} distinct prompts came from the cache of earlier runs ({how})",
+            cost.from_cache
+        );
+    }
     let cached = match cost.from_cache {
         0 => String::new(),
         n => format!("; {n} more from the cache of earlier runs"),
