@@ -157,16 +157,22 @@ fn a_prompt_embeds_the_same_alone_and_in_a_batch() {
     assert_eq!(together[0], together[3], "deterministic");
 }
 
+/// The model with int8 arithmetic, when the model is here and the CPU has
+/// AVX-512 VNNI (else the test says why it is skipped).
+fn int8_encoder() -> Option<Encoder> {
+    let dir = model_dir()?;
+    if !beast::bench::int8::available() {
+        eprintln!("skipped: this CPU has no AVX-512 VNNI");
+        return None;
+    }
+    Some(Encoder::load_with(&dir, beast::bench::matcher::Precision::Int8).unwrap())
+}
+
 /// The int8 pass shares a run's batches out among the cores: each prompt's
 /// vector is exactly the one it gets alone, whichever thread computed it.
 #[test]
 fn int8_batches_on_every_core_give_each_prompt_its_own_vector() {
-    let Some(dir) = model_dir() else { return };
-    if !beast::bench::int8::available() {
-        eprintln!("skipped: this CPU has no AVX-512 VNNI");
-        return;
-    }
-    let enc = Encoder::load_with(&dir, beast::bench::matcher::Precision::Int8).unwrap();
+    let Some(enc) = int8_encoder() else { return };
     // Many lengths, so that there are many batches to share.
     let prompts: Vec<String> = (0..24)
         .map(|i| {
@@ -280,12 +286,7 @@ fn embeddings_find_the_paraphrases_tf_idf_misses() {
 /// reference, and a paraphrase still beats a near miss.
 #[test]
 fn int8_embeddings_stay_close_to_the_reference() {
-    let Some(dir) = model_dir() else { return };
-    if !beast::bench::int8::available() {
-        eprintln!("skipped: this CPU has no AVX-512 VNNI");
-        return;
-    }
-    let enc = Encoder::load_with(&dir, beast::bench::matcher::Precision::Int8).unwrap();
+    let Some(enc) = int8_encoder() else { return };
     for case in reference().0 {
         let got = enc.embed(&[&case.text]).unwrap().remove(0);
         let cosine = dot(&got, &case.embedding);

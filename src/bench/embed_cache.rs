@@ -1,7 +1,6 @@
 //! Embeddings kept between runs, by prompt: a second run of the same model
-//! over the same prompts reads their vectors instead of computing them
-//! (23,132 prompts take 38–90 s to embed on two cores, and well under a
-//! second to read back).
+//! over the same prompts reads their vectors instead of computing them (the
+//! built-in workload's 23,132 prompts: a 45.3 s run, then 10.6 s).
 //!
 //! One file per model and precision, in the user's cache directory
 //! (`$XDG_CACHE_HOME/beast/embeddings/`, else `~/.cache/…`), named by a hash
