@@ -628,3 +628,119 @@ fn a_personal_database_from_before_events_gets_events_and_exports_them() {
     let again = beast_ok(&cwd, "a@x", &["--db", db.to_str().unwrap(), "export"]);
     assert_eq!(out, again, "ids are stable");
 }
+
+#[test]
+fn a_fresh_clone_reports_and_checks_from_its_log_without_an_index_as_the_index_would() {
+    let lab = Lab::new();
+    let root = lab.repo("r");
+    let a = "alice@example.com";
+    beast_ok(
+        &root,
+        a,
+        &["complete", "1", "1", "Fix failed request tracking"],
+    );
+    beast_ok(
+        &root,
+        a,
+        &[
+            "complete",
+            "1",
+            "2",
+            "Enhanced error context",
+            "--evidence",
+            "https://example.com/pr/1",
+        ],
+    );
+    beast_ok(
+        &root,
+        a,
+        &["complete", "1", "1", "Something unplanned", "--adhoc"],
+    );
+    for (v, at) in [
+        ("31", "2026-01-05"),
+        ("33", "2026-01-06"),
+        ("40", "2026-01-07"),
+    ] {
+        beast_ok(
+            &root,
+            a,
+            &["metric", "cacheHitRate", v, "--source", "ci", "--at", at],
+        );
+    }
+    beast_ok(&root, a, &["metric", "cacheHitRate", "48"]);
+    beast_ok(&root, a, &["metric", "latency", "2000"]);
+    beast_ok(&root, a, &["undo"]);
+    beast_ok(&root, a, &["metric", "latency", "320", "--note", "p50"]);
+    beast_ok(&root, a, &["dogfood", "test"]);
+    beast_ok(&root, a, &["dogfood", "doc", "--manual"]);
+    beast_ok(&root, a, &["bench", "routing"]);
+    // A line the history skips, said the same way by both.
+    let file = root.join(".beast/events/alice@example.com.jsonl");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("edited by hand\n");
+    std::fs::write(&file, text).unwrap();
+    lab.commit_all(&root, "work");
+    let ci = lab.clone(&root, "ci");
+    let index = ci.join(".beast/index.db");
+
+    // What CI runs, in a clone without an index: read from the log alone.
+    let run = |args: &[&str]| {
+        let out = beast(&ci, "ci@example.com", args);
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let commands: [&[&str]; 5] = [
+        &["report", "--json"],
+        &["report", "--format", "markdown"],
+        &["report", "--format", "openmetrics"],
+        &["check", "--json"],
+        &["check", "--fail-on", "behind,overdue"],
+    ];
+    let held: Vec<_> = commands.iter().map(|c| run(c)).collect();
+    assert!(!index.exists(), "no index is built by report or check");
+    assert!(
+        held[0].2.contains("events/alice@example.com.jsonl:") && held[0].2.contains("not an event"),
+        "{}",
+        held[0].2
+    );
+    let r: Value = serde_json::from_str(&held[0].1).unwrap();
+    assert_eq!(r["progress"]["month"]["completed"], 2);
+    assert_eq!(metric(&r, "latency")["latest"]["value"], 320.0);
+
+    // Once an index exists, the same commands say the same.
+    let first = beast(&ci, "ci@example.com", &["status"]);
+    assert!(index.exists());
+    assert_eq!(
+        String::from_utf8(first.stderr).unwrap(),
+        held[0].2,
+        "the index's build warns as the log's reading did"
+    );
+    for (c, (code, out, err)) in commands.iter().zip(&held) {
+        let (code2, out2, err2) = run(c);
+        let time = held_time(out);
+        assert_eq!(
+            (code, out.replace(&time, "")),
+            (&code2, out2.replace(&held_time(&out2), "")),
+            "{c:?}"
+        );
+        // Warned once, by the build; what else the command says is the same.
+        let said: String = err
+            .lines()
+            .filter(|l| !l.starts_with("warning: "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(err2, said, "{c:?}");
+    }
+}
+
+/// The report's generation time (a clock reading), to leave out of a
+/// comparison; empty when there is none.
+fn held_time(text: &str) -> String {
+    text.lines()
+        .find(|l| l.contains("\"generated_at\""))
+        .unwrap_or("")
+        .to_string()
+}

@@ -405,7 +405,7 @@ fn series_of_events(events: &[crate::domain::event::Event]) -> SeriesMap {
 /// The series of `metrics` in the history, each with the readings its
 /// newest is judged against (at most `window(metric)` of them).
 pub fn collect_series(
-    r: &crate::store::Reader,
+    r: &dyn crate::store::Facts,
     metrics: &[String],
     window: &dyn Fn(&str) -> usize,
     base: &Base,

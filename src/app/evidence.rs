@@ -12,7 +12,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::{History, Stamp};
+use super::{History, Readable, Stamp};
 use crate::domain::claims::Trailers;
 use crate::domain::event::{Body, Event, EventId, Evidence, Proof};
 use crate::domain::validate::check_proof;
@@ -155,6 +155,21 @@ pub fn attach(
 /// read with `git log` when HEAD has moved since the index last looked and
 /// from the index otherwise. A failure of git is a warning, not an error:
 /// the report is shown without trailers.
+/// The trailers for a command that only reads: cached in the index when it
+/// has one, else read from git.
+pub fn trailers_for(src: &mut Readable, repo: &Repo, roadmap: &Roadmap) -> Result<Trailers> {
+    match src {
+        Readable::Indexed(history) => trailers(history, repo, roadmap),
+        Readable::Held { .. } => {
+            if repo.head_key()?.is_none() {
+                return Ok(Trailers::default());
+            }
+            let rows = repo.task_trailers()?;
+            Ok(Trailers::resolve(&rows, roadmap, repo.shallow().is_some()))
+        }
+    }
+}
+
 pub fn trailers(history: &mut History, repo: &Repo, roadmap: &Roadmap) -> Result<Trailers> {
     let Some(head) = repo.head_key()? else {
         return Ok(Trailers::default());

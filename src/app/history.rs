@@ -18,7 +18,7 @@ use crate::error;
 use crate::log;
 use crate::project::Project;
 pub use crate::report::HistoryInfo;
-use crate::store::{LineAt, Store};
+use crate::store::{Facts, LineAt, MemoryIndex, Store};
 
 /// Where the history lives.
 #[derive(Debug, Clone)]
@@ -154,16 +154,7 @@ impl History {
     }
 
     pub fn info(&self) -> HistoryInfo {
-        match &self.mode {
-            Mode::Personal { db } => HistoryInfo {
-                mode: "personal",
-                location: db.display().to_string(),
-            },
-            Mode::Project(p) => HistoryInfo {
-                mode: "project",
-                location: p.events_dir().display().to_string(),
-            },
-        }
+        info_of(&self.mode)
     }
 
     /// Checks events as every event is checked (the rules of
@@ -322,6 +313,62 @@ impl History {
                 }
                 Ok(recorded)
             }
+        }
+    }
+}
+
+fn info_of(mode: &Mode) -> HistoryInfo {
+    match mode {
+        Mode::Personal { db } => HistoryInfo {
+            mode: "personal",
+            location: db.display().to_string(),
+        },
+        Mode::Project(p) => HistoryInfo {
+            mode: "project",
+            location: p.events_dir().display().to_string(),
+        },
+    }
+}
+
+/// What a command that only reads works on: the history's index or — in a
+/// project whose index does not exist yet, such as a fresh clone in CI — its
+/// log read once into memory ([`MemoryIndex`]), which writes nothing and
+/// leaves the index to the next command that needs one. Both answer the same
+/// [`Facts`].
+pub enum Readable {
+    Indexed(History),
+    Held { held: MemoryIndex, mode: Mode },
+}
+
+impl Readable {
+    /// Opens `mode` to read: held in memory only when it is a project with
+    /// no index file at all. Warnings as [`History::open`] gives them.
+    pub fn open(mode: Mode, rules: Rules, mut warn: Box<dyn FnMut(String)>) -> Result<Readable> {
+        if let Mode::Project(p) = &mode {
+            if std::fs::symlink_metadata(p.index_path()).is_err() {
+                let t0 = std::time::Instant::now();
+                let held = log::hold(&p.events_dir(), &rules, &shown_for(p), &mut *warn)?;
+                if std::env::var_os("BEAST_PROFILE").is_some() {
+                    eprintln!("held the log without an index in {:?}", t0.elapsed());
+                }
+                return Ok(Readable::Held { held, mode });
+            }
+        }
+        Ok(Readable::Indexed(History::open(mode, rules, warn)?))
+    }
+
+    pub fn info(&self) -> HistoryInfo {
+        match self {
+            Readable::Indexed(h) => h.info(),
+            Readable::Held { mode, .. } => info_of(mode),
+        }
+    }
+
+    /// Runs `f` on the history's facts (in one read transaction of the index).
+    pub fn read<T>(&mut self, f: impl FnOnce(&dyn Facts) -> Result<T>) -> Result<T> {
+        match self {
+            Readable::Indexed(h) => h.store().read(|r| f(r)),
+            Readable::Held { held, .. } => f(held),
         }
     }
 }

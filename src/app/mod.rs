@@ -17,7 +17,7 @@ pub mod tasks;
 
 use chrono::{DateTime, Utc};
 
-pub use history::{History, HistoryInfo, Mode};
+pub use history::{History, HistoryInfo, Mode, Readable};
 
 /// Who records, and when: stamped on every event a command makes.
 #[derive(Debug, Clone)]

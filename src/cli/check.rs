@@ -157,7 +157,8 @@ fn settings(ctx: &Context, args: &Args) -> Result<Settings> {
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     let settings = settings(ctx, &args)?;
     let (catalog, roadmap) = ctx.load_roadmap()?;
-    let report = ctx.build_report()?;
+    let mut src = ctx.open_readable()?;
+    let report = ctx.build_report_from(&mut src, 0)?;
     let (base, baseline) = match args.since.as_deref().map(str::trim) {
         None => (
             Base::Previous,
@@ -183,8 +184,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
         },
     };
     let metrics: Vec<String> = catalog.metrics.iter().map(|m| m.id.clone()).collect();
-    let mut history = ctx.open_history()?;
-    let (series, done) = history.store().read(|r| {
+    let (series, done) = src.read(|r| {
         let series = check::collect_series(r, &metrics, &|m: &str| settings.test(m).window, &base)?;
         let done: Vec<_> = r
             .planned_completions()?

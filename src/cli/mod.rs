@@ -27,7 +27,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::app::{History, Mode, Stamp};
+use crate::app::{History, Mode, Readable, Stamp};
 use crate::domain::validate::Rules;
 use crate::domain::{Catalog, Roadmap};
 use crate::error::{self, exit, Failure};
@@ -265,17 +265,18 @@ impl Context {
     /// the log has to say about lines it skips is printed as it comes.
     pub fn open_history(&self) -> Result<History> {
         let warn = Box::new(|w: String| eprintln!("warning: {}", crate::report::visible(&w)));
-        let h = History::open(self.mode.clone(), self.rules()?, warn).map_err(|e| {
-            // The store says what is wrong; the command line says which flag
-            // picks another database.
-            match (e.downcast_ref::<Failure>(), &self.mode) {
-                (Some(Failure::Store(m)), Mode::Personal { .. }) if m.contains("database file") => {
-                    Failure::Store(format!("{m} (pick one with --db PATH or BEAST_DB)")).into()
-                }
-                _ => e,
+        History::open(self.mode.clone(), self.rules()?, warn).map_err(|e| self.which_db(e))
+    }
+
+    /// The store says what is wrong; the command line says which flag picks
+    /// another database.
+    fn which_db(&self, e: anyhow::Error) -> anyhow::Error {
+        match (e.downcast_ref::<Failure>(), &self.mode) {
+            (Some(Failure::Store(m)), Mode::Personal { .. }) if m.contains("database file") => {
+                Failure::Store(format!("{m} (pick one with --db PATH or BEAST_DB)")).into()
             }
-        })?;
-        Ok(h)
+            _ => e,
+        }
     }
 
     pub fn mode(&self) -> &Mode {
@@ -351,15 +352,31 @@ impl Context {
 
     /// The report with up to `series` readings per metric for charts.
     pub fn build_report_with(&self, series: usize) -> Result<crate::report::Report> {
+        self.build_report_from(&mut Readable::Indexed(self.open_history()?), series)
+    }
+
+    /// Opens the history to read only: see [`Readable`] (a project without
+    /// an index is read from its log, building none).
+    pub fn open_readable(&self) -> Result<Readable> {
+        let warn = Box::new(|w: String| eprintln!("warning: {}", crate::report::visible(&w)));
+        Readable::open(self.mode.clone(), self.rules()?, warn).map_err(|e| self.which_db(e))
+    }
+
+    /// The report of `src`, with up to `series` readings per metric.
+    pub fn build_report_from(
+        &self,
+        src: &mut Readable,
+        series: usize,
+    ) -> Result<crate::report::Report> {
         let (catalog, roadmap) = self.load_roadmap()?;
-        let mut history = self.open_history()?;
-        let info = history.info();
+        let info = src.info();
         let trailers = match self.repo() {
-            Some(repo) => crate::app::evidence::trailers(&mut history, &repo, roadmap)
-                .unwrap_or_else(|e| {
+            Some(repo) => {
+                crate::app::evidence::trailers_for(src, &repo, roadmap).unwrap_or_else(|e| {
                     eprintln!("warning: commit trailers not read: {e:#}");
                     Default::default()
-                }),
+                })
+            }
             None => Default::default(),
         };
         let inputs = crate::report::Inputs {
@@ -372,7 +389,7 @@ impl Context {
             trailers: &trailers,
         };
         let t0 = std::time::Instant::now();
-        let r = history.store().read(|db| crate::report::build(&inputs, db));
+        let r = src.read(|db| crate::report::build(&inputs, db));
         if std::env::var_os("BEAST_PROFILE").is_some() {
             eprintln!("build: {:?}", t0.elapsed());
         }

@@ -97,7 +97,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     } else {
         0
     };
-    let r = ctx.build_report_with(series)?;
+    let r = ctx.build_report_from(&mut ctx.open_readable()?, series)?;
     if args.summary {
         let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
             return error::input(

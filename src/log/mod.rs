@@ -32,7 +32,7 @@ use anyhow::Result;
 
 use crate::domain::event::{Event, EventId};
 use crate::domain::validate::Rules;
-use crate::store::{LineAt, LogFileState, Reader, Store, Writer};
+use crate::store::{LineAt, LogFileState, MemoryIndex, Reader, Store, Writer};
 use crate::{error, files};
 
 mod append;
@@ -40,9 +40,12 @@ mod lines;
 #[cfg(test)]
 mod proptests;
 mod rebuild;
+mod stream;
 
 pub use append::{append, Appended};
 pub use lines::{accept, Skips, MAX_LINE, SHOWN_PER_FILE};
+#[cfg(test)]
+pub(crate) use rebuild::{KEEP_LIMIT, KEEP_TEXT};
 
 use lines::{read_lines, Walked};
 
@@ -442,20 +445,16 @@ fn differs(r: &Reader, e: &Event) -> Result<bool> {
         .is_some_and(|s| s.event != *e))
 }
 
-/// Loads every log file into an empty index (see `rebuild`).
-fn load_all(
-    w: &Writer,
-    plans: &[Plan],
-    rules: &Rules,
+/// Opens every log file for a rebuild's two passes: its text read whole
+/// when the whole log is small enough to keep (see `rebuild::KEEP_TEXT`).
+fn open_all(
+    listed: &[(&str, &Path, u64)],
     shown: &dyn Fn(&str) -> String,
-    warn: &mut dyn FnMut(String),
-) -> Result<u64> {
-    let profile = std::env::var_os("BEAST_PROFILE").is_some();
-    let began = std::time::Instant::now();
-    let total: u64 = plans.iter().map(|(_, _, st, _)| st.size).sum();
-    let mut files: Vec<rebuild::File> = plans
+) -> Result<Vec<rebuild::File>> {
+    let total: u64 = listed.iter().map(|(_, _, size)| size).sum();
+    listed
         .iter()
-        .map(|(name, path, _, _)| {
+        .map(|(name, path, _)| {
             let mut handle = open_log_file(path)?;
             let text = if rebuild::keeps_text(total) {
                 let mut text = Vec::new();
@@ -467,14 +466,66 @@ fn load_all(
                 None
             };
             Ok(rebuild::File {
-                name: name.clone(),
+                name: name.to_string(),
                 shown: shown(name),
                 handle,
                 text,
                 no: 0,
             })
         })
-        .collect::<Result<_>>()?;
+        .collect()
+}
+
+/// The log in `dir` read once into memory, for a command that runs where no
+/// index exists yet (see [`MemoryIndex`]): the lines a rebuild would take,
+/// and the same warnings through `warn`. Writes nothing.
+pub fn hold(
+    dir: &Path,
+    rules: &Rules,
+    shown: &dyn Fn(&str) -> String,
+    warn: &mut dyn FnMut(String),
+) -> Result<MemoryIndex> {
+    let profile = std::env::var_os("BEAST_PROFILE").is_some();
+    let began = std::time::Instant::now();
+    let found = log_files(dir, Some(&mut *warn), shown)?;
+    let listed: Vec<(&str, &Path, u64)> = found
+        .iter()
+        .map(|(name, path, st)| (name.as_str(), path.as_path(), st.size))
+        .collect();
+    let files = open_all(&listed, shown)?;
+    let (plan, extents) =
+        rebuild::scan(&files, rules).map_err(|(i, e)| read_fail(listed[i].1, e))?;
+    if profile {
+        eprintln!("read and scanned the log in {:?}", began.elapsed());
+    }
+    let (held, warnings) = plan.hold(&files, rules)?;
+    for m in warnings {
+        warn(m);
+    }
+    for ((name, path, st), x) in found.iter().zip(&extents) {
+        warn_partial(&shown(name), path, x.end as u64, st.size, x.lines, warn);
+    }
+    if profile {
+        eprintln!("held {} events in {:?}", held.events(), began.elapsed());
+    }
+    Ok(held)
+}
+
+/// Loads every log file into an empty index (see `rebuild`).
+fn load_all(
+    w: &Writer,
+    plans: &[Plan],
+    rules: &Rules,
+    shown: &dyn Fn(&str) -> String,
+    warn: &mut dyn FnMut(String),
+) -> Result<u64> {
+    let profile = std::env::var_os("BEAST_PROFILE").is_some();
+    let began = std::time::Instant::now();
+    let listed: Vec<(&str, &Path, u64)> = plans
+        .iter()
+        .map(|(name, path, st, _)| (name.as_str(), path.as_path(), st.size))
+        .collect();
+    let mut files = open_all(&listed, shown)?;
     let (plan, extents) =
         rebuild::scan(&files, rules).map_err(|(i, e)| read_fail(&plans[i].1, e))?;
     for (f, ((name, _, st, _), x)) in files.iter_mut().zip(plans.iter().zip(&extents)) {

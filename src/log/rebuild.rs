@@ -10,29 +10,27 @@
 //! in full only lines that do not begin so (hand edits, newer versions) and
 //! undos and retractions, which must be known before their targets go in.
 //! Every line is checked (`lines::accept`) when it is parsed, in either pass.
-//! Then the ids are sorted, and a second thread parses the lines in that
-//! order while this one inserts them, through
-//! [`Writer::load_fresh`](crate::store::Writer::load_fresh). The result is
-//! the one applying each event gives (tested below).
+//! Then the ids are sorted, and the second pass (`stream`) parses the lines
+//! in that order on another thread while this one inserts them, through
+//! [`Writer::load_fresh`](crate::store::Writer::load_fresh) — or, for a
+//! command that reads without an index, on every core into memory. The
+//! result is the one applying each event gives (tested below).
 //!
 //! Memory: a log of up to [`KEEP_TEXT`] bytes is read whole and kept for the
 //! second pass. A larger one is read a block at a time and only each line's
-//! place is kept; the second pass reads each line back by its offset (from
-//! the page cache, not this process's memory) — slower by a system call a
-//! line, but a million events' rebuild then holds the keys, not the text
-//! (measured at 1.1 M events: 197 MB peak instead of 421 MB, 6.0 s instead
-//! of 5.0 s).
+//! place is kept; the second pass reads the lines back from the file (the
+//! page cache, not this process's memory), so a million events' rebuild
+//! holds the keys, not the text (measured at 1.1 M events: 197 MB peak
+//! instead of 421 MB).
 
 use std::io::Read;
-use std::os::unix::fs::FileExt;
-use std::sync::mpsc;
 
 use anyhow::Result;
 
 use super::lines::{accept, chunks, each_line, on_every_core, skipped_message, Skips, Walked};
+use super::stream::{parse_key, Windows};
 use crate::domain::event::{Event, EventId};
 use crate::domain::validate::Rules;
-use crate::store::{Fresh, LineAt, Unindexed, Writer};
 
 /// What a line begins with when beast wrote it, up to its id.
 const PREFIX: &[u8] = br#"{"v":1,"id":""#;
@@ -58,17 +56,17 @@ fn quick_id(line: &[u8]) -> Option<EventId> {
 
 /// One line to load: where it is, and its event if it was parsed already.
 #[derive(Clone, Copy)]
-struct Key {
-    id: u128,
-    file: u32,
-    line: u64,
-    start: u64,
-    end: u64,
+pub(super) struct Key {
+    pub(super) id: u128,
+    pub(super) file: u32,
+    pub(super) line: u64,
+    pub(super) start: u64,
+    pub(super) end: u64,
     /// Index into the parsed events, or `NOT_PARSED`.
-    parsed: u32,
+    pub(super) parsed: u32,
 }
 
-const NOT_PARSED: u32 = u32::MAX;
+pub(super) const NOT_PARSED: u32 = u32::MAX;
 
 /// What the first pass found in one part of one file.
 struct Scanned {
@@ -150,13 +148,13 @@ const BLOCK: usize = 8 << 20;
 
 /// The most log text a rebuild keeps in memory for its second pass (about
 /// 290,000 events).
-pub(super) const KEEP_TEXT: u64 = 64 << 20;
+pub(crate) const KEEP_TEXT: u64 = 64 << 20;
 
 #[cfg(test)]
 thread_local! {
     /// [`KEEP_TEXT`] for the tests on this thread, so that they run both
     /// ways of reading.
-    pub(super) static KEEP_LIMIT: std::cell::Cell<u64> = const { std::cell::Cell::new(KEEP_TEXT) };
+    pub(crate) static KEEP_LIMIT: std::cell::Cell<u64> = const { std::cell::Cell::new(KEEP_TEXT) };
 }
 
 /// Whether a log of `total` bytes is kept in memory for the second pass.
@@ -273,61 +271,11 @@ pub(super) fn scan(
 
 /// The lines to load, in id order.
 pub(super) struct Plan {
-    keys: Vec<Key>,
-    parsed: Vec<Option<Event>>,
-    skips: Skips,
+    pub(super) keys: Vec<Key>,
+    pub(super) parsed: Vec<Option<Event>>,
+    pub(super) skips: Skips,
     /// Ids whose copies differ.
-    withheld: Vec<EventId>,
-}
-
-/// A line's event, read back from its file, parsed and checked now; a line
-/// the history may not take is noted in `skips`, and so is one that is no
-/// longer what the first pass saw (the file changed meanwhile: the next
-/// command sees the change and rebuilds).
-fn parse_key(
-    files: &[File],
-    k: &Key,
-    rules: &Rules,
-    skips: &mut Skips,
-    buf: &mut Vec<u8>,
-) -> Option<Event> {
-    let f = &files[k.file as usize];
-    if let Some(text) = &f.text {
-        let line = std::str::from_utf8(&text[k.start as usize..k.end as usize])
-            .expect("checked by the first pass");
-        return accept(line, &f.name, rules)
-            .map_err(|why| skips.add(k.file, k.line, || skipped_message(&f.shown, k.line, &why)))
-            .ok();
-    }
-    buf.resize((k.end - k.start) as usize, 0);
-    let changed = |skips: &mut Skips| {
-        skips.add(k.file, k.line, || {
-            skipped_message(
-                &f.shown,
-                k.line,
-                "the file changed while it was read; run the command again",
-            )
-        })
-    };
-    if f.handle.read_exact_at(buf, k.start).is_err() {
-        changed(skips);
-        return None;
-    }
-    let Ok(line) = std::str::from_utf8(buf) else {
-        changed(skips);
-        return None;
-    };
-    match accept(line, &f.name, rules) {
-        Ok(e) if e.id.as_u128() == k.id => Some(e),
-        Ok(_) => {
-            changed(skips);
-            None
-        }
-        Err(why) => {
-            skips.add(k.file, k.line, || skipped_message(&f.shown, k.line, &why));
-            None
-        }
-    }
+    pub(super) withheld: Vec<EventId>,
 }
 
 impl Plan {
@@ -352,7 +300,8 @@ impl Plan {
             {
                 let e = match k.parsed {
                     NOT_PARSED => {
-                        match parse_key(files, &k, rules, &mut self.skips, &mut Vec::new()) {
+                        match parse_key(files, &k, rules, &mut self.skips, &mut Windows::default())
+                        {
                             Some(e) => e,
                             None => continue,
                         }
@@ -388,93 +337,6 @@ impl Plan {
         }
         self.keys = out;
     }
-
-    /// Loads the planned lines into the (empty) index of `w`, parsing on a
-    /// second thread while this one inserts.
-    /// Returns how many events went in, the indexes still to build (once
-    /// the files' text is freed), and the warnings about unreadable lines,
-    /// in file and line order.
-    pub(super) fn load(
-        mut self,
-        w: &Writer,
-        files: &[File],
-        rules: &Rules,
-    ) -> Result<(u64, Unindexed, Vec<String>)> {
-        let fresh = Fresh::new(
-            self.keys
-                .iter()
-                .filter(|k| k.parsed != NOT_PARSED)
-                .filter_map(|k| self.parsed[k.parsed as usize].as_ref())
-                .filter(|e| e.body.target().is_some()),
-            self.keys
-                .iter()
-                .filter(|k| {
-                    k.parsed == NOT_PARSED
-                        || self.parsed[k.parsed as usize]
-                            .as_ref()
-                            .is_some_and(|e| e.body.target().is_none())
-                })
-                .map(|k| EventId::from_u128(k.id))
-                .collect(),
-        );
-        const BATCH: usize = 4096;
-        let keys = std::mem::take(&mut self.keys);
-        let mut parsed = std::mem::take(&mut self.parsed);
-        let (added, late) = std::thread::scope(|s| {
-            let (tx, rx) = mpsc::sync_channel::<Vec<(Event, u32, u64)>>(16);
-            let producer = s.spawn(move || {
-                let mut skips = Skips::default();
-                let mut line = Vec::new();
-                for batch in keys.chunks(BATCH) {
-                    let mut out = Vec::with_capacity(batch.len());
-                    for k in batch {
-                        let e = match k.parsed {
-                            NOT_PARSED => match parse_key(files, k, rules, &mut skips, &mut line) {
-                                Some(e) => e,
-                                None => continue,
-                            },
-                            p => parsed[p as usize].take().expect("each taken once"),
-                        };
-                        out.push((e, k.file, k.start));
-                    }
-                    if tx.send(out).is_err() {
-                        break; // the loader stopped
-                    }
-                }
-                skips
-            });
-            let waited = std::cell::Cell::new(std::time::Duration::ZERO);
-            let rx_iter = std::iter::from_fn(|| {
-                let t = std::time::Instant::now();
-                let b = rx.recv().ok();
-                waited.set(waited.get() + t.elapsed());
-                b
-            });
-            let events = rx_iter.flatten().map(|(e, file, start)| {
-                let at = LineAt::File {
-                    file: files[file as usize].no,
-                    offset: start,
-                };
-                (e, at)
-            });
-            let added = w.load_fresh(&fresh, events);
-            if std::env::var_os("BEAST_PROFILE").is_some() {
-                eprintln!("waited for parsing {:?}", waited.get());
-            }
-            let late = producer.join().expect("parsing does not panic");
-            (added, late)
-        });
-        let (added, unindexed) = added?;
-        for id in &self.withheld {
-            w.withhold(&id.text())?;
-        }
-        self.skips.merge(late);
-        Ok((
-            added,
-            unindexed,
-            self.skips.messages(|f| files[f as usize].shown.clone()),
-        ))
-    }
 }
 
 #[cfg(test)]
@@ -482,7 +344,7 @@ pub(super) mod tests {
     use super::*;
     use crate::domain::event::Body;
     use crate::store::apply_tests::{export, history, state};
-    use crate::store::Store;
+    use crate::store::{LineAt, Store};
 
     pub(crate) fn rules() -> Rules {
         let (catalog, roadmap) =

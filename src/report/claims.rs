@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::domain::claims::{self, Flag, Standing, Trailers, BULK_COUNT, BULK_WINDOW_MINUTES};
 use crate::domain::roadmap::{Acceptance, Roadmap, TaskRef};
-use crate::store::{Completion, Reader};
+use crate::store::{Completion, Facts};
 
 /// One piece of evidence, as the report shows it.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -111,7 +111,7 @@ impl Assessed {
 pub fn assess(
     roadmap: &Roadmap,
     completions: &[Completion],
-    db: &Reader,
+    db: &dyn Facts,
     series: &std::collections::BTreeMap<String, Vec<crate::store::SeriesStat>>,
     trailers: &Trailers,
 ) -> Result<Assessed> {

@@ -29,7 +29,7 @@ use crate::domain::roadmap::Timing;
 use crate::domain::roadmap::{Roadmap, TaskRef};
 use crate::domain::DogfoodKind;
 use crate::domain::Position;
-use crate::store::{Completion, Reader};
+use crate::store::{Completion, Facts};
 
 /// Version of the report's JSON shape; bumped on incompatible changes.
 /// 2: `latest.run.id` is the run's event id (a string), `history` added.
@@ -410,7 +410,7 @@ pub struct Inputs<'a> {
     pub trailers: &'a crate::domain::claims::Trailers,
 }
 
-fn run_ref(db: &Reader, id: Option<&str>) -> Result<Option<RunRef>> {
+fn run_ref(db: &dyn Facts, id: Option<&str>) -> Result<Option<RunRef>> {
     let Some(id) = id else { return Ok(None) };
     Ok(db.bench_run(id)?.map(|r| {
         // The recorded configuration's figures, for a cache run's hits.
@@ -450,7 +450,7 @@ fn run_ref(db: &Reader, id: Option<&str>) -> Result<Option<RunRef>> {
     }))
 }
 
-pub fn build(inputs: &Inputs, db: &Reader) -> Result<Report> {
+pub fn build(inputs: &Inputs, db: &dyn Facts) -> Result<Report> {
     let Inputs {
         roadmap,
         catalog,

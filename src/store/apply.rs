@@ -63,6 +63,21 @@ impl Fresh {
         }
         Fresh { pointing, records }
     }
+
+    /// The marks the load's undos and retractions put on record `id` of
+    /// kind `kind`.
+    pub(super) fn marks_of(&self, id: &EventId, kind: &str) -> Marks {
+        let earlier: Vec<(String, String, DateTime<Utc>)> = self
+            .pointing
+            .get(id)
+            .map(|v| {
+                v.iter()
+                    .map(|(by, k, at)| (by.clone(), k.to_string(), *at))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Marks::of(&earlier, kind)
+    }
 }
 
 /// An event's own columns, which every row of the index carries.
@@ -79,10 +94,10 @@ struct EventColumns<'a> {
 /// retraction's time and the smallest retraction id, each kept on its own as
 /// the updates of a later arrival keep them.
 #[derive(Debug, Default)]
-struct Marks {
-    undone_at: Option<String>,
-    retracted_at: Option<String>,
-    retracted_by: Option<String>,
+pub(super) struct Marks {
+    pub(super) undone_at: Option<String>,
+    pub(super) retracted_at: Option<String>,
+    pub(super) retracted_by: Option<String>,
 }
 
 impl Marks {
@@ -107,7 +122,7 @@ impl Marks {
 
 /// The smaller of two optional stored values (timestamps or ids: text order
 /// is their order).
-fn earliest(a: Option<String>, b: Option<String>) -> Option<String> {
+pub(super) fn earliest(a: Option<String>, b: Option<String>) -> Option<String> {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
@@ -326,16 +341,8 @@ impl Writer<'_> {
         // Undos and retractions of this event that are already known: in a
         // bulk load all of them (the load holds them), else those that arrived
         // before it. The row is inserted with their marks.
-        let earlier: Vec<(String, String, DateTime<Utc>)> = match fresh {
-            Some(f) => f
-                .pointing
-                .get(&e.id)
-                .map(|v| {
-                    v.iter()
-                        .map(|(by, k, at)| (by.clone(), k.to_string(), *at))
-                        .collect()
-                })
-                .unwrap_or_default(),
+        let marks = match fresh {
+            Some(f) => f.marks_of(&e.id, e.body.kind()),
             None => {
                 let mut stmt = self.tx.prepare_cached(
                     "SELECT id, kind, recorded_at FROM correction WHERE target = ?1",
@@ -343,12 +350,13 @@ impl Writer<'_> {
                 let rows: Vec<(String, String, String)> = stmt
                     .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                     .collect::<rusqlite::Result<_>>()?;
-                rows.into_iter()
+                let earlier: Vec<(String, String, DateTime<Utc>)> = rows
+                    .into_iter()
                     .map(|(by, k, at)| (by, k, parse_event_time(&at)))
-                    .collect()
+                    .collect();
+                Marks::of(&earlier, e.body.kind())
             }
         };
-        let marks = Marks::of(&earlier, e.body.kind());
         let (line, file, offset) = match at {
             LineAt::Text(l) => (Some(l), None, None),
             LineAt::File { file, offset } => (None, Some(file), Some(offset as i64)),

@@ -33,12 +33,16 @@ mod apply;
 pub(crate) mod apply_tests;
 mod backfill;
 mod claims;
+mod facts;
 mod log_state;
 mod marks;
+mod memory;
 mod read;
 
 pub use apply::{Applied, Batch, Fresh, LineAt, Unindexed};
 pub use claims::{newest_measured, EvidenceRow, SeriesStat};
+pub use facts::Facts;
+pub use memory::MemoryIndex;
 
 /// `"BEAS"` — marks a database file as beast's.
 pub const APPLICATION_ID: i32 = 0x4245_4153;
@@ -75,10 +79,15 @@ fn busy_timeout() -> Duration {
 /// Timestamps are stored as UTC RFC 3339 with second precision, so that text
 /// order is time order.
 pub fn timestamp(t: DateTime<Utc>) -> String {
+    String::from_utf8(timestamp_bytes(t).to_vec()).expect("ASCII digits")
+}
+
+/// [`timestamp`]'s text as bytes, without an allocation.
+pub fn timestamp_bytes(t: DateTime<Utc>) -> [u8; 20] {
     use chrono::Datelike;
     let mut b = *b"0000-00-00T00:00:00Z";
     event::put_date_time(&mut b, t.year().clamp(0, 9999) as u32, t);
-    String::from_utf8(b.to_vec()).expect("ASCII digits")
+    b
 }
 
 /// A stored timestamp (RFC 3339) as a time; the epoch for anything else
