@@ -1,5 +1,5 @@
-//! Rebuilding the index from the whole log, parsing on one core while the
-//! other inserts.
+//! Rebuilding the index from the whole log, parsing on other threads while
+//! this one inserts.
 //!
 //! Why: parsing a million lines takes about as long on two cores as
 //! inserting them takes on one, and the rows must go in in id order — the
@@ -11,7 +11,7 @@
 //! undos and retractions, which must be known before their targets go in.
 //! Every line is checked (`lines::accept`) when it is parsed, in either pass.
 //! Then the ids are sorted, and the second pass (`stream`) parses the lines
-//! in that order on another thread while this one inserts them, through
+//! in that order on a thread per core while this one inserts them, through
 //! [`Writer::load_fresh`](crate::store::Writer::load_fresh) — or, for a
 //! command that reads without an index, on every core into memory. The
 //! result is the one applying each event gives (tested below).

@@ -139,6 +139,11 @@ pub(super) fn parse_key(
     }
 }
 
+/// How many threads parse: one per core.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 impl Plan {
     /// Hands the planned lines' events to `consume` in id order, with what
     /// it must know up front ([`Fresh`]), parsed on `parsers` threads while
@@ -169,7 +174,9 @@ impl Plan {
                 .map(|k| EventId::from_u128(k.id))
                 .collect(),
         );
-        const BATCH: usize = 4096;
+        // Small in tests, so that their logs of a few dozen lines make
+        // several batches and every parser thread takes some.
+        const BATCH: usize = if cfg!(test) { 7 } else { 4096 };
         let keys = std::mem::take(&mut self.keys);
         let mut parsed = std::mem::take(&mut self.parsed);
         // Each batch with the events of its lines parsed already, so that
@@ -252,8 +259,10 @@ impl Plan {
         ))
     }
 
-    /// Loads the planned lines into the (empty) index of `w`, parsing on a
-    /// second thread while this one inserts.
+    /// Loads the planned lines into the (empty) index of `w`, parsing on
+    /// other threads while this one inserts (one per core: at 1.1 M events,
+    /// 5.76–5.97 s against 6.46–6.97 s with one parser, alternated by hand;
+    /// peak 227 MB against 202 MB).
     /// Returns how many events went in, the indexes still to build (once
     /// the files' text is freed), and the warnings about unreadable lines,
     /// in file and line order.
@@ -264,7 +273,7 @@ impl Plan {
         rules: &Rules,
     ) -> Result<(u64, Unindexed, Vec<String>)> {
         let ((added, unindexed), withheld, warnings) =
-            self.stream(files, rules, 1, |fresh, events| {
+            self.stream(files, rules, cores(), |fresh, events| {
                 let events = events.map(|(e, file, start)| {
                     let at = LineAt::File {
                         file: files[file as usize].no,
@@ -283,8 +292,7 @@ impl Plan {
     /// Reads the planned lines into memory, parsing on every core: the
     /// history for one command without an index.
     pub(super) fn hold(self, files: &[File], rules: &Rules) -> Result<(MemoryIndex, Vec<String>)> {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let (held, _, warnings) = self.stream(files, rules, cores, |fresh, events| {
+        let (held, _, warnings) = self.stream(files, rules, cores(), |fresh, events| {
             let mut held = MemoryIndex::default();
             for (e, _, _) in events {
                 held.absorb(fresh, e);
