@@ -195,20 +195,14 @@ impl MemoryIndex {
     /// (whichever came first, as in the index), and each series is put in
     /// time order.
     pub fn finish(&mut self) {
-        let gone: HashMap<u32, &str> = self
-            .runs
-            .iter()
-            .enumerate()
-            .filter_map(|(no, id)| {
-                let run = self.bench_runs.get(&id.text())?;
-                Some((no as u32, run.retracted_at.as_deref()?))
-            })
+        // Retracted runs: their id's text, and when.
+        let gone: HashMap<&str, &str> = self
+            .bench_runs
+            .values()
+            .filter_map(|b| Some((b.event_id.as_str(), b.retracted_at.as_deref()?)))
             .collect();
         for r in &mut self.retracted {
-            if let Some(at) = r.run.as_ref().and_then(|run| {
-                let no = self.run_no.get(&run.parse::<EventId>().ok()?)?;
-                gone.get(no)
-            }) {
+            if let Some(at) = r.run.as_deref().and_then(|run| gone.get(run)) {
                 r.retracted_at = earliest(r.retracted_at.take(), Some(at.to_string()));
             }
         }
@@ -217,7 +211,8 @@ impl MemoryIndex {
                 if !gone.is_empty() {
                     let mut kept = Vec::with_capacity(rows.len());
                     for row in rows.drain(..) {
-                        match row.run.and_then(|no| gone.get(&no)) {
+                        let run = row.run.map(|no| self.runs[no as usize].text());
+                        match run.as_deref().and_then(|run| gone.get(run)) {
                             Some(at) => self.retracted.push(Reading {
                                 retracted_at: Some(at.to_string()),
                                 ..to_reading(metric, source, &self.runs, &row)
@@ -329,14 +324,11 @@ impl Facts for MemoryIndex {
     }
 
     fn all_series(&self) -> Result<BTreeMap<String, Vec<SeriesStat>>> {
-        Ok(self
-            .series
+        // `finish` left no series without readings.
+        self.series
             .keys()
             .map(|m| Ok((m.clone(), self.series_of(m)?)))
-            .collect::<Result<BTreeMap<_, _>>>()?
-            .into_iter()
-            .filter(|(_, s)| !s.is_empty())
-            .collect())
+            .collect()
     }
 
     fn series_of(&self, metric: &str) -> Result<Vec<SeriesStat>> {
