@@ -268,14 +268,18 @@ impl Writer<'_> {
         fresh: &Fresh,
         events: impl Iterator<Item = (E, LineAt<'e>)>,
     ) -> Result<(u64, Unindexed)> {
-        // Indexes are built once at the end (a sort) rather than updated row
-        // by row in random order. Their definitions come from the schema
-        // itself, so there is one source of truth.
+        // The completions' indexes are built once at the end (a sort) rather
+        // than updated row by row in random order; their definitions come
+        // from the schema itself, so there is one source of truth. The
+        // readings' trend index is kept as rows go in: they arrive in id
+        // order, nearly time order, so each series' entries are appended
+        // near its end — at 1.1 M events 4.60–4.75 s against 5.75–5.77 s
+        // for the sort afterwards (alternated by hand), and the same at 100k.
         let bulk: Vec<(String, String)> = self
             .tx
             .prepare(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-                 AND name IN ('reading_trend', 'completion_live_task', 'completion_live_recent',
+                 AND name IN ('completion_live_task', 'completion_live_recent',
                               'completion_live_adhoc')",
             )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
