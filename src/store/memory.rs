@@ -58,7 +58,7 @@ pub struct MemoryIndex {
     series: BTreeMap<String, BTreeMap<String, Vec<Row>>>,
     /// Readings that are not live, as the index would show them.
     retracted: Vec<Reading>,
-    /// Benchmark run ids that readings name.
+    /// Benchmark run ids that live readings name, numbered for their rows.
     runs: Vec<EventId>,
     run_no: HashMap<EventId, u32>,
     bench_runs: HashMap<String, BenchRun>,
@@ -107,12 +107,6 @@ impl MemoryIndex {
                 });
             }
             Body::Reading(r) => {
-                let run = r.run.map(|run| {
-                    *self.run_no.entry(run).or_insert_with(|| {
-                        self.runs.push(run);
-                        self.runs.len() as u32 - 1
-                    })
-                });
                 if let Some(retracted_at) = marks.retracted_at {
                     self.retracted.push(Reading {
                         event_id: id.text(),
@@ -126,6 +120,12 @@ impl MemoryIndex {
                     });
                     return;
                 }
+                let run = r.run.map(|run| {
+                    *self.run_no.entry(run).or_insert_with(|| {
+                        self.runs.push(run);
+                        self.runs.len() as u32 - 1
+                    })
+                });
                 let row = Row {
                     id: id.as_u128(),
                     at: timestamp_bytes(r.measured_at),
