@@ -346,11 +346,7 @@ impl Readable {
     pub fn open(mode: Mode, rules: Rules, mut warn: Box<dyn FnMut(String)>) -> Result<Readable> {
         if let Mode::Project(p) = &mode {
             if std::fs::symlink_metadata(p.index_path()).is_err() {
-                let t0 = std::time::Instant::now();
                 let held = log::hold(&p.events_dir(), &rules, &shown_for(p), &mut *warn)?;
-                if std::env::var_os("BEAST_PROFILE").is_some() {
-                    eprintln!("held the log without an index in {:?}", t0.elapsed());
-                }
                 return Ok(Readable::Held { held, mode });
             }
         }
