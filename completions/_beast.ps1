@@ -242,7 +242,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'The multi-tier semantic cache: hit rates, false hits, lookup latency')
             [CompletionResult]::new('routing', 'routing', [CompletionResultType]::ParameterValue, 'Model routing: selection accuracy, cost savings, error rate, latency')
-            [CompletionResult]::new('paraphrase', 'paraphrase', [CompletionResultType]::ParameterValue, 'Each semantic matcher on public paraphrase data with near misses (records nothing)')
+            [CompletionResult]::new('paraphrase', 'paraphrase', [CompletionResultType]::ParameterValue, 'Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)')
             [CompletionResult]::new('all', 'all', [CompletionResultType]::ParameterValue, 'Both benchmarks on their defaults')
             [CompletionResult]::new('runs', 'runs', [CompletionResultType]::ParameterValue, 'List stored benchmark runs')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -299,6 +299,9 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--max-false-rate', '--max-false-rate', [CompletionResultType]::ParameterName, 'Also learn each matcher''s threshold for at most this share of false hits (0–1) [default: 0.05 for the embedding matcher, none for TF-IDF]')
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The embedding model directory [default: embedding_model in .beast/config.toml]')
             [CompletionResult]::new('--precision', '--precision', [CompletionResultType]::ParameterName, 'The embedding model''s arithmetic: f32 (its own weights) or int8 (faster)')
+            [CompletionResult]::new('--pairs', '--pairs', [CompletionResultType]::ParameterName, 'Labelled pairs to evaluate on instead of the built-in ones: a Quora, PAWS or MRPC file, GPTCache''s mock_data.json, or any table or JSON of two texts and a 1/0 label')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Read at most the file''s first N pairs')
+            [CompletionResult]::new('--near-misses', '--near-misses', [CompletionResultType]::ParameterName, 'Near misses to add, as a share of requests (0–0.5) [default: the built-in workload''s when the pairs label no non-duplicates, else 0]')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the shuffle and the near misses')
             [CompletionResult]::new('--write-trace', '--write-trace', [CompletionResultType]::ParameterName, 'Write the trace (JSON lines, for `beast bench cache --trace`) and stop')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
@@ -342,7 +345,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         'beast;bench;help' {
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'The multi-tier semantic cache: hit rates, false hits, lookup latency')
             [CompletionResult]::new('routing', 'routing', [CompletionResultType]::ParameterValue, 'Model routing: selection accuracy, cost savings, error rate, latency')
-            [CompletionResult]::new('paraphrase', 'paraphrase', [CompletionResultType]::ParameterValue, 'Each semantic matcher on public paraphrase data with near misses (records nothing)')
+            [CompletionResult]::new('paraphrase', 'paraphrase', [CompletionResultType]::ParameterValue, 'Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)')
             [CompletionResult]::new('all', 'all', [CompletionResultType]::ParameterValue, 'Both benchmarks on their defaults')
             [CompletionResult]::new('runs', 'runs', [CompletionResultType]::ParameterValue, 'List stored benchmark runs')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -564,7 +567,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         'beast;help;bench' {
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'The multi-tier semantic cache: hit rates, false hits, lookup latency')
             [CompletionResult]::new('routing', 'routing', [CompletionResultType]::ParameterValue, 'Model routing: selection accuracy, cost savings, error rate, latency')
-            [CompletionResult]::new('paraphrase', 'paraphrase', [CompletionResultType]::ParameterValue, 'Each semantic matcher on public paraphrase data with near misses (records nothing)')
+            [CompletionResult]::new('paraphrase', 'paraphrase', [CompletionResultType]::ParameterValue, 'Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)')
             [CompletionResult]::new('all', 'all', [CompletionResultType]::ParameterValue, 'Both benchmarks on their defaults')
             [CompletionResult]::new('runs', 'runs', [CompletionResultType]::ParameterValue, 'List stored benchmark runs')
             break

@@ -519,7 +519,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__bench__subcmd__paraphrase)
-            opts="-h --matcher --thresholds --max-false-rate --model --precision --seed --write-trace --json --db --project --author --roadmap --today --color --help"
+            opts="-h --matcher --thresholds --max-false-rate --model --precision --pairs --limit --near-misses --seed --write-trace --json --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -543,6 +543,18 @@ _beast() {
                     ;;
                 --precision)
                     COMPREPLY=($(compgen -W "auto f32 int8" -- "${cur}"))
+                    return 0
+                    ;;
+                --pairs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --near-misses)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --seed)

@@ -224,7 +224,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --help 'Print help'
             cand cache 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
             cand routing 'Model routing: selection accuracy, cost savings, error rate, latency'
-            cand paraphrase 'Each semantic matcher on public paraphrase data with near misses (records nothing)'
+            cand paraphrase 'Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)'
             cand all 'Both benchmarks on their defaults'
             cand runs 'List stored benchmark runs'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -278,6 +278,9 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --max-false-rate 'Also learn each matcher''s threshold for at most this share of false hits (0–1) [default: 0.05 for the embedding matcher, none for TF-IDF]'
             cand --model 'The embedding model directory [default: embedding_model in .beast/config.toml]'
             cand --precision 'The embedding model''s arithmetic: f32 (its own weights) or int8 (faster)'
+            cand --pairs 'Labelled pairs to evaluate on instead of the built-in ones: a Quora, PAWS or MRPC file, GPTCache''s mock_data.json, or any table or JSON of two texts and a 1/0 label'
+            cand --limit 'Read at most the file''s first N pairs'
+            cand --near-misses 'Near misses to add, as a share of requests (0–0.5) [default: the built-in workload''s when the pairs label no non-duplicates, else 0]'
             cand --seed 'Seed of the shuffle and the near misses'
             cand --write-trace 'Write the trace (JSON lines, for `beast bench cache --trace`) and stop'
             cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
@@ -318,7 +321,7 @@ set edit:completion:arg-completer[beast] = {|@words|
         &'beast;bench;help'= {
             cand cache 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
             cand routing 'Model routing: selection accuracy, cost savings, error rate, latency'
-            cand paraphrase 'Each semantic matcher on public paraphrase data with near misses (records nothing)'
+            cand paraphrase 'Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)'
             cand all 'Both benchmarks on their defaults'
             cand runs 'List stored benchmark runs'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -510,7 +513,7 @@ set edit:completion:arg-completer[beast] = {|@words|
         &'beast;help;bench'= {
             cand cache 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
             cand routing 'Model routing: selection accuracy, cost savings, error rate, latency'
-            cand paraphrase 'Each semantic matcher on public paraphrase data with near misses (records nothing)'
+            cand paraphrase 'Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)'
             cand all 'Both benchmarks on their defaults'
             cand runs 'List stored benchmark runs'
         }

@@ -210,7 +210,7 @@ never\t''"
 complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "cache" -d 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
 complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "routing" -d 'Model routing: selection accuracy, cost savings, error rate, latency'
-complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "paraphrase" -d 'Each semantic matcher on public paraphrase data with near misses (records nothing)'
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "paraphrase" -d 'Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)'
 complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "all" -d 'Both benchmarks on their defaults'
 complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "runs" -d 'List stored benchmark runs'
 complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -268,6 +268,9 @@ complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subco
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l precision -d 'The embedding model\'s arithmetic: f32 (its own weights) or int8 (faster)' -r -f -a "auto\t'int8 where the CPU has AVX-512 VNNI, else f32 (the default)'
 f32\t'The model\'s own f32 weights (matches the reference)'
 int8\t'int8 weights and activations: faster, vectors move slightly (AVX-512 VNNI)'"
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l pairs -d 'Labelled pairs to evaluate on instead of the built-in ones: a Quora, PAWS or MRPC file, GPTCache\'s mock_data.json, or any table or JSON of two texts and a 1/0 label' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l limit -d 'Read at most the file\'s first N pairs' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l near-misses -d 'Near misses to add, as a share of requests (0–0.5) [default: the built-in workload\'s when the pairs label no non-duplicates, else 0]' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l seed -d 'Seed of the shuffle and the near misses' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l write-trace -d 'Write the trace (JSON lines, for `beast bench cache --trace`) and stop' -r -F
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
@@ -305,7 +308,7 @@ complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subco
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "cache" -d 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "routing" -d 'Model routing: selection accuracy, cost savings, error rate, latency'
-complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "paraphrase" -d 'Each semantic matcher on public paraphrase data with near misses (records nothing)'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "paraphrase" -d 'Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "all" -d 'Both benchmarks on their defaults'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "runs" -d 'List stored benchmark runs'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -439,7 +442,7 @@ complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcom
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from roadmap" -f -a "check" -d 'Validate the roadmap files in use and summarise them'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "cache" -d 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "routing" -d 'Model routing: selection accuracy, cost savings, error rate, latency'
-complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "paraphrase" -d 'Each semantic matcher on public paraphrase data with near misses (records nothing)'
+complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "paraphrase" -d 'Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "all" -d 'Both benchmarks on their defaults'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "runs" -d 'List stored benchmark runs'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "legacy" -d 'The old tracker\'s progress file (docs/ROADMAP_PROGRESS.json): tasks mapped to the roadmap by meaning'

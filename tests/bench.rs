@@ -578,3 +578,120 @@ fn the_embedding_matcher_names_the_feature_it_needs() {
         assert!(err.contains("--features embedding"), "{err}");
     }
 }
+
+/// A small Quora-style file: each question asked two ways (duplicates), and
+/// the same question about another language (non-duplicates).
+fn labelled_pairs() -> String {
+    let mut text = String::from("id\tqid1\tqid2\tquestion1\tquestion2\tis_duplicate\n");
+    let tasks = [
+        "sort a list",
+        "read a file",
+        "parse json",
+        "reverse a string",
+        "open a socket",
+        "sum an array",
+        "split a string",
+        "copy a directory",
+    ];
+    let langs = ["python", "ruby", "rust", "java", "go"];
+    let mut id = 0;
+    for task in tasks {
+        for (i, lang) in langs.iter().enumerate() {
+            let q = format!("How do I {task} in {lang}?");
+            let dup = format!("What is the way to {task} in {lang}?");
+            let other = format!("How do I {task} in {}?", langs[(i + 1) % langs.len()]);
+            for (b, label) in [(dup, 1), (other, 0)] {
+                text.push_str(&format!(
+                    "{id}\t{}\t{}\t{q}\t{b}\t{label}\n",
+                    2 * id,
+                    2 * id + 1
+                ));
+                id += 1;
+            }
+        }
+    }
+    text
+}
+
+#[test]
+fn a_teams_labelled_pairs_are_evaluated_with_their_non_duplicates_as_near_misses() {
+    let env = Env::new();
+    let file = env.dir.path().join("quora.tsv");
+    std::fs::write(&file, labelled_pairs()).unwrap();
+    let args = [
+        "bench",
+        "paraphrase",
+        "--json",
+        "--pairs",
+        file.to_str().unwrap(),
+        "--thresholds",
+        "0.95,0.5",
+    ];
+    let v = json(&env, &args);
+    assert_eq!(v["pairs"]["duplicates"], 40);
+    assert_eq!(v["pairs"]["non_duplicates"], 40);
+    // 40 questions, each with its duplicate: 40 intents; their non-duplicates
+    // are each other's questions, so no near miss is added.
+    assert_eq!(v["intents"], 40);
+    assert_eq!(v["near_misses"], 0);
+    assert!(v["workload"].as_str().unwrap().contains("quora.tsv"));
+    let rows = v["rows"].as_array().unwrap();
+    let low = &rows[1];
+    let (false_hits, known) = (
+        low["false_hits"].as_u64().unwrap(),
+        low["known_false_hits"].as_u64().unwrap(),
+    );
+    // At 0.5 words alone serve one language's answer for another's question:
+    // the labelled non-duplicates say so.
+    assert!(known > 0 && known <= false_hits, "{low}");
+    assert_eq!(
+        json(&env, &args)["rows"],
+        v["rows"],
+        "same file and seed, same rows"
+    );
+    // The first 10 pairs only, with near misses asked for.
+    let v = json(
+        &env,
+        &[&args[..], &["--limit", "10", "--near-misses", "0"][..]].concat(),
+    );
+    assert_eq!(v["pairs"]["duplicates"], 5);
+    // The table names the file and says what it holds.
+    let table = env.ok(&args[..2]
+        .iter()
+        .chain(&args[3..])
+        .copied()
+        .collect::<Vec<_>>());
+    assert!(
+        table.contains("40 duplicate and 40 non-duplicate pairs, 40 intents"),
+        "{table}"
+    );
+    assert!(env.ok(&["bench", "runs"]).contains("no benchmark runs yet"));
+}
+
+#[test]
+fn a_bad_pairs_file_is_refused_in_one_line() {
+    let env = Env::new();
+    let file = env.dir.path().join("pairs.tsv");
+    std::fs::write(
+        &file,
+        "question1\tquestion2\tis_duplicate\nA?\tB?\tperhaps\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let err = env.fails(&["bench", "paraphrase", "--pairs", path], INPUT);
+    assert!(
+        err.contains("line 2") && err.contains("perhaps") && err.trim().lines().count() == 1,
+        "{err}"
+    );
+    let err = env.fails(
+        &["bench", "paraphrase", "--pairs", "/nonexistent/pairs.tsv"],
+        INPUT,
+    );
+    assert!(err.contains("cannot read"), "{err}");
+    for bad in ["0.7", "-0.1", "nan"] {
+        let err = env.fails(&["bench", "paraphrase", "--near-misses", bad], INPUT);
+        assert!(err.contains("--near-misses"), "{bad}: {err}");
+    }
+    // --limit needs a file.
+    env.fails(&["bench", "paraphrase", "--limit", "5"], 2);
+}

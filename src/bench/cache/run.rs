@@ -61,6 +61,11 @@ pub struct RunResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calibration: Option<Calibration>,
     pub verified_hits: u64,
+    /// Each false hit as (the request's intent, the served entry's intent),
+    /// in order: what an evaluation that knows more about its intents (which
+    /// pairs are labelled as different) looks at.
+    #[serde(skip)]
+    pub false_pairs: Vec<(u32, u32)>,
     /// Dollars saved: hits × the fronted model's cost, minus warming calls.
     pub cost_saved_usd: f64,
     /// Share of the no-cache model cost saved, 0–100.
@@ -205,6 +210,7 @@ pub fn run(
     let (mut hits, mut exact, mut semantic, mut false_hits, mut warm_calls) =
         (0u64, 0u64, 0u64, 0u64, 0u64);
     let mut per_tier = [0u64; 3];
+    let mut false_pairs = Vec::new();
     let (mut saved, mut total_cost) = (0.0f64, 0.0f64);
     progress.start(&config.name, workload.window.len() as u64);
     for (i, r) in workload.window.iter().enumerate() {
@@ -278,6 +284,7 @@ pub fn run(
                     {
                         if want != got {
                             false_hits += 1;
+                            false_pairs.push((want, got));
                         }
                     }
                 } else {
@@ -334,6 +341,7 @@ pub fn run(
         }),
         calibration: calibration.as_ref().map(calibrate::Online::summary),
         verified_hits: verified,
+        false_pairs,
         cost_saved_usd: saved,
         cost_saved_pct: if total_cost > 0.0 {
             saved * 100.0 / total_cost

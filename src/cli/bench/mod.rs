@@ -49,11 +49,12 @@ enum What {
   beast bench routing --dataset my-requests.jsonl
   beast bench routing --record-selector learned")]
     Routing(RoutingArgs),
-    /// Each semantic matcher on public paraphrase data with near misses (records nothing)
+    /// Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)
     #[command(after_help = "Examples:
   beast bench paraphrase                            TF-IDF at five thresholds
   beast bench paraphrase --matcher tfidf,embedding --model models/all-MiniLM-L6-v2
   beast bench paraphrase --matcher embedding --max-false-rate 0.05
+  beast bench paraphrase --pairs quora_duplicate_questions.tsv --limit 20000
   beast bench paraphrase --write-trace paraphrase.jsonl   replay it with bench cache --trace")]
     Paraphrase(paraphrase::ParaphraseArgs),
     /// Both benchmarks on their defaults

@@ -1,5 +1,6 @@
-//! `beast bench paraphrase`: each matcher on the public paraphrase trace, at
-//! several thresholds, next to the most any cache could hit.
+//! `beast bench paraphrase`: each matcher on labelled paraphrase pairs —
+//! the public ones built in, or a team's file — at several thresholds, next
+//! to the most any cache could hit.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,7 +11,7 @@ use serde_json::json;
 
 use super::{check_false_rate, check_threshold, embedding_note, load_embeddings, Bar};
 use crate::bench::matcher::{MatcherKind, MatcherSetup, Precision};
-use crate::bench::paraphrase::{self, Row};
+use crate::bench::paraphrase::{self, pairs, Row};
 use crate::bench::DEFAULT_SEED;
 use crate::cli::Context;
 use crate::domain::catalog::fmt_number;
@@ -34,6 +35,18 @@ pub(super) struct ParaphraseArgs {
     /// The embedding model's arithmetic: f32 (its own weights) or int8 (faster)
     #[arg(long, value_enum, default_value_t = Precision::Auto)]
     precision: Precision,
+    /// Labelled pairs to evaluate on instead of the built-in ones: a Quora,
+    /// PAWS or MRPC file, GPTCache's mock_data.json, or any table or JSON of
+    /// two texts and a 1/0 label
+    #[arg(long, value_name = "FILE")]
+    pairs: Option<PathBuf>,
+    /// Read at most the file's first N pairs
+    #[arg(long, value_name = "N", requires = "pairs", value_parser = clap::value_parser!(u64).range(1..))]
+    limit: Option<u64>,
+    /// Near misses to add, as a share of requests (0–0.5) [default: the
+    /// built-in workload's when the pairs label no non-duplicates, else 0]
+    #[arg(long, value_name = "SHARE", allow_negative_numbers = true)]
+    near_misses: Option<f64>,
     /// Seed of the shuffle and the near misses
     #[arg(long, default_value_t = DEFAULT_SEED, value_name = "N")]
     seed: u64,
@@ -53,8 +66,21 @@ fn sweep(kind: MatcherKind) -> Vec<f32> {
 }
 
 pub(super) fn run(ctx: &Context, a: &ParaphraseArgs, out: &mut dyn Write) -> Result<()> {
-    let pairs = paraphrase::parse_pairs(paraphrase::PAIRS)?;
-    let workload = paraphrase::trace(&pairs, a.seed);
+    let set = match &a.pairs {
+        Some(path) => pairs::read(path, a.limit.map(|n| n as usize))?,
+        None => pairs::built_in(),
+    };
+    let share = match a.near_misses {
+        Some(x) if !(x.is_finite() && (0.0..=0.5).contains(&x)) => {
+            return error::input(format!(
+                "--near-misses {x} must be a share from 0 to 0.5, e.g. 0.06"
+            ))
+        }
+        Some(x) => x,
+        None => paraphrase::default_near_miss_share(&set),
+    };
+    let trace = paraphrase::trace(&set, share, a.seed);
+    let workload = &trace.workload;
     if let Some(path) = &a.write_trace {
         let mut text = String::new();
         for r in workload.history.iter().chain(&workload.window) {
@@ -102,13 +128,11 @@ pub(super) fn run(ctx: &Context, a: &ParaphraseArgs, out: &mut dyn Write) -> Res
                 .collect::<Result<_>>()?
         };
         for t in thresholds {
-            rows.push(paraphrase::evaluate(
-                &workload, kind, t, None, &setup, &bar,
-            )?);
+            rows.push(paraphrase::evaluate(&trace, kind, t, None, &setup, &bar)?);
         }
         if let Some(x) = max_false_rate.or(kind.default_max_false_rate()) {
             rows.push(paraphrase::evaluate(
-                &workload,
+                &trace,
                 kind,
                 kind.default_threshold(),
                 Some(x),
@@ -120,7 +144,19 @@ pub(super) fn run(ctx: &Context, a: &ParaphraseArgs, out: &mut dyn Write) -> Res
     if a.json {
         serde_json::to_writer_pretty(
             &mut *out,
-            &json!({"workload": workload.description, "rows": rows}),
+            &json!({
+                "workload": workload.description,
+                "pairs": {
+                    "source": set.source,
+                    "duplicates": set.duplicates(),
+                    "non_duplicates": set.non_duplicates(),
+                    "skipped": set.skipped,
+                    "contradictions": trace.contradictions,
+                },
+                "intents": trace.intents,
+                "near_misses": trace.near_misses,
+                "rows": rows,
+            }),
         )?;
         writeln!(out)?;
         return Ok(());
@@ -155,7 +191,10 @@ pub(super) fn run(ctx: &Context, a: &ParaphraseArgs, out: &mut dyn Write) -> Res
             r.hits.to_string(),
             format!("{:.1}%", r.hit_rate),
             r.correct_hits.to_string(),
-            r.false_hits.to_string(),
+            match r.false_hits {
+                0 => "0".to_string(),
+                n => format!("{n} ({} known)", r.known_false_hits),
+            },
             format!("{:.1}%", r.accuracy),
             format!("{:.1}%", r.found),
             format!("{:.1}%", r.upper_bound),
@@ -174,6 +213,32 @@ pub(super) fn run(ctx: &Context, a: &ParaphraseArgs, out: &mut dyn Write) -> Res
         workload.history.len(),
         workload.window.len(),
         paraphrase::reachable(&workload.window)
+    )?;
+    let mut notes = vec![format!(
+        "{} duplicate and {} non-duplicate pairs, {} intents",
+        set.duplicates(),
+        set.non_duplicates(),
+        trace.intents
+    )];
+    if trace.near_misses > 0 {
+        notes.push(format!(
+            "{} near misses added (one decisive word swapped)",
+            trace.near_misses
+        ));
+    }
+    if set.skipped > 0 {
+        notes.push(format!("{} rows with an empty text left out", set.skipped));
+    }
+    if trace.contradictions > 0 {
+        notes.push(format!(
+            "{} non-duplicate labels inside a duplicate group ignored",
+            trace.contradictions
+        ));
+    }
+    writeln!(out, "  pairs: {}", notes.join("; "))?;
+    writeln!(
+        out,
+        "  known false hits: between texts labelled different (a non-duplicate pair, a near miss and its statement); the others join texts never compared"
     )?;
     writeln!(
         out,
