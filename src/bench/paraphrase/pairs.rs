@@ -89,7 +89,8 @@ pub fn built_in() -> PairSet {
 /// texts are the columns `question1`/`question2`, `sentence1`/`sentence2`,
 /// `origin`/`similar`, `#1 String`/`#2 String` or `text1`/`text2`; the label
 /// is `is_duplicate`, `label`, `Quality` or `noisy_label` (1 the same, 0
-/// different) and, when absent, every pair is a duplicate. At most `limit`
+/// different); only `origin`/`similar` pairs may go without, each a
+/// statement and its paraphrase. At most `limit`
 /// pairs, the file's first.
 pub fn read(path: &Path, limit: Option<usize>) -> Result<PairSet> {
     let shown = path.display().to_string();
@@ -199,11 +200,16 @@ impl Columns {
             })
         };
         match (pick(FIRST), pick(SECOND)) {
-            (Some(a), Some(b)) => Ok(Columns {
-                a,
-                b,
-                label: pick(LABEL),
-            }),
+            // Only GPTCache's origin/similar pairs are paraphrases by
+            // construction; any other set without labels (GLUE's test
+            // splits) cannot tell a right hit from a wrong one.
+            (Some(a), Some(b)) => match pick(LABEL) {
+                None if !a.trim().eq_ignore_ascii_case("origin") => error::input(format!(
+                    "{at}: no label column (is_duplicate, label, Quality or noisy_label); \
+                     an unlabelled split cannot tell a right hit from a wrong one, give a labelled one"
+                )),
+                label => Ok(Columns { a, b, label }),
+            },
             _ => error::input(format!(
                 "{at}: no columns for the two texts (found {}); name them question1/question2, \
                  sentence1/sentence2, origin/similar, #1 String/#2 String or text1/text2",
@@ -427,8 +433,13 @@ mod tests {
             ),
             ("[{\"origin\": \"a\"}]", &["item 1", "no columns"]),
             (
-                "question1\tquestion2\n\t\n",
+                "question1\tquestion2\tlabel\n\t\t1\n",
                 &["no pair with two texts", "1 row with"],
+            ),
+            // GLUE's test split: no labels.
+            (
+                "id\tquestion1\tquestion2\n0\tA?\tB?\n",
+                &["line 1", "no label column"],
             ),
         ];
         for (text, wanted) in cases {
