@@ -180,7 +180,7 @@ pub fn default_near_miss_share(set: &PairSet) -> f64 {
     }
 }
 
-/// Joins, with path halving.
+/// The root of `i`'s group (union-find), halving the path on the way.
 fn root(parent: &mut [usize], mut i: usize) -> usize {
     while parent[i] != i {
         parent[i] = parent[parent[i]];

@@ -53,6 +53,14 @@ impl PairSet {
     pub fn non_duplicates(&self) -> usize {
         self.pairs.len() - self.duplicates()
     }
+
+    /// Keeps a row's pair, or counts a row left out.
+    fn take(&mut self, row: Option<Labelled>) {
+        match row {
+            Some(p) => self.pairs.push(p),
+            None => self.skipped += 1,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -90,8 +98,7 @@ pub fn built_in() -> PairSet {
 /// `origin`/`similar`, `#1 String`/`#2 String` or `text1`/`text2`; the label
 /// is `is_duplicate`, `label`, `Quality` or `noisy_label` (1 the same, 0
 /// different); only `origin`/`similar` pairs may go without, each a
-/// statement and its paraphrase. At most `limit`
-/// pairs, the file's first.
+/// statement and its paraphrase. At most `limit` pairs, the file's first.
 pub fn read(path: &Path, limit: Option<usize>) -> Result<PairSet> {
     let shown = path.display().to_string();
     let text = match std::fs::read(path) {
@@ -170,15 +177,6 @@ pub fn read(path: &Path, limit: Option<usize>) -> Result<PairSet> {
         ));
     }
     Ok(set)
-}
-
-impl PairSet {
-    fn take(&mut self, row: Option<Labelled>) {
-        match row {
-            Some(p) => self.pairs.push(p),
-            None => self.skipped += 1,
-        }
-    }
 }
 
 /// Which of the given column names hold the two texts and the label.
