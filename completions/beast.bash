@@ -1951,12 +1951,16 @@ _beast() {
             return 0
             ;;
         beast__subcmd__sync)
-            opts="-q -h --push --json --quiet --db --project --author --roadmap --today --color --help"
+            opts="-q -h --push --remote --json --quiet --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --remote)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

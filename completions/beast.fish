@@ -47,7 +47,7 @@ complete -c beast -n "__fish_beast_needs_command" -f -a "init" -d 'Start a proje
 complete -c beast -n "__fish_beast_needs_command" -f -a "undo" -d 'Take back your last record (a reading, completion, dog-food event or benchmark run)'
 complete -c beast -n "__fish_beast_needs_command" -f -a "retract" -d 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)'
 complete -c beast -n "__fish_beast_needs_command" -f -a "log" -d 'The events of the history, newest first, with ids for `beast retract`'
-complete -c beast -n "__fish_beast_needs_command" -f -a "sync" -d 'Commit your events, pull the team\'s (rebase), and push with --push'
+complete -c beast -n "__fish_beast_needs_command" -f -a "sync" -d 'Fetch the team\'s history, merge yours in, and push it with --push'
 complete -c beast -n "__fish_beast_needs_command" -f -a "export" -d 'Write the history\'s events as JSON lines (the event log\'s format)'
 complete -c beast -n "__fish_beast_needs_command" -f -a "import" -d 'Merge events from a `beast export` file (or, with `legacy`, the old tracker\'s file) into this history'
 complete -c beast -n "__fish_beast_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
@@ -144,7 +144,7 @@ complete -c beast -n "__fish_beast_using_subcommand check" -l window -d 'How man
 complete -c beast -n "__fish_beast_using_subcommand check" -l min-samples -d 'Fewer readings in the window give no verdict [default: 5]' -r
 complete -c beast -n "__fish_beast_using_subcommand check" -l boundary -d 'The one-sided confidence of the bound [default: 0.999]' -r
 complete -c beast -n "__fish_beast_using_subcommand check" -l grace -d 'Days after a block\'s last week before its open tasks are overdue [default: 3]' -r
-complete -c beast -n "__fish_beast_using_subcommand check" -l since -d 'Judge the newest readings against each series as of this date (YYYY-MM-DD) or git revision, instead of against the readings before them' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l since -d 'Judge the newest readings against each series as of this date (YYYY-MM-DD) or revision of the history (refs/beast/history), instead of against the readings before them' -r
 complete -c beast -n "__fish_beast_using_subcommand check" -l format -d 'Output format' -r -f -a "text\t''
 markdown\t''
 json\t''"
@@ -357,6 +357,7 @@ always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand log" -l json -d 'Print the events as JSON: each with its id, state and line of the log'
 complete -c beast -n "__fish_beast_using_subcommand log" -s h -l help -d 'Print help'
+complete -c beast -n "__fish_beast_using_subcommand sync" -l remote -d 'The remote to sync with (default: origin, else the only remote)' -r
 complete -c beast -n "__fish_beast_using_subcommand sync" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand sync" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand sync" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r
@@ -365,7 +366,7 @@ complete -c beast -n "__fish_beast_using_subcommand sync" -l today -d 'Pretend t
 complete -c beast -n "__fish_beast_using_subcommand sync" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c beast -n "__fish_beast_using_subcommand sync" -l push -d 'Push after pulling'
+complete -c beast -n "__fish_beast_using_subcommand sync" -l push -d 'Push the history after merging'
 complete -c beast -n "__fish_beast_using_subcommand sync" -l json -d 'Print what was done as JSON'
 complete -c beast -n "__fish_beast_using_subcommand sync" -s q -l quiet -d 'Print nothing on success'
 complete -c beast -n "__fish_beast_using_subcommand sync" -s h -l help -d 'Print help'
@@ -433,7 +434,7 @@ complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_su
 complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete evidence metric dogfood report check roadmap bench init undo retract log sync export import completions help" -f -a "undo" -d 'Take back your last record (a reading, completion, dog-food event or benchmark run)'
 complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete evidence metric dogfood report check roadmap bench init undo retract log sync export import completions help" -f -a "retract" -d 'Take back any record by its id (shown by `beast log` and `beast metric NAME`)'
 complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete evidence metric dogfood report check roadmap bench init undo retract log sync export import completions help" -f -a "log" -d 'The events of the history, newest first, with ids for `beast retract`'
-complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete evidence metric dogfood report check roadmap bench init undo retract log sync export import completions help" -f -a "sync" -d 'Commit your events, pull the team\'s (rebase), and push with --push'
+complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete evidence metric dogfood report check roadmap bench init undo retract log sync export import completions help" -f -a "sync" -d 'Fetch the team\'s history, merge yours in, and push it with --push'
 complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete evidence metric dogfood report check roadmap bench init undo retract log sync export import completions help" -f -a "export" -d 'Write the history\'s events as JSON lines (the event log\'s format)'
 complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete evidence metric dogfood report check roadmap bench init undo retract log sync export import completions help" -f -a "import" -d 'Merge events from a `beast export` file (or, with `legacy`, the old tracker\'s file) into this history'
 complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_subcommand_from status complete evidence metric dogfood report check roadmap bench init undo retract log sync export import completions help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'

@@ -175,8 +175,9 @@ impl Repo {
         (!text.is_empty()).then(|| text.to_string())
     }
 
-    /// The directory shared by all work trees of the repository.
-    fn common_dir(&self) -> PathBuf {
+    /// The directory shared by all work trees of the repository: where
+    /// objects and refs live, and beast's own local files beside them.
+    pub fn common_dir(&self) -> PathBuf {
         match std::fs::read_to_string(self.git_dir.join("commondir")) {
             Ok(c) => self.git_dir.join(c.trim()),
             Err(_) => self.git_dir.clone(),
@@ -196,6 +197,13 @@ impl Repo {
                 false => Head::Unknown,
             };
         };
+        self.ref_from_files(name)
+    }
+
+    /// What the ref `name` (`refs/...`) points at, as its files say: a
+    /// loose ref file, else a line of `packed-refs`.
+    fn ref_from_files(&self, name: &str) -> Head {
+        let is_id = crate::domain::validate::is_commit_id;
         // A reftable repository keeps refs elsewhere; git knows.
         if !name.starts_with("refs/")
             || name.contains("..")
@@ -224,6 +232,16 @@ impl Repo {
             .unwrap_or(Head::Unborn)
     }
 
+    /// The commit the ref `name` points at, if it exists: read from the ref
+    /// files (no git process), asking git only when they do not tell.
+    pub fn ref_commit(&self, name: &str) -> Result<Option<String>> {
+        match self.ref_from_files(name) {
+            Head::Commit(id) => Ok(Some(id)),
+            Head::Unborn => Ok(None),
+            Head::Unknown => self.commit(name),
+        }
+    }
+
     /// Every `Roadmap-Task:` trailer in HEAD's history: (commit id, value),
     /// newest commit first.
     pub fn task_trailers(&self) -> Result<Vec<(String, String)>> {
@@ -248,5 +266,346 @@ impl Repo {
             }
         }
         Ok(rows)
+    }
+}
+
+/// What a push of one ref came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pushed {
+    /// The remote took it (or had it already).
+    Done,
+    /// The remote moved on since the fetch (another clone pushed first):
+    /// fetch, merge and try again.
+    Stale,
+    /// The remote refused it for another reason: what it said.
+    Refused(String),
+}
+
+/// The identity beast commits its history with when git has none (a CI
+/// runner): the history's commits carry data, each line its own author.
+const OWN_IDENTITY: [(&str, &str); 4] = [
+    ("GIT_AUTHOR_NAME", "beast"),
+    ("GIT_AUTHOR_EMAIL", "beast@localhost"),
+    ("GIT_COMMITTER_NAME", "beast"),
+    ("GIT_COMMITTER_EMAIL", "beast@localhost"),
+];
+
+/// The plumbing the team's history needs (`crate::history`): objects, refs
+/// and moving one ref to and from a remote. Nothing here touches the work
+/// tree, the index (staging area) or HEAD.
+impl Repo {
+    /// Runs git with `args`, `input` on its stdin and `env` added: its
+    /// stdout as bytes, or (as `Err`) the first line of what it said.
+    fn plumb(
+        &self,
+        args: &[&str],
+        input: Option<&[u8]>,
+        env: &[(&str, &str)],
+    ) -> Result<Result<Vec<u8>, String>> {
+        let mut cmd = Command::new("git");
+        cmd.args(args)
+            .current_dir(&self.root)
+            .envs(env.iter().copied())
+            .stdin(if input.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().map_err(|e| {
+            error::Failure::Input(format!(
+                "cannot run git: {e}; the team's history needs git on PATH"
+            ))
+        })?;
+        // Written from a thread so that a large output cannot stall the input.
+        let writer = match (input, child.stdin.take()) {
+            (Some(bytes), Some(mut stdin)) => {
+                let bytes = bytes.to_vec();
+                Some(std::thread::spawn(move || {
+                    std::io::Write::write_all(&mut stdin, &bytes)
+                }))
+            }
+            _ => None,
+        };
+        let out = child.wait_with_output()?;
+        if let Some(w) = writer {
+            let _ = w.join();
+        }
+        if out.status.success() {
+            return Ok(Ok(out.stdout));
+        }
+        let said = String::from_utf8_lossy(&out.stderr);
+        Ok(Err(said
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with("hint:"))
+            .unwrap_or("failed")
+            .to_string()))
+    }
+
+    /// `plumb` where a refusal is an error naming the command.
+    fn must(&self, args: &[&str], input: Option<&[u8]>, env: &[(&str, &str)]) -> Result<String> {
+        match self.plumb(args, input, env)? {
+            Ok(out) => Ok(String::from_utf8_lossy(&out).trim().to_string()),
+            Err(why) => error::store(format!("git {}: {why}", args.join(" "))),
+        }
+    }
+
+    /// Writes each file into the object database; their blob ids, in order.
+    pub fn hash_files(&self, paths: &[PathBuf]) -> Result<Vec<String>> {
+        if paths.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut input = Vec::new();
+        for p in paths {
+            input.extend_from_slice(p.to_string_lossy().as_bytes());
+            input.push(b'\n');
+        }
+        let out = self.must(
+            &["hash-object", "-w", "--no-filters", "--stdin-paths"],
+            Some(&input),
+            &[],
+        )?;
+        Ok(out.lines().map(String::from).collect())
+    }
+
+    /// A tree of `entries`: (mode, type, id, name) each.
+    pub fn make_tree(&self, entries: &[(&str, &str, String, String)]) -> Result<String> {
+        let mut input = Vec::new();
+        for (mode, kind, id, name) in entries {
+            input.extend_from_slice(format!("{mode} {kind} {id}\t{name}").as_bytes());
+            input.push(0);
+        }
+        self.must(&["mktree", "-z"], Some(&input), &[])
+    }
+
+    /// The tree of commit `commit`.
+    pub fn tree_of(&self, commit: &str) -> Result<String> {
+        self.must(
+            &[
+                "rev-parse",
+                "--verify",
+                "--end-of-options",
+                &format!("{commit}^{{tree}}"),
+            ],
+            None,
+            &[],
+        )
+    }
+
+    /// A new commit of `tree` with `parents`, committed as git's configured
+    /// user, or as beast when git has no identity (a CI runner).
+    pub fn commit_tree(&self, tree: &str, parents: &[String], message: &str) -> Result<String> {
+        let mut args = vec!["commit-tree", tree];
+        for p in parents {
+            args.extend(["-p", p.as_str()]);
+        }
+        args.extend(["-m", message]);
+        let own = self
+            .plumb(&["var", "GIT_COMMITTER_IDENT"], None, &[])?
+            .is_err()
+            || self
+                .plumb(&["var", "GIT_AUTHOR_IDENT"], None, &[])?
+                .is_err();
+        let env: &[(&str, &str)] = if own { &OWN_IDENTITY } else { &[] };
+        self.must(&args, None, env)
+    }
+
+    /// Points ref `name` at `new` if it still points at `old` (`None`: if it
+    /// does not exist). False when another process moved it first.
+    pub fn update_ref(&self, name: &str, new: &str, old: Option<&str>, why: &str) -> Result<bool> {
+        let old = old.unwrap_or("");
+        match self.plumb(&["update-ref", "-m", why, name, new, old], None, &[])? {
+            Ok(_) => Ok(true),
+            Err(said) if said.contains("but expected") || said.contains("already exists") => {
+                Ok(false)
+            }
+            Err(said) => error::store(format!("git update-ref {name}: {said}")),
+        }
+    }
+
+    /// Removes ref `name` if it exists.
+    pub fn delete_ref(&self, name: &str) -> Result<()> {
+        let _ = self.plumb(&["update-ref", "-d", name], None, &[])?;
+        Ok(())
+    }
+
+    /// Whether `ancestor` is `descendant` or one of its ancestors.
+    pub fn is_ancestor(&self, ancestor: &str, descendant: &str) -> Result<bool> {
+        Ok(self
+            .plumb(
+                &["merge-base", "--is-ancestor", ancestor, descendant],
+                None,
+                &[],
+            )?
+            .is_ok())
+    }
+
+    /// The blobs directly under `dir/` in commit `commit`: (name, bytes) of
+    /// each regular file, by name. Anything else there (a tree, a link, a
+    /// submodule) is left out.
+    pub fn files_in(&self, commit: &str, dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        let listing = match self.plumb(
+            &[
+                "ls-tree",
+                "-z",
+                "--full-tree",
+                commit,
+                "--",
+                &format!("{dir}/"),
+            ],
+            None,
+            &[],
+        )? {
+            Ok(out) => out,
+            Err(why) => return error::store(format!("git ls-tree {commit}: {why}")),
+        };
+        let mut names = Vec::new();
+        let mut ids = Vec::new();
+        for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
+            let entry = String::from_utf8_lossy(entry);
+            let Some((meta, path)) = entry.split_once('\t') else {
+                continue;
+            };
+            let mut parts = meta.split(' ');
+            let (Some(mode), Some("blob"), Some(id)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let Some(name) = path.strip_prefix(dir).and_then(|n| n.strip_prefix('/')) else {
+                continue;
+            };
+            if matches!(mode, "100644" | "100755") && !name.contains('/') {
+                names.push(name.to_string());
+                ids.push(id.to_string());
+            }
+        }
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let input = ids.join("\n") + "\n";
+        let out = match self.plumb(&["cat-file", "--batch"], Some(input.as_bytes()), &[])? {
+            Ok(out) => out,
+            Err(why) => return error::store(format!("git cat-file {commit}: {why}")),
+        };
+        // "<id> blob <size>\n<bytes>\n" for each.
+        let mut files = Vec::with_capacity(ids.len());
+        let mut at = 0;
+        for name in names {
+            let header_end = out[at..]
+                .iter()
+                .position(|b| *b == b'\n')
+                .map(|p| at + p)
+                .ok_or_else(|| error::Failure::Store("git cat-file: output cut short".into()))?;
+            let header = String::from_utf8_lossy(&out[at..header_end]);
+            let size: usize = header
+                .rsplit(' ')
+                .next()
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| error::Failure::Store(format!("git cat-file: {header}")))?;
+            let start = header_end + 1;
+            let end = start + size;
+            if end > out.len() {
+                return error::store("git cat-file: output cut short");
+            }
+            files.push((name, out[start..end].to_vec()));
+            at = end + 1;
+        }
+        Ok(files)
+    }
+
+    /// The repository's remotes, by name.
+    pub fn remotes(&self) -> Result<Vec<String>> {
+        Ok(self
+            .must(&["remote"], None, &[])?
+            .lines()
+            .map(String::from)
+            .collect())
+    }
+
+    /// Fetches ref `name` of `remote` into the local ref `into`: the commit
+    /// it points at, or None when the remote has no such ref (the local ref
+    /// is then removed). Only that ref is fetched: no tags, no branches,
+    /// and FETCH_HEAD is left alone.
+    pub fn fetch_ref(&self, remote: &str, name: &str, into: &str) -> Result<Option<String>> {
+        let spec = format!("+{name}:{into}");
+        let args = [
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            "--no-write-fetch-head",
+            "--no-recurse-submodules",
+            "--end-of-options",
+            remote,
+            &spec,
+        ];
+        match self.plumb(&args, None, &[("GIT_TERMINAL_PROMPT", "0")])? {
+            Ok(_) => self.ref_commit(into),
+            Err(said) if said.contains("couldn't find remote ref") => {
+                self.delete_ref(into)?;
+                Ok(None)
+            }
+            Err(said) => error::store(format!(
+                "cannot fetch the team's history from {remote}: {said}; check the remote and your access to it"
+            )),
+        }
+    }
+
+    /// Pushes the local ref `name` to the same name on `remote`, only if
+    /// that is a fast-forward there. Hooks of this clone are not run: they
+    /// are written for code, and this is data.
+    pub fn push_ref(&self, remote: &str, name: &str) -> Result<Pushed> {
+        let spec = format!("{name}:{name}");
+        let args = [
+            "push",
+            "--porcelain",
+            "--no-verify",
+            "--end-of-options",
+            remote,
+            &spec,
+        ];
+        let env = [("GIT_TERMINAL_PROMPT", "0")];
+        let mut cmd = Command::new("git");
+        cmd.args(args)
+            .current_dir(&self.root)
+            .envs(env)
+            .stdin(Stdio::null());
+        let out = cmd.output().map_err(|e| {
+            error::Failure::Input(format!("cannot run git: {e}; beast sync needs git on PATH"))
+        })?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // "!\tsrc:dst\t[rejected] (fetch first)" / "(non-fast-forward)".
+        let line = stdout.lines().find(|l| l.contains(&spec));
+        if out.status.success() {
+            return Ok(Pushed::Done);
+        }
+        // Rejected as behind, or the remote's own compare-and-swap lost
+        // to a push that landed a moment earlier.
+        let lost_race = |l: &str| {
+            l.starts_with('!')
+                && [
+                    "fetch first",
+                    "non-fast-forward",
+                    "stale info",
+                    "failed to update ref",
+                    "failed to lock",
+                ]
+                .iter()
+                .any(|w| l.contains(w))
+        };
+        if line.is_some_and(lost_race) || stderr.contains("cannot lock ref") {
+            return Ok(Pushed::Stale);
+        }
+        let said = stderr
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("hint:") && !l.starts_with("To "))
+            .find(|l| !l.starts_with("error: failed to push"))
+            .or_else(|| line.map(str::trim))
+            .unwrap_or("failed")
+            .to_string();
+        Ok(Pushed::Refused(said))
     }
 }

@@ -23,6 +23,7 @@ pub mod domain;
 pub mod error;
 pub mod files;
 pub mod git;
+pub mod home;
 pub mod import;
 pub mod log;
 pub mod project;

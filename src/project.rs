@@ -2,8 +2,9 @@
 //!
 //! Found by walking up from the working directory, as git finds `.git`, so
 //! every command run anywhere inside the repository uses the same history.
-//! `.beast/` holds the optional `config.toml`, the event log (`events/`,
-//! committed) and the local index (`index.db`, ignored by git and disposable).
+//! `.beast/` holds the optional `config.toml`, reviewed with the code; the
+//! history itself lives beside the code on its own ref (`crate::home::team`),
+//! never in the working tree.
 
 use std::path::{Path, PathBuf};
 
@@ -49,11 +50,6 @@ const CONFIG_TEMPLATE: &str = r#"# beast project settings. Every setting is opti
 # min_change = 10.0
 "#;
 
-const GITIGNORE: &str =
-    "# The local index is rebuilt from events/ whenever it is missing.\nindex.db\nindex.db-*\n";
-
-const GITATTRIBUTES: &str = "# Event logs are append-only JSON lines: a union merge keeps both sides' events.\nevents/*.jsonl merge=union\n";
-
 /// `.beast/config.toml`.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -74,6 +70,8 @@ pub struct Project {
     /// The repository: the directory that holds `.beast`.
     pub root: PathBuf,
     pub config: Config,
+    /// The team's history: its ref and the clone's copy of its log.
+    pub team: crate::home::Team,
 }
 
 impl Project {
@@ -111,7 +109,8 @@ impl Project {
         }
         check_owner(&root, &dir)?;
         let config = read_config(&dir.join("config.toml"))?;
-        Ok(Project { root, config })
+        let team = crate::home::Team::find(&root)?;
+        Ok(Project { root, config, team })
     }
 
     pub fn dir(&self) -> PathBuf {
@@ -119,11 +118,11 @@ impl Project {
     }
 
     pub fn events_dir(&self) -> PathBuf {
-        self.dir().join("events")
+        self.team.events_dir()
     }
 
     pub fn index_path(&self) -> PathBuf {
-        self.dir().join("index.db")
+        self.team.index_path()
     }
 
     /// The roadmap directory the config names, resolved against the repository.
@@ -249,18 +248,12 @@ pub fn init(start: &Path) -> Result<Init> {
             p.display()
         ))
     };
-    for d in [dir.clone(), dir.join("events")] {
-        if !crate::files::real_dir(&d).map_err(|e| io(e, &d))? {
-            std::fs::create_dir(&d).map_err(|e| io(e, &d))?;
-            created.push(d);
-        }
+    let new = !crate::files::real_dir(&dir).map_err(|e| io(e, &dir))?;
+    if new {
+        std::fs::create_dir(&dir).map_err(|e| io(e, &dir))?;
+        created.push(dir.clone());
     }
-    for (name, text) in [
-        ("config.toml", CONFIG_TEMPLATE),
-        (".gitignore", GITIGNORE),
-        (".gitattributes", GITATTRIBUTES),
-        ("events/.gitkeep", ""),
-    ] {
+    for (name, text) in [("config.toml", CONFIG_TEMPLATE)] {
         let p = dir.join(name);
         // Never through a link, dangling or not: a new file, or the one there.
         match std::fs::symlink_metadata(&p) {
@@ -281,10 +274,13 @@ pub fn init(start: &Path) -> Result<Init> {
         std::io::Write::write_all(&mut f, text.as_bytes()).map_err(|e| io(e, &p))?;
         created.push(p);
     }
-    Ok(Init {
-        project: Project::open(&root)?,
-        created,
-    })
+    let project = Project::open(&root)?;
+    // A new project's history exists from the start; a clone's comes with
+    // its first `beast sync`.
+    if new {
+        project.team.start()?;
+    }
+    Ok(Init { project, created })
 }
 
 pub use crate::domain::validate::author_file_name;
@@ -321,17 +317,6 @@ mod tests {
 
     #[test]
     fn the_embedding_model_is_relative_to_the_repository() {
-        let project = Project {
-            root: PathBuf::from("/repo"),
-            config: Config {
-                embedding_model: Some("models/m".into()),
-                ..Config::default()
-            },
-        };
-        assert_eq!(
-            project.embedding_model(),
-            Some(PathBuf::from("/repo/models/m"))
-        );
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("config.toml");
         std::fs::write(&p, "embedding_model = \"models/all-MiniLM-L6-v2\"\n").unwrap();

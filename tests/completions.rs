@@ -88,7 +88,7 @@ fn man_pages_say_what_the_environment_files_and_exit_codes_mean() {
         assert!(top.contains(section), "{section}");
     }
     assert!(top.contains("\\fBBEAST_DB\\fR"));
-    assert!(top.contains(".beast/index.db"));
+    assert!(top.contains(".git/beast/index.db") && top.contains("refs/beast/history"));
     // Examples keep their lines and columns (no reflow mid-word).
     let examples = top.split(".SH EXAMPLES").nth(1).unwrap();
     assert!(examples.starts_with("\n.nf\n"), "{examples}");
@@ -97,7 +97,7 @@ fn man_pages_say_what_the_environment_files_and_exit_codes_mean() {
     let check = std::fs::read_to_string(dir.path().join("beast-check.1")).unwrap();
     assert!(check.contains(".SH EXAMPLES") && check.contains(".SH \"EXIT STATUS\""));
     assert!(
-        check.contains("beast check \\-\\-since origin/main"),
+        check.contains("beast check \\-\\-since refs/beast/history"),
         "{check}"
     );
 }

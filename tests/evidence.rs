@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::lab::{beast, beast_ok, report, Lab};
+use common::lab::{beast, beast_ok, events_dir, report, Lab};
 use common::Env;
 use serde_json::{json, Value};
 
@@ -359,7 +359,6 @@ fn a_commit_trailer_is_evidence_in_every_clone_that_has_the_commit() {
         ALICE,
         &["complete", "1", "1", "Enhanced error context"],
     );
-    lab.commit_all(&root, "record completions");
     assert_eq!(report(&root)["claims"]["verified"], 0);
 
     std::fs::write(root.join("router.js"), "track()\n").unwrap();
@@ -381,7 +380,9 @@ fn a_commit_trailer_is_evidence_in_every_clone_that_has_the_commit() {
     assert_eq!(unmatched[0]["value"], "1/2 No such task");
 
     // A clone agrees; a commit it does not have yet is not evidence there.
-    let clone = lab.clone(&root, "clone");
+    let origin = lab.remote(&root, "origin.git");
+    let clone = lab.clone(&origin, "clone");
+    beast_ok(&clone, ALICE, &["sync", "-q"]);
     assert_eq!(report(&clone)["completions"], r["completions"]);
     std::fs::write(root.join("errors.js"), "context()\n").unwrap();
     lab.commit_all(
@@ -394,6 +395,7 @@ fn a_commit_trailer_is_evidence_in_every_clone_that_has_the_commit() {
         "HEAD moved: read again"
     );
     assert_eq!(report(&clone)["claims"]["verified"], 1);
+    lab.git(&root, &["push", "-q", "origin", "main"]);
     lab.git(&clone, &["pull", "-q", "--no-rebase"]);
     assert_eq!(report(&clone)["claims"]["verified"], 2);
     assert_eq!(report(&clone)["completions"], report(&root)["completions"]);
@@ -427,7 +429,7 @@ fn a_teammates_evidence_line_is_checked_like_any_other() {
         line(4, &format!("\"evidence\":\"commit\",\"ref\":\"{sha}\"")),
     ]
     .concat();
-    std::fs::write(root.join(".beast/events/bob.jsonl"), text).unwrap();
+    std::fs::write(events_dir(&root).join("bob.jsonl"), text).unwrap();
     let out = beast(&root, ALICE, &["report"]);
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
@@ -453,7 +455,7 @@ fn a_repository_without_commits_has_no_trailers_until_its_first() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|f| f == ".beast/events"));
+        .any(|f| f == ".beast/config.toml"));
     beast_ok(
         &root,
         ALICE,

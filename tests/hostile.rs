@@ -1,5 +1,6 @@
 //! The log as a hostile or careless teammate leaves it: each shape is
-//! committed into a test repository, pulled by Alice, and then she works.
+//! published on the history ref with git alone (no beast to keep it
+//! honest), fetched by Alice, and then she works.
 //! Nothing may be written outside the repository, nothing may hang, her
 //! events stay present and unchanged, and an incremental catch-up and a
 //! rebuild agree.
@@ -11,32 +12,31 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use assert_cmd::cargo::cargo_bin_cmd;
-use common::lab::{beast, beast_ok, report, Lab, TODAY};
+use common::lab::{beast, beast_ok, events_dir, index_path, report, Lab, TODAY};
 use common::metric;
 
 const ALICE: &str = "alice@example.com";
+const MALLORY: &str = "mallory@example.com.jsonl";
 
-/// Alice's repository with one reading of hers committed, and Mallory's
-/// clone of it.
+/// Alice's repository with one reading of hers shared through its remote,
+/// and Mallory's clone of it, history fetched.
 fn team(lab: &Lab) -> (PathBuf, PathBuf) {
-    let origin = lab.repo("origin");
-    beast_ok(&origin, ALICE, &["metric", "latency", "300"]);
-    lab.commit_all(&origin, "alice's reading");
+    let alice = lab.repo("alice");
+    beast_ok(&alice, ALICE, &["metric", "latency", "300"]);
+    let origin = lab.remote(&alice, "origin.git");
     let mal = lab.clone(&origin, "mallory");
-    (origin, mal)
+    beast_ok(&mal, "mallory@example.com", &["sync", "-q"]);
+    (alice, mal)
 }
 
-/// Mallory commits her work and Alice pulls it.
-fn push_and_pull(lab: &Lab, mal: &Path, alice: &Path) {
-    lab.commit_all(mal, "mallory's change");
-    lab.git(
-        alice,
-        &["pull", "-q", "--no-rebase", mal.to_str().unwrap(), "HEAD"],
-    );
+/// Mallory publishes `files` on the history ref and Alice fetches it.
+fn push_and_pull(lab: &Lab, mal: &Path, alice: &Path, files: &[(&str, &str, &[u8])]) {
+    lab.forge(mal, files);
+    lab.fetch_history(alice);
 }
 
 fn alice_file(root: &Path) -> PathBuf {
-    root.join(".beast/events/alice@example.com.jsonl")
+    events_dir(root).join("alice@example.com.jsonl")
 }
 
 /// What the history says, without the run-dependent parts.
@@ -51,22 +51,38 @@ fn stderr(out: &std::process::Output) -> String {
 /// The same report after the index is deleted (what a fresh clone sees).
 fn same_after_rebuild(root: &Path) {
     let before = state(root);
-    std::fs::remove_file(root.join(".beast/index.db")).unwrap();
+    std::fs::remove_file(index_path(root)).unwrap();
     assert_eq!(state(root), before, "incremental and rebuilt index differ");
 }
 
 #[test]
-fn a_committed_symlink_redirects_no_write() {
+fn a_published_symlink_redirects_no_write() {
     let lab = Lab::new();
     let (alice, mal) = team(&lab);
     let outside = lab.path("bashrc");
     std::fs::write(&outside, "# alice's shell\n").unwrap();
-    let file = alice_file(&mal);
+    // Alice's file on the ref replaced by a link to her shell's settings.
+    let target = outside.to_str().unwrap().as_bytes();
+    push_and_pull(
+        &lab,
+        &mal,
+        &alice,
+        &[("alice@example.com.jsonl", "120000", target)],
+    );
+    let out = beast(&alice, ALICE, &["metric", "latency", "90"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&outside).unwrap(),
+        "# alice's shell\n"
+    );
+    assert!(!alice_file(&alice).is_symlink());
+    assert_eq!(metric(&state(&alice), "latency")["count"], 2);
+
+    // A link someone put in the clone's own log: refused, and a dangling
+    // one creates nothing at its target either.
+    let file = alice_file(&alice);
     std::fs::remove_file(&file).unwrap();
     std::os::unix::fs::symlink(&outside, &file).unwrap();
-    push_and_pull(&lab, &mal, &alice);
-    assert!(alice_file(&alice).is_symlink());
-
     let out = beast(&alice, ALICE, &["metric", "latency", "90"]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     let err = stderr(&out);
@@ -76,11 +92,9 @@ fn a_committed_symlink_redirects_no_write() {
         std::fs::read_to_string(&outside).unwrap(),
         "# alice's shell\n"
     );
-
-    // A dangling link creates nothing at its target either.
     let nowhere = lab.path("created-by-beast");
-    std::fs::remove_file(alice_file(&alice)).unwrap();
-    std::os::unix::fs::symlink(&nowhere, alice_file(&alice)).unwrap();
+    std::fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink(&nowhere, &file).unwrap();
     let out = beast(&alice, ALICE, &["metric", "latency", "90"]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(!nowhere.exists());
@@ -98,7 +112,7 @@ fn links_in_place_of_the_events_directory_config_and_index_are_refused() {
     std::fs::create_dir_all(&elsewhere).unwrap();
 
     // The index as a link: refused, nothing made outside.
-    let index = alice.join(".beast/index.db");
+    let index = index_path(&alice);
     std::fs::remove_file(&index).unwrap();
     std::os::unix::fs::symlink(elsewhere.join("index.db"), &index).unwrap();
     let out = beast(&alice, ALICE, &["status"]);
@@ -148,8 +162,8 @@ fn links_in_place_of_the_events_directory_config_and_index_are_refused() {
     assert!(!elsewhere.join("config.toml").exists());
     std::fs::remove_file(&config).unwrap();
 
-    // The events directory as a link: refused, nothing written there.
-    let events = alice.join(".beast/events");
+    // The log's directory as a link: refused, nothing written there.
+    let events = events_dir(&alice);
     std::fs::rename(&events, lab.path("moved")).unwrap();
     std::os::unix::fs::symlink(&elsewhere, &events).unwrap();
     let out = beast(&alice, ALICE, &["metric", "latency", "90"]);
@@ -177,9 +191,8 @@ fn a_poison_line_is_skipped_and_honest_commands_keep_working() {
         // Invisible characters in a note.
         r#"{"v":1,"id":"01KEE8Z0G0000000000000006A","kind":"dogfood","author":"mallory@example.com","recorded_at":"2026-01-15T12:00:00.000Z","dogfood":"test","generated":true,"at":"2026-01-15T12:00:00.000Z","note":"a\u202eb"}"#,
     ];
-    let file = mal.join(".beast/events/mallory@example.com.jsonl");
-    std::fs::write(&file, poison.join("\n") + "\n").unwrap();
-    push_and_pull(&lab, &mal, &alice);
+    let text = poison.join("\n") + "\n";
+    push_and_pull(&lab, &mal, &alice, &[(MALLORY, "100644", text.as_bytes())]);
 
     let out = beast(&alice, ALICE, &["metric", "latency", "250"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -227,12 +240,8 @@ fn a_forged_copy_of_an_id_replaces_nothing() {
     let retraction = format!(
         r#"{{"v":1,"id":"{id}","kind":"retraction","author":"mallory@example.com","recorded_at":"2000-01-01T00:00:00.000Z","target":"{id}"}}"#
     );
-    std::fs::write(
-        mal.join(".beast/events/mallory@example.com.jsonl"),
-        format!("{forged}\n{disguised}\n{retraction}\n"),
-    )
-    .unwrap();
-    push_and_pull(&lab, &mal, &alice);
+    let text = format!("{forged}\n{disguised}\n{retraction}\n");
+    push_and_pull(&lab, &mal, &alice, &[(MALLORY, "100644", text.as_bytes())]);
 
     let out = beast(&alice, "reader@example.com", &["report"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -253,13 +262,25 @@ fn a_forged_copy_of_an_id_replaces_nothing() {
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(metric(&r, "latency")["count"], 0);
     same_after_rebuild(&alice);
-    // Removing the forged lines brings Alice's reading back, unchanged.
-    std::fs::write(mal.join(".beast/events/mallory@example.com.jsonl"), "").unwrap();
-    push_and_pull(&lab, &mal, &alice);
-    let r = state(&alice);
-    assert_eq!(metric(&r, "latency")["count"], 1);
-    assert_eq!(metric(&r, "latency")["latest"]["value"], 300.0);
+    // Alice's own file is as she wrote it, and a sync publishes it so.
     assert_eq!(std::fs::read_to_string(alice_file(&alice)).unwrap(), line);
+    beast_ok(&alice, ALICE, &["sync", "--push", "-q"]);
+    assert_eq!(std::fs::read_to_string(alice_file(&alice)).unwrap(), line);
+    let published = lab.git(
+        &mal,
+        &[
+            "fetch",
+            "-q",
+            "origin",
+            "+refs/beast/history:refs/beast/history",
+        ],
+    );
+    assert!(published.is_empty());
+    let theirs = lab.git(
+        &mal,
+        &["show", "refs/beast/history:events/alice@example.com.jsonl"],
+    );
+    assert_eq!(theirs, line);
 }
 
 #[test]
@@ -268,7 +289,7 @@ fn an_index_that_cannot_take_a_durable_append_is_a_warning_not_a_failure() {
     let (alice, _) = team(&lab);
     beast_ok(&alice, ALICE, &["status"]);
     // Another process holds the index's write lock past the timeout.
-    let conn = rusqlite::Connection::open(alice.join(".beast/index.db")).unwrap();
+    let conn = rusqlite::Connection::open(index_path(&alice)).unwrap();
     conn.execute_batch("BEGIN IMMEDIATE").unwrap();
     let out = cargo_bin_cmd!("beast")
         .env_clear()
@@ -283,7 +304,7 @@ fn an_index_that_cannot_take_a_durable_append_is_a_warning_not_a_failure() {
     assert!(out.status.success(), "{err}");
     assert!(
         err.contains(
-            "recorded in .beast/events/alice@example.com.jsonl, but the index could not take it"
+            "recorded in .git/beast/events/alice@example.com.jsonl, but the index could not take it"
         ),
         "{err}"
     );
@@ -321,7 +342,7 @@ fn every_figure_survives_a_rebuild_and_an_export_to_the_last_digit() {
         beast_ok(&alice, ALICE, &["metric", "cacheHitRate", v, "--at", &at]);
         let latest = |r: &serde_json::Value| metric(r, "cacheHitRate")["latest"]["value"].as_f64();
         assert_eq!(latest(&state(&alice)), Some(v.parse().unwrap()));
-        std::fs::remove_file(alice.join(".beast/index.db")).unwrap();
+        std::fs::remove_file(index_path(&alice)).unwrap();
         assert_eq!(
             latest(&state(&alice)),
             Some(v.parse().unwrap()),
@@ -437,15 +458,15 @@ fn bad_input_is_refused_in_one_line() {
 fn a_hundred_megabytes_of_junk_is_read_in_bounded_memory() {
     let lab = Lab::new();
     let (alice, mal) = team(&lab);
-    let junk = mal.join(".beast/events/junk.jsonl");
-    let line = "x".repeat(99) + "\n";
-    let mut f = std::io::BufWriter::new(std::fs::File::create(&junk).unwrap());
-    for _ in 0..1_000_000 {
-        std::io::Write::write_all(&mut f, line.as_bytes()).unwrap();
+    let mut junk = Vec::with_capacity(100_000_000);
+    for i in 0..1_000_000 {
+        junk.extend_from_slice(format!("{i:099}\n").as_bytes());
     }
-    drop(f);
-    push_and_pull(&lab, &mal, &alice);
-    // A fresh index, under a 512 MB address-space limit.
+    push_and_pull(&lab, &mal, &alice, &[("junk.jsonl", "100644", &junk)]);
+    // Taken in by the next command; then a fresh index, under a 512 MB
+    // address-space limit.
+    beast_ok(&alice, ALICE, &["sync", "-q"]);
+    std::fs::remove_file(index_path(&alice)).unwrap();
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!(

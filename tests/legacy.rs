@@ -8,6 +8,7 @@
 mod common;
 
 use std::collections::HashMap;
+use std::process::Command;
 
 use common::{metric, repo_path, Env};
 use serde_json::Value;
@@ -352,7 +353,13 @@ fn bad_files_are_refused_with_one_line_and_nothing_written() {
 fn in_a_project_the_import_lands_in_the_log() {
     let env = Env::new();
     let root = env.dir.path().join("repo");
-    std::fs::create_dir_all(root.join(".beast/events")).unwrap();
+    std::fs::create_dir_all(root.join(".beast")).unwrap();
+    let init = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(init.status.success());
     let run = |args: &[&str]| {
         let out = env
             .cmd()
@@ -372,7 +379,7 @@ fn in_a_project_the_import_lands_in_the_log() {
     run(&["import", "legacy", &fixture()]);
     // The imported events are the old tracker's: they go to its own file
     // (a log file holds its author's events only), not to the importer's.
-    let events = root.join(".beast/events");
+    let events = root.join(".git/beast/events");
     assert!(!events.join("alice@example.com.jsonl").exists());
     let log = std::fs::read_to_string(events.join("legacy-tracker.jsonl")).unwrap();
     assert_eq!(log.lines().count(), 272);

@@ -1,6 +1,6 @@
 //! Project mode with real git repositories: the history travels with the
-//! repository, merges without conflicts, survives crashes and parallel
-//! writers, and the index is only ever a disposable copy of the log.
+//! repository on its own ref, merges without conflicts, survives crashes and
+//! parallel writers, and the index is only ever a disposable copy of the log.
 
 mod common;
 
@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use common::lab::{beast, beast_ok, report, Lab, TODAY};
+use common::lab::{beast, beast_ok, events_dir, index_path, report, Lab, TODAY};
 
 fn metric(r: &Value, id: &str) -> Value {
     common::metric(r, id)
@@ -18,7 +18,7 @@ fn metric(r: &Value, id: &str) -> Value {
 
 fn log_lines(root: &Path) -> Vec<String> {
     let mut lines = Vec::new();
-    for entry in std::fs::read_dir(root.join(".beast/events")).unwrap() {
+    for entry in std::fs::read_dir(events_dir(root)).unwrap() {
         let p = entry.unwrap().path();
         if p.extension().is_some_and(|e| e == "jsonl") {
             lines.extend(
@@ -34,7 +34,9 @@ fn log_lines(root: &Path) -> Vec<String> {
 
 fn remove_index(root: &Path) {
     for s in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(root.join(format!(".beast/index.db{s}")));
+        let mut p = index_path(root).into_os_string();
+        p.push(s);
+        let _ = std::fs::remove_file(p);
     }
 }
 
@@ -42,29 +44,22 @@ fn remove_index(root: &Path) {
 fn init_sets_up_the_repository_and_commands_find_it_from_any_subdirectory() {
     let lab = Lab::new();
     let root = lab.repo("r");
-    for f in [
-        ".beast/config.toml",
-        ".beast/.gitignore",
-        ".beast/.gitattributes",
-    ] {
-        assert!(root.join(f).is_file(), "{f}");
-    }
-    let attrs = std::fs::read_to_string(root.join(".beast/.gitattributes")).unwrap();
-    assert!(attrs.contains("events/*.jsonl merge=union"), "{attrs}");
+    let made = lab.git(&root, &["ls-files", ".beast"]);
+    assert_eq!(made.trim(), ".beast/config.toml", "configuration only");
+    assert!(lab.git(&root, &["rev-parse", "refs/beast/history"]).len() >= 40);
     assert!(beast_ok(&root, "a@x", &["init"]).contains("already set up"));
 
     let sub = root.join("src/deep");
     std::fs::create_dir_all(&sub).unwrap();
     beast_ok(&sub, "alice@example.com", &["metric", "latency", "300"]);
-    let file = root.join(".beast/events/alice@example.com.jsonl");
+    let file = events_dir(&root).join("alice@example.com.jsonl");
     assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 1);
     let status = beast_ok(&root, "a@x", &["status"]);
-    assert!(status.contains("History: project log"), "{status}");
+    assert!(status.contains("History: project"), "{status}");
     assert_eq!(report(&root)["history"]["mode"], "project");
-    // The index is ignored by git; the log is not.
+    // Nothing in the working tree: the log and its index are git's.
     let st = lab.git(&root, &["status", "--porcelain", "--untracked-files=all"]);
-    assert!(st.contains("alice@example.com.jsonl"), "{st}");
-    assert!(!st.contains("index.db"), "{st}");
+    assert_eq!(st, "");
 
     // --db still picks a personal database, and wins.
     let db = lab.path("personal.db");
@@ -91,8 +86,8 @@ fn init_outside_a_repository_is_refused() {
 #[test]
 fn two_clones_merge_and_a_fresh_clone_reports_the_same() {
     let lab = Lab::new();
-    let origin = lab.repo("origin");
-    lab.git(&origin, &["config", "receive.denyCurrentBranch", "ignore"]);
+    let first = lab.repo("first");
+    let origin = lab.remote(&first, "origin.git");
     let a = lab.clone(&origin, "a");
     let b = lab.clone(&origin, "b");
     beast_ok(
@@ -101,8 +96,6 @@ fn two_clones_merge_and_a_fresh_clone_reports_the_same() {
         &["complete", "1", "1", "Fix failed request tracking"],
     );
     beast_ok(&a, "alice@example.com", &["metric", "cacheHitRate", "25"]);
-    lab.git(&a, &["checkout", "-qb", "alice"]);
-    lab.commit_all(&a, "alice's work");
     beast_ok(
         &b,
         "bob@example.com",
@@ -110,64 +103,56 @@ fn two_clones_merge_and_a_fresh_clone_reports_the_same() {
     );
     beast_ok(&b, "bob@example.com", &["metric", "latency", "320"]);
     beast_ok(&b, "bob@example.com", &["dogfood", "test"]);
+    // Each on a branch of their own: the history does not care.
+    lab.git(&a, &["checkout", "-qb", "alice"]);
     lab.git(&b, &["checkout", "-qb", "bob"]);
-    lab.commit_all(&b, "bob's work");
-
-    // Merge both branches in a, as a pull request would.
-    lab.git(
-        &a,
-        &[
-            "pull",
-            "-q",
-            "--no-rebase",
-            "--no-edit",
-            b.to_str().unwrap(),
-            "bob",
-        ],
-    );
+    beast_ok(&a, "alice@example.com", &["sync", "--push", "-q"]);
+    beast_ok(&b, "bob@example.com", &["sync", "--push", "-q"]);
+    beast_ok(&a, "alice@example.com", &["sync", "-q"]);
     let merged = report(&a);
     assert_eq!(merged["progress"]["month"]["completed"], 2);
     assert_eq!(metric(&merged, "cacheHitRate")["latest"]["value"], 25.0);
     assert_eq!(metric(&merged, "latency")["latest"]["value"], 320.0);
+    assert_eq!(report(&b), merged);
 
-    // A fresh clone of the merged history (CI) reports exactly the same.
-    lab.git(&a, &["push", "-q", origin.to_str().unwrap(), "alice:main"]);
-    lab.git(&origin, &["reset", "-q", "--hard"]);
+    // A fresh clone (CI) reports exactly the same once it has synced.
     let ci = lab.clone(&origin, "ci");
+    beast_ok(&ci, "ci", &["sync", "-q"]);
     assert_eq!(report(&ci), merged);
 }
 
 #[test]
 fn the_same_author_on_two_machines_merges_by_union_without_loss_or_doubling() {
     let lab = Lab::new();
-    let origin = lab.repo("origin");
+    let first = lab.repo("first");
+    let origin = lab.remote(&first, "origin.git");
     let laptop = lab.clone(&origin, "laptop");
     let desktop = lab.clone(&origin, "desktop");
     beast_ok(&laptop, "alice@example.com", &["metric", "latency", "300"]);
-    lab.commit_all(&laptop, "laptop 1");
+    beast_ok(&laptop, "alice@example.com", &["sync", "--push", "-q"]);
     for (where_, v) in [(&laptop, "280"), (&desktop, "310"), (&desktop, "305")] {
         beast_ok(where_, "alice@example.com", &["metric", "latency", v]);
     }
-    lab.commit_all(&laptop, "laptop 2");
-    lab.commit_all(&desktop, "desktop");
-    // Both machines appended to alice@example.com.jsonl: git's union merge.
-    lab.git(
-        &desktop,
-        &[
-            "pull",
-            "-q",
-            "--no-rebase",
-            "--no-edit",
-            laptop.to_str().unwrap(),
-            "HEAD",
-        ],
-    );
-    let lines = log_lines(&desktop);
-    assert_eq!(lines.len(), 4, "{lines:?}");
+    // Both machines appended to alice@example.com.jsonl: a union.
+    beast_ok(&laptop, "alice@example.com", &["sync", "--push", "-q"]);
+    beast_ok(&desktop, "alice@example.com", &["sync", "--push", "-q"]);
+    beast_ok(&laptop, "alice@example.com", &["sync", "-q"]);
+    for machine in [&laptop, &desktop] {
+        let lines = log_lines(machine);
+        assert_eq!(lines.len(), 4, "{lines:?}");
+    }
     let r = report(&desktop);
     assert_eq!(metric(&r, "latency")["count"], 4);
+    assert_eq!(report(&laptop), r);
+    // Syncing again changes nothing: the lines' order differs between the
+    // two machines, and no further commit is made for it.
+    let tip = lab.git(&laptop, &["rev-parse", "refs/beast/history"]);
+    for machine in [&laptop, &desktop, &laptop] {
+        beast_ok(machine, "alice@example.com", &["sync", "--push", "-q"]);
+    }
+    assert_eq!(lab.git(&desktop, &["rev-parse", "refs/beast/history"]), tip);
     // And the order of lines in the file does not matter.
-    let file = desktop.join(".beast/events/alice@example.com.jsonl");
+    let file = events_dir(&desktop).join("alice@example.com.jsonl");
     let mut reversed: Vec<String> = std::fs::read_to_string(&file)
         .unwrap()
         .lines()
@@ -179,10 +164,11 @@ fn the_same_author_on_two_machines_merges_by_union_without_loss_or_doubling() {
 }
 
 #[test]
-fn checking_out_an_older_commit_takes_its_events_out_of_the_index_and_back() {
+fn checking_out_another_commit_or_branch_leaves_the_history_as_it_is() {
     let lab = Lab::new();
     let root = lab.repo("r");
     beast_ok(&root, "alice@example.com", &["metric", "latency", "300"]);
+    std::fs::write(root.join("code.txt"), "one\n").unwrap();
     lab.commit_all(&root, "one");
     let one = lab.git(&root, &["rev-parse", "HEAD"]).trim().to_string();
     beast_ok(&root, "alice@example.com", &["metric", "latency", "250"]);
@@ -191,17 +177,13 @@ fn checking_out_an_older_commit_takes_its_events_out_of_the_index_and_back() {
         "alice@example.com",
         &["complete", "1", "1", "Fix failed request tracking"],
     );
+    std::fs::write(root.join("code.txt"), "two\n").unwrap();
     lab.commit_all(&root, "two");
     let two = report(&root);
     assert_eq!(metric(&two, "latency")["count"], 2);
-
     lab.git(&root, &["checkout", "-q", &one]);
-    let then = report(&root);
-    assert_eq!(metric(&then, "latency")["count"], 1);
-    assert_eq!(metric(&then, "latency")["latest"]["value"], 300.0);
-    assert_eq!(then["progress"]["month"]["completed"], 0);
-
-    lab.git(&root, &["checkout", "-q", "main"]);
+    assert_eq!(report(&root), two);
+    lab.git(&root, &["checkout", "-q", "-b", "elsewhere"]);
     assert_eq!(report(&root), two);
 }
 
@@ -408,7 +390,7 @@ fn unreadable_lines_are_reported_with_file_and_line_and_kept() {
     let lab = Lab::new();
     let root = lab.repo("r");
     beast_ok(&root, "alice@example.com", &["metric", "latency", "300"]);
-    let file = root.join(".beast/events/alice@example.com.jsonl");
+    let file = events_dir(&root).join("alice@example.com.jsonl");
     let mut text = std::fs::read_to_string(&file).unwrap();
     text.push_str("this line was edited by hand\n");
     text.push_str(r#"{"v":9,"id":"01KEE8Z0G0000000000000001A","kind":"poll"}"#);
@@ -444,7 +426,7 @@ fn conflict_markers_are_skipped_with_a_warning_that_says_how_to_fix_them() {
     let lab = Lab::new();
     let root = lab.repo("r");
     beast_ok(&root, "alice@example.com", &["metric", "latency", "300"]);
-    let file = root.join(".beast/events/alice@example.com.jsonl");
+    let file = events_dir(&root).join("alice@example.com.jsonl");
     let line = std::fs::read_to_string(&file).unwrap();
     std::fs::write(
         &file,
@@ -477,7 +459,7 @@ fn a_partial_last_line_is_skipped_with_a_warning_and_the_next_write_starts_fresh
     let lab = Lab::new();
     let root = lab.repo("r");
     beast_ok(&root, "alice@example.com", &["metric", "latency", "300"]);
-    let file = root.join(".beast/events/alice@example.com.jsonl");
+    let file = events_dir(&root).join("alice@example.com.jsonl");
     let whole = std::fs::read_to_string(&file).unwrap();
     // What a crash in the middle of an append leaves.
     let partial = &whole[..whole.len() / 2];
@@ -675,13 +657,14 @@ fn a_fresh_clone_reports_and_checks_from_its_log_without_an_index_as_the_index_w
     beast_ok(&root, a, &["dogfood", "doc", "--manual"]);
     beast_ok(&root, a, &["bench", "routing"]);
     // A line the history skips, said the same way by both.
-    let file = root.join(".beast/events/alice@example.com.jsonl");
+    let file = events_dir(&root).join("alice@example.com.jsonl");
     let mut text = std::fs::read_to_string(&file).unwrap();
     text.push_str("edited by hand\n");
     std::fs::write(&file, text).unwrap();
-    lab.commit_all(&root, "work");
-    let ci = lab.clone(&root, "ci");
-    let index = ci.join(".beast/index.db");
+    let origin = lab.remote(&root, "origin.git");
+    let ci = lab.clone(&origin, "ci");
+    beast_ok(&ci, "ci@example.com", &["sync", "-q"]);
+    let index = index_path(&ci);
 
     // What CI runs, in a clone without an index: read from the log alone.
     let run = |args: &[&str]| {

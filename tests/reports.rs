@@ -262,7 +262,7 @@ fn git(dir: &std::path::Path, args: &[&str]) {
 }
 
 #[test]
-fn check_since_a_git_revision_reads_the_log_at_that_revision_and_config_sets_rules() {
+fn check_since_a_revision_of_the_history_reads_it_as_it_was_then_and_config_sets_rules() {
     let env = Env::on("2026-01-20");
     let root = env.dir.path().join("repo");
     std::fs::create_dir_all(&root).unwrap();
@@ -284,9 +284,20 @@ fn check_since_a_git_revision_reads_the_log_at_that_revision_and_config_sets_rul
     }
     git(&root, &["add", "-A"]);
     git(&root, &["commit", "-qm", "one"]);
-    git(&root, &["tag", "before"]);
+    let origin = env.dir.path().join("origin.git");
+    git(
+        env.dir.path(),
+        &["init", "-q", "--bare", origin.to_str().unwrap()],
+    );
+    git(
+        &root,
+        &["remote", "add", "origin", origin.to_str().unwrap()],
+    );
+    assert!(run(&["sync", "--push", "-q"]).status.success());
+    git(&root, &["tag", "before", "refs/beast/history"]);
     assert!(run(&["metric", "cacheHitRate", "37"]).status.success());
-    // 37% against the series at "before": a regression.
+    // 37% against the series at "before" (the history as last shared):
+    // a regression.
     let out = run(&["check", "--rules", "regression", "--since", "before"]);
     assert_eq!(out.status.code(), Some(5));
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -300,7 +311,7 @@ fn check_since_a_git_revision_reads_the_log_at_that_revision_and_config_sets_rul
     let out = run(&["check", "--since", "no-such-rev"]);
     assert_eq!(out.status.code(), Some(4));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("fetch-depth: 0"), "{err}");
+    assert!(err.contains("`beast sync` fetches the history"), "{err}");
     // [check] in config.toml picks the rules and the minimum change.
     std::fs::write(
         root.join(".beast/config.toml"),

@@ -1,7 +1,8 @@
 //! The GitHub Actions workflow the README shows (docs/ci/github-actions.yml)
-//! runs as written: its shell steps, in order, in a depth-1 clone of a pull
-//! request's branch (the default checkout), honouring each step's `if:` as
-//! the runner does — a failed gate skips nothing marked `always()`.
+//! runs as written: each job's shell steps, in order, in a depth-1 clone of
+//! the branch (the default checkout), with no git identity, honouring each
+//! step's `if:` as the runner does — a failed gate skips nothing marked
+//! `always()` — against a remote whose `main` is protected.
 
 mod common;
 
@@ -11,13 +12,17 @@ use std::process::Command;
 use common::lab::{beast_ok, Lab};
 use yaml_rust2::{Yaml, YamlLoader};
 
-/// The steps of the workflow's one job: (id, if, run) each.
-fn steps() -> Vec<(String, Option<String>, Option<String>)> {
+/// The job that runs on `event`: its steps, (id, if, run) each.
+fn steps(event: &str) -> Vec<(String, Option<String>, Option<String>)> {
     let text = std::fs::read_to_string(common::repo_path("docs/ci/github-actions.yml")).unwrap();
     let doc = &YamlLoader::load_from_str(&text).unwrap()[0];
     let jobs = doc["jobs"].as_hash().unwrap();
-    assert_eq!(jobs.len(), 1);
-    let job = jobs.values().next().unwrap();
+    let wanted = format!("github.event_name == '{event}'");
+    let mut chosen = jobs
+        .values()
+        .filter(|j| j["if"].as_str() == Some(wanted.as_str()));
+    let job = chosen.next().expect("a job for the event");
+    assert!(chosen.next().is_none(), "one job per event");
     job["steps"]
         .as_vec()
         .unwrap()
@@ -39,13 +44,26 @@ fn steps() -> Vec<(String, Option<String>, Option<String>)> {
         .collect()
 }
 
-/// What the runner makes of the expressions this workflow uses.
-fn condition(expr: Option<&str>, event: &str, failed: bool) -> bool {
+/// What each job may do to the repository, as its `permissions` say.
+fn contents_permission(event: &str) -> String {
+    let text = std::fs::read_to_string(common::repo_path("docs/ci/github-actions.yml")).unwrap();
+    let doc = &YamlLoader::load_from_str(&text).unwrap()[0];
+    let wanted = format!("github.event_name == '{event}'");
+    let job = doc["jobs"]
+        .as_hash()
+        .unwrap()
+        .values()
+        .find(|j| j["if"].as_str() == Some(wanted.as_str()))
+        .unwrap()
+        .clone();
+    job["permissions"]["contents"].as_str().unwrap().to_string()
+}
+
+/// What the runner makes of the expressions this workflow's steps use.
+fn condition(expr: Option<&str>, failed: bool) -> bool {
     match expr.map(str::trim) {
         None => !failed,
         Some("always()") => true,
-        Some("github.event_name == 'pull_request'") => !failed && event == "pull_request",
-        Some("github.event_name != 'pull_request'") => !failed && event != "pull_request",
         Some(other) => panic!("the test does not know the expression {other:?}"),
     }
 }
@@ -57,9 +75,9 @@ struct Run {
     dir: PathBuf,
 }
 
-/// Runs the workflow's shell steps in `dir` as event `event` (base `main`).
-/// Steps that install tools (`cargo install`) are skipped: the binary under
-/// test is on PATH.
+/// Runs the job for `event` in `dir`, as a runner would: no git identity,
+/// no HOME settings. Steps that install tools (`cargo install`) are
+/// skipped: the binary under test is on PATH.
 fn run_workflow(lab: &Lab, dir: &Path, event: &str) -> Run {
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_beast")).parent().unwrap();
     let path = format!(
@@ -68,14 +86,17 @@ fn run_workflow(lab: &Lab, dir: &Path, event: &str) -> Run {
         std::env::var("PATH").unwrap_or_default()
     );
     let summary = lab.path(&format!("summary-{event}.md"));
+    let _ = std::fs::remove_file(&summary);
+    let home = lab.path("runner-home");
+    std::fs::create_dir_all(&home).unwrap();
     let mut failed = false;
     let mut ran = Vec::new();
-    for (id, cond, run) in steps() {
+    for (id, cond, run) in steps(event) {
         let Some(script) = run else { continue };
         if script.contains("cargo install") {
             continue;
         }
-        if !condition(cond.as_deref(), event, failed) {
+        if !condition(cond.as_deref(), failed) {
             continue;
         }
         let out = Command::new("sh")
@@ -83,15 +104,11 @@ fn run_workflow(lab: &Lab, dir: &Path, event: &str) -> Run {
             .current_dir(dir)
             .env_clear()
             .env("PATH", &path)
-            .env("HOME", lab.dir.path())
+            .env("HOME", &home)
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("BEAST_TODAY", "2026-01-20")
             .env("GITHUB_ACTIONS", "true")
             .env("GITHUB_EVENT_NAME", event)
-            .env(
-                "GITHUB_BASE_REF",
-                if event == "pull_request" { "main" } else { "" },
-            )
             .env("GITHUB_STEP_SUMMARY", &summary)
             .output()
             .unwrap();
@@ -127,8 +144,8 @@ impl Run {
     }
 }
 
-/// An origin with eight steady readings on main, and a pull-request branch
-/// adding `newest`; returns the origin.
+/// An origin whose history has eight steady CI readings, whose `main` is
+/// protected, and a pull-request branch whose measurement prints `newest`.
 fn origin_with_branch(lab: &Lab, newest: &str) -> PathBuf {
     let work = lab.repo("work");
     for (i, v) in ["40", "40.5", "39.6", "40.2", "39.8", "40.6", "39.5", "40.1"]
@@ -142,16 +159,27 @@ fn origin_with_branch(lab: &Lab, newest: &str) -> PathBuf {
             &["metric", "cacheHitRate", v, "--at", &at, "--source", "ci"],
         );
     }
-    lab.commit_all(&work, "readings");
-    let origin = lab.bare(&work, "origin.git");
+    std::fs::create_dir_all(work.join("scripts")).unwrap();
+    std::fs::write(work.join("scripts/cache-hit-rate"), "echo 40.4\n").unwrap();
+    lab.commit_all(&work, "the measurement");
+    let origin = lab.remote(&work, "origin.git");
     lab.git(&work, &["checkout", "-q", "-b", "pr"]);
-    beast_ok(
-        &work,
-        "ci@example.com",
-        &["metric", "cacheHitRate", newest, "--source", "ci"],
-    );
+    std::fs::write(
+        work.join("scripts/cache-hit-rate"),
+        format!("echo {newest}\n"),
+    )
+    .unwrap();
     lab.commit_all(&work, "the change");
-    lab.git(&work, &["push", "-q", origin.to_str().unwrap(), "pr"]);
+    lab.git(&work, &["push", "-q", "origin", "pr"]);
+    let hook = origin.join("hooks/update");
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\ncase \"$1\" in refs/heads/main) echo 'GH006: Protected branch update failed' >&2; exit 1;; esac\n",
+    )
+    .unwrap();
+    let mut p = std::fs::metadata(&hook).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut p, 0o755);
+    std::fs::set_permissions(&hook, p).unwrap();
     origin
 }
 
@@ -172,29 +200,24 @@ fn shallow_clone(lab: &Lab, origin: &Path, branch: &str, name: &str) -> PathBuf 
             to.to_str().unwrap(),
         ],
     );
-    let refs = Command::new("git")
-        .args(["branch", "-r"])
-        .current_dir(&to)
-        .output()
-        .unwrap();
-    if branch != "main" {
-        assert!(
-            !String::from_utf8_lossy(&refs.stdout).contains("origin/main"),
-            "like actions/checkout on a pull request, no origin/main"
-        );
-    }
     to
 }
 
+fn history_on(lab: &Lab, origin: &Path) -> String {
+    lab.git(origin, &["rev-parse", "refs/beast/history"])
+}
+
 #[test]
-fn a_regressing_pull_request_fails_the_gate_and_still_reports() {
+fn a_regressing_pull_request_fails_the_gate_still_reports_and_writes_nothing() {
     let lab = Lab::new();
     let origin = origin_with_branch(&lab, "30");
+    let before = history_on(&lab, &origin);
     let clone = shallow_clone(&lab, &origin, "pr", "checkout");
+    assert_eq!(contents_permission("pull_request"), "read");
     let run = run_workflow(&lab, &clone, "pull_request");
-    assert_eq!(run.code("Fetch the base branch"), Some(0), "{:?}", run.ran);
-    assert_eq!(run.code("gate_pr"), Some(5), "{:?}", run.ran);
-    assert_eq!(run.code("gate_push"), None, "the push gate is skipped");
+    assert_eq!(run.code("Fetch"), Some(0), "{:?}", run.ran);
+    assert_eq!(run.code("Measure"), Some(0), "{:?}", run.ran);
+    assert_eq!(run.code("gate"), Some(5), "{:?}", run.ran);
     // After the failed gate: the report, the summary and the artifact's file.
     assert_eq!(run.code("Report"), Some(0), "{:?}", run.ran);
     assert_eq!(run.code("Job summary"), Some(0), "{:?}", run.ran);
@@ -215,26 +238,45 @@ fn a_regressing_pull_request_fails_the_gate_and_still_reports() {
         "{}",
         run.summary
     );
+    assert_eq!(
+        history_on(&lab, &origin),
+        before,
+        "a pull request writes nothing"
+    );
+    let st = lab.git(&clone, &["status", "--porcelain"]);
+    assert_eq!(st, "?? report.json\n");
 }
 
 #[test]
-fn a_steady_pull_request_and_a_push_pass() {
+fn a_steady_pull_request_passes_and_a_push_to_protected_main_keeps_its_reading() {
     let lab = Lab::new();
     let origin = origin_with_branch(&lab, "40.3");
     let clone = shallow_clone(&lab, &origin, "pr", "checkout");
     let run = run_workflow(&lab, &clone, "pull_request");
-    assert_eq!(run.code("gate_pr"), Some(0), "{:?}", run.ran);
+    assert_eq!(run.code("gate"), Some(0), "{:?}", run.ran);
     assert!(
         run.summary.contains("### beast check: passed"),
         "{}",
         run.summary
     );
-    // A push to main: the default checkout of main, the push gate.
+    // A push to main: the default checkout of main; the job records its
+    // reading and pushes the history while main itself is protected.
+    assert_eq!(contents_permission("push"), "write");
+    let main_before = lab.git(&origin, &["rev-parse", "main"]);
     let main = shallow_clone(&lab, &origin, "main", "main-checkout");
     let run = run_workflow(&lab, &main, "push");
-    assert_eq!(run.code("Fetch the base branch"), None);
-    assert_eq!(run.code("gate_push"), Some(0), "{:?}", run.ran);
+    assert_eq!(run.code("gate"), Some(0), "{:?}", run.ran);
+    assert_eq!(run.code("Keep the readings"), Some(0), "{:?}", run.ran);
     assert_eq!(run.code("Report"), Some(0), "{:?}", run.ran);
+    assert_eq!(lab.git(&origin, &["rev-parse", "main"]), main_before);
+    // The next job, anywhere, judges against a series that has it.
+    let fresh = lab.clone(&origin, "fresh");
+    beast_ok(&fresh, "dev@example.com", &["sync", "-q"]);
+    let r = common::lab::report(&fresh);
+    let m = common::metric(&r, "cacheHitRate");
+    assert_eq!(m["count"], 9);
+    assert_eq!(m["latest"]["value"], 40.4);
+    assert_eq!(m["latest"]["source"], "ci");
 }
 
 #[test]

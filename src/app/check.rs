@@ -454,8 +454,11 @@ pub fn collect_series(
     Ok(out)
 }
 
-/// The events of a project's log as it was at git revision `rev`: the lines
-/// a catch-up would take then (see `crate::log::accept`).
+/// The events of a project's history as it was at git revision `rev`: a
+/// commit of the history ref (`refs/beast/history~3`,
+/// `refs/beast/remotes/origin/history`), or a code revision from before the
+/// history had its own ref (its `.beast/events/`). Only the lines a
+/// catch-up would take count (see `crate::log::accept`).
 pub fn events_at_revision(
     root: &std::path::Path,
     rev: &str,
@@ -464,32 +467,30 @@ pub fn events_at_revision(
     // Never an option to git, whatever it is given.
     if rev.starts_with('-') || rev.chars().any(char::is_control) {
         return crate::error::input(format!(
-            "--since \"{}\" is neither a date (YYYY-MM-DD) nor a git revision; give one like 2026-03-01 or origin/main",
+            "--since \"{}\" is neither a date (YYYY-MM-DD) nor a git revision; give one like 2026-03-01 or refs/beast/history~5",
             rev.escape_default()
         ));
     }
-    let git = |args: &[&str]| -> anyhow::Result<String> {
-        crate::git::run(root, args, "--since REV")?.or_else(|why| {
-            crate::error::input(format!(
-                "--since {rev}: not a date (YYYY-MM-DD) and git cannot read that revision ({why})"
-            ))
-        })
+    let Some(repo) = crate::git::Repo::find(root) else {
+        return crate::error::input(format!(
+            "--since {rev}: not a date (YYYY-MM-DD), and there is no git repository to read a revision from"
+        ));
     };
     // A revision the clone does not have (a shallow CI checkout, a branch
     // not fetched) is the clone's problem, not the input's: exit 4, and how
     // to fetch it.
-    let commit = format!("{rev}^{{commit}}");
-    if git(&["rev-parse", "--verify", "--quiet", &commit]).is_err() {
+    let Some(commit) = repo.commit(rev)? else {
         return crate::error::store(format!(
-            "--since {rev}: not a date (YYYY-MM-DD), and this clone has no revision {rev} (a shallow clone, or a branch not fetched); fetch it first — actions/checkout with `fetch-depth: 0`, or `git fetch origin <branch>` — or give a date"
+            "--since {rev}: not a date (YYYY-MM-DD), and this clone has no revision {rev} (a shallow clone, or a ref not fetched); fetch it first (`beast sync` fetches the history) or give a date"
         ));
+    };
+    let mut files = repo.files_in(&commit, "events")?;
+    if files.is_empty() {
+        files = repo.files_in(&commit, crate::home::team::IN_TREE_DIR)?;
     }
-    let dir = format!("{}/events/", crate::project::DIR_NAME);
-    let files = git(&["ls-tree", "-r", "--name-only", rev, "--", &dir])?;
     let mut events = Vec::new();
-    for file in files.lines().filter(|f| f.ends_with(".jsonl")) {
-        let name = file.rsplit('/').next().unwrap_or(file);
-        let text = git(&["show", &format!("{rev}:{file}")])?;
+    for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".jsonl")) {
+        let text = String::from_utf8_lossy(bytes);
         events.extend(
             text.lines()
                 .filter_map(|l| crate::log::accept(l.trim_end_matches('\r'), name, rules).ok()),

@@ -7,8 +7,6 @@
 //! and then applied to the index; in a personal database they are applied in
 //! one transaction.
 
-use std::path::PathBuf;
-
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 
@@ -20,12 +18,7 @@ use crate::project::Project;
 pub use crate::report::HistoryInfo;
 use crate::store::{Facts, LineAt, MemoryIndex, Store};
 
-/// Where the history lives.
-#[derive(Debug, Clone)]
-pub enum Mode {
-    Personal { db: PathBuf },
-    Project(Box<Project>),
-}
+pub use crate::home::Mode;
 
 pub struct History {
     store: Store,
@@ -103,7 +96,8 @@ impl History {
     /// Opens the history; in a project, first catches the index up with the
     /// log, checking every line against `rules`. What the log has to say
     /// (skipped lines) goes to `warn`.
-    pub fn open(mode: Mode, rules: Rules, warn: Box<dyn FnMut(String)>) -> Result<History> {
+    pub fn open(mode: Mode, rules: Rules, mut warn: Box<dyn FnMut(String)>) -> Result<History> {
+        mode.prepare(&mut *warn)?;
         let mut unborn = false;
         let store = match &mode {
             Mode::Personal { db } if could_be_made(db) => {
@@ -323,9 +317,9 @@ fn info_of(mode: &Mode) -> HistoryInfo {
             mode: "personal",
             location: db.display().to_string(),
         },
-        Mode::Project(p) => HistoryInfo {
+        Mode::Project(_) => HistoryInfo {
             mode: "project",
-            location: p.events_dir().display().to_string(),
+            location: crate::home::HISTORY_REF.to_string(),
         },
     }
 }
@@ -344,6 +338,7 @@ impl Readable {
     /// Opens `mode` to read: held in memory only when it is a project with
     /// no index file at all. Warnings as [`History::open`] gives them.
     pub fn open(mode: Mode, rules: Rules, mut warn: Box<dyn FnMut(String)>) -> Result<Readable> {
+        mode.prepare(&mut *warn)?;
         if let Mode::Project(p) = &mode {
             if std::fs::symlink_metadata(p.index_path()).is_err() {
                 let held = log::hold(&p.events_dir(), &rules, &shown_for(p), &mut *warn)?;

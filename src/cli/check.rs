@@ -40,7 +40,7 @@ chooses, e.g. --fail-on regression,overdue,behind in a nightly job.
 
 Examples:
   beast check                                  exit 5 on a regression, warnings for the rest
-  beast check --since origin/main              the newest readings against the series at that revision
+  beast check --since refs/beast/history       what this job measured against the history as fetched
   beast check --fail-on regression,overdue --min-change 5
   beast check --fail-on unverified,target_unmet     a nightly job: every completion shown
   beast check --format markdown >> \"$GITHUB_STEP_SUMMARY\""
@@ -71,8 +71,8 @@ pub struct Args {
     /// Days after a block's last week before its open tasks are overdue [default: 3]
     #[arg(long, value_name = "DAYS")]
     grace: Option<u32>,
-    /// Judge the newest readings against each series as of this date (YYYY-MM-DD) or git
-    /// revision, instead of against the readings before them
+    /// Judge the newest readings against each series as of this date (YYYY-MM-DD) or
+    /// revision of the history (refs/beast/history), instead of against the readings before them
     #[arg(long, value_name = "DATE|REV")]
     since: Option<String>,
     /// Output format

@@ -65,7 +65,7 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     (
         "BEAST_AUTHOR",
-        "Who records (as --author); the name of your file in .beast/events/.",
+        "Who records (as --author); the name of your file in the project's log.",
     ),
     (
         "BEAST_ROADMAP",
@@ -98,8 +98,9 @@ const ENVIRONMENT: &[(&str, &str)] = &[
 ];
 
 const FILES: &[(&str, &str)] = &[
-    (".beast/events/*.jsonl", "A project's event log, one file per author, committed to git."),
-    (".beast/index.db", "The project's local index (SQLite), rebuilt from the log whenever it is missing."),
+    ("refs/beast/history", "A project's shared history: a git ref beside the code (events/<author>.jsonl in its tree), fetched and pushed by beast sync."),
+    (".git/beast/events/*.jsonl", "The clone's copy of the project's log, one append-only file per author, in the git directory (never in the working tree)."),
+    (".git/beast/index.db", "The project's local index (SQLite), rebuilt from the log whenever it is missing."),
     (".beast/config.toml", "The project's settings: roadmap, author, time zone, [check]."),
     ("~/.local/share/beast/beast.db", "The personal database outside a project (the user's data directory), made by the first record."),
     ("~/.cache/beast/embeddings/", "Sentence embeddings of earlier benchmark runs, one file per model (the user's cache directory); deleting it costs only time."),
@@ -110,7 +111,7 @@ const EXIT_STATUS: &[(&str, &str)] = &[
     ("1", "Input rejected (an unknown task or metric, a value out of range, a bad date, an unreadable file); nothing changed."),
     ("2", "Command-line usage: unknown command or flag, missing argument."),
     ("3", "The roadmap files are unreadable or invalid."),
-    ("4", "The history is unusable (not beast's, newer, locked, unwritable, a link inside .beast/)."),
+    ("4", "The history is unusable (not beast's, newer, locked, unwritable, a link inside .beast/) or not fetched yet (run beast sync)."),
     ("5", "beast check ran and a rule it fails on does not hold."),
     ("6", "The record was stored but printing the result failed: do not record it again."),
 ];

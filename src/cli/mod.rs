@@ -268,6 +268,16 @@ impl Context {
         History::open(self.mode.clone(), self.rules()?, warn).map_err(|e| self.which_db(e))
     }
 
+    /// For the commands that report the team's state (status, report,
+    /// check): a clone that has not fetched the team's history says so and
+    /// fails (exit 4) instead of reporting an empty history. An in-tree log
+    /// from before the history had its own ref is moved onto it first.
+    pub fn require_history(&self) -> Result<()> {
+        let mut warn = |w: String| eprintln!("warning: {}", crate::report::visible(&w));
+        self.mode.prepare(&mut warn)?;
+        self.mode.require_history()
+    }
+
     /// The store says what is wrong; the command line says which flag picks
     /// another database.
     fn which_db(&self, e: anyhow::Error) -> anyhow::Error {
@@ -645,6 +655,12 @@ fn run(cli: Cli) -> Result<()> {
     // line-buffered stdout would make one system call for each. Everything
     // but the coloured status screen goes through a writer that shows
     // control characters instead of obeying them.
+    if matches!(
+        cli.command,
+        Command::Status(_) | Command::Report(_) | Command::Check(_)
+    ) {
+        ctx.require_history()?;
+    }
     if let Command::Status(args) = cli.command {
         status::run(&ctx, args, &mut out)?;
         out.flush()?;

@@ -1,29 +1,33 @@
-//! `beast sync` — commit this clone's events, pull the team's, push if asked.
+//! `beast sync` — fetch the team's history, merge it with yours, push it if asked.
 
 use std::io::Write;
 
 use anyhow::Result;
 
 use super::Context;
-use crate::app::{sync, Mode};
-use crate::error;
+use crate::app::sync;
 
-/// Commit your events, pull the team's (rebase), and push with --push
+/// Fetch the team's history, merge yours in, and push it with --push
 #[derive(clap::Args)]
 #[command(
-    after_help = "Only .beast/events/ is committed (\"beast: N event lines\"); anything else
-you have staged or changed stays as it is (git stashes and restores it around
-the pull). Event files merge with git's union driver, so a rebase over a
-teammate's events does not conflict.
+    after_help = "The history lives on its own ref, refs/beast/history, never on your branch:
+sync fetches that ref alone, merges it with your records (the union of both),
+and with --push pushes that ref alone. Your branch, working tree, staging area
+and any rebase in progress are left as they are; no code is pushed. A push that
+loses a race with another clone fetches, merges and tries again.
 
 Examples:
-  beast sync                 commit your events and pull the team's
-  beast sync --push          and push them"
+  beast sync                 fetch the team's history (a fresh clone's first step)
+  beast sync --push          and share your records
+  beast sync --remote up     with another remote than origin"
 )]
 pub struct Args {
-    /// Push after pulling
+    /// Push the history after merging
     #[arg(long)]
     push: bool,
+    /// The remote to sync with (default: origin, else the only remote)
+    #[arg(long, value_name = "NAME")]
+    remote: Option<String>,
     /// Print what was done as JSON
     #[arg(long)]
     json: bool,
@@ -33,52 +37,41 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
-    let Mode::Project(project) = ctx.mode() else {
-        return error::input(
-            "beast sync moves a project's events through git; run it inside a repository with .beast/ (see beast init)",
-        );
-    };
-    let done = sync::sync(&project.root, args.push)?;
-    // The index catches up with what the pull brought, and says what it
-    // skipped, as any command after a pull would.
-    let info = ctx.build_report()?;
+    let done = sync::sync(ctx.mode(), args.remote.as_deref(), args.push)?;
     if args.quiet {
         return Ok(());
     }
+    // What the history now says, read as report reads it (a fresh clone's
+    // log in memory, building no index), with what it skipped.
+    let info = ctx.build_report_from(&mut ctx.open_readable()?, 0)?;
+    let overall = &info.progress.overall;
     if args.json {
-        let v = serde_json::json!({
-            "committed": done.committed, "lines_committed": done.lines_committed,
-            "pulled": done.pulled, "pushed": done.pushed,
-            "completed": info.progress.overall.completed, "verified": info.progress.overall.verified,
-        });
+        let mut v = serde_json::to_value(&done)?;
+        v["completed"] = overall.completed.into();
+        v["verified"] = overall.verified.into();
         serde_json::to_writer_pretty(&mut *out, &v)?;
         writeln!(out)?;
         return Ok(());
     }
+    let lines = |n: u64| format!("{n} event line{}", if n == 1 { "" } else { "s" });
     let mut parts = Vec::new();
-    parts.push(match done.committed {
-        true => format!(
-            "committed {} event line{}",
-            done.lines_committed,
-            if done.lines_committed == 1 { "" } else { "s" }
-        ),
-        false => "nothing new to commit".to_string(),
+    parts.push(match (done.remote_had_history, done.fetched_lines) {
+        (false, _) => format!("{} has no history yet", done.remote),
+        (true, 0) => format!("nothing new from {}", done.remote),
+        (true, n) => format!("fetched {} from {}", lines(n), done.remote),
     });
-    parts.push(if done.pulled {
-        "pulled the team's changes".into()
-    } else {
-        "nothing new to pull".to_string()
+    parts.push(match (done.local_lines, done.pushed) {
+        (0, _) => "nothing of yours to share".to_string(),
+        (n, true) => format!("pushed {}", lines(n)),
+        (n, false) => format!("{} not pushed yet (beast sync --push)", lines(n)),
     });
-    if done.pushed {
-        parts.push("pushed".into());
-    }
     writeln!(
         out,
         "{}; overall {}/{} tasks done, {} verified",
         parts.join(", "),
-        info.progress.overall.completed,
-        info.progress.overall.total,
-        info.progress.overall.verified
+        overall.completed,
+        overall.total,
+        overall.verified
     )?;
     Ok(())
 }

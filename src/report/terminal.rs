@@ -265,7 +265,7 @@ impl Format for Terminal {
         }
 
         let history = match r.history.mode {
-            "project" => format!("History: project log {}", r.history.location),
+            "project" => format!("History: project, {}", r.history.location),
             _ => format!("History: personal database {}", r.history.location),
         };
         writeln!(out, "{}", self.paint(&history, DIM))?;

@@ -28,7 +28,18 @@ impl Lab {
     }
 
     pub fn git(&self, cwd: &Path, args: &[&str]) -> String {
-        let out = Command::new("git")
+        self.git_with(cwd, args, &[], None)
+    }
+
+    /// `git` with variables `env` added and `input` on its stdin.
+    pub fn git_with(
+        &self,
+        cwd: &Path,
+        args: &[&str],
+        env: &[(&str, &Path)],
+        input: Option<&[u8]>,
+    ) -> String {
+        let mut child = Command::new("git")
             .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
             .args([
                 "-c",
@@ -40,9 +51,20 @@ impl Lab {
             .current_dir(cwd)
             .env("HOME", self.dir.path())
             .env("GIT_CONFIG_NOSYSTEM", "1")
-            .stdin(Stdio::null())
-            .output()
+            .envs(env.iter().copied())
+            .stdin(if input.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .expect("git runs");
+        if let (Some(bytes), Some(mut stdin)) = (input, child.stdin.take()) {
+            std::io::Write::write_all(&mut stdin, bytes).unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
         assert!(
             out.status.success(),
             "git {args:?}: {}",
@@ -87,10 +109,82 @@ impl Lab {
         to
     }
 
+    /// A bare remote `name` for `root` (as its origin) holding its branch
+    /// and its history, pushed with `beast sync --push`.
+    pub fn remote(&self, root: &Path, name: &str) -> PathBuf {
+        let to = self.path(name);
+        self.git(
+            self.dir.path(),
+            &["init", "-q", "--bare", "-b", "main", to.to_str().unwrap()],
+        );
+        self.git(root, &["remote", "add", "origin", to.to_str().unwrap()]);
+        self.git(root, &["push", "-q", "origin", "main"]);
+        beast_ok(root, "alice@example.com", &["sync", "--push", "-q"]);
+        to
+    }
+
+    /// What a hostile or careless teammate can publish with git alone: a
+    /// commit on `clone`'s history ref whose `events/` has `files` (name,
+    /// git file mode, content) put in or replaced, pushed to its origin.
+    pub fn forge(&self, clone: &Path, files: &[(&str, &str, &[u8])]) {
+        let index = self.path("forged.index");
+        let _ = std::fs::remove_file(&index);
+        let env = [("GIT_INDEX_FILE", index.as_path())];
+        self.git_with(clone, &["read-tree", "refs/beast/history"], &env, None);
+        for (name, mode, content) in files {
+            let id = self.git_with(clone, &["hash-object", "-w", "--stdin"], &[], Some(content));
+            let info = format!("{mode},{},events/{name}", id.trim());
+            self.git_with(
+                clone,
+                &["update-index", "--add", "--cacheinfo", &info],
+                &env,
+                None,
+            );
+        }
+        let tree = self.git_with(clone, &["write-tree"], &env, None);
+        let commit = self.git(
+            clone,
+            &[
+                "commit-tree",
+                tree.trim(),
+                "-p",
+                "refs/beast/history",
+                "-m",
+                "forged",
+            ],
+        );
+        self.git(clone, &["update-ref", "refs/beast/history", commit.trim()]);
+        self.git(clone, &["push", "-q", "origin", "refs/beast/history"]);
+    }
+
+    /// Fetches the remote's history ref by hand, with plain git (what
+    /// docs/reference.md shows), replacing the local one.
+    pub fn fetch_history(&self, root: &Path) {
+        self.git(
+            root,
+            &[
+                "fetch",
+                "-q",
+                "origin",
+                "+refs/beast/history:refs/beast/history",
+            ],
+        );
+    }
+
     pub fn commit_all(&self, root: &Path, message: &str) {
         self.git(root, &["add", "-A"]);
         self.git(root, &["commit", "-qm", message]);
     }
+}
+
+/// The clone's copy of the project's log: in its git directory.
+pub fn events_dir(root: &Path) -> PathBuf {
+    root.join(".git/beast/events")
+}
+
+/// The project's index, beside the log.
+pub fn index_path(root: &Path) -> PathBuf {
+    root.join(".git/beast/index.db")
 }
 
 /// `beast` run inside `cwd` as `author`, isolated from the machine.
