@@ -6,6 +6,7 @@
 
 pub mod bench;
 pub mod check;
+pub mod context;
 pub mod corrections;
 pub mod dogfood;
 pub mod evidence;
@@ -17,6 +18,7 @@ pub mod tasks;
 
 use chrono::{DateTime, Utc};
 
+pub use context::Context;
 pub use history::{History, HistoryInfo, Mode, Readable};
 
 /// Who records, and when: stamped on every event a command makes.

@@ -15,15 +15,11 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
+pub fn run(ctx: &Context, args: Args, color: bool, out: &mut dyn Write) -> Result<()> {
     let r = ctx.build_report()?;
     if args.json {
         Json { pretty: true }.render(&r, out)
     } else {
-        Terminal {
-            color: ctx.color,
-            width: None,
-        }
-        .render(&r, out)
+        Terminal { color, width: None }.render(&r, out)
     }
 }
