@@ -352,32 +352,53 @@ impl Repo {
         }
     }
 
-    /// Writes each file into the object database; their blob ids, in order.
-    pub fn hash_files(&self, paths: &[PathBuf]) -> Result<Vec<String>> {
-        if paths.is_empty() {
+    /// Writes `bytes` into the object database as a blob; its id.
+    pub fn write_blob(&self, bytes: &[u8]) -> Result<String> {
+        self.must(&["hash-object", "-w", "--stdin"], Some(bytes), &[])
+    }
+
+    /// Which of `ids` the object database lacks.
+    pub fn missing(&self, ids: &[String]) -> Result<Vec<String>> {
+        if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut input = Vec::new();
-        for p in paths {
-            input.extend_from_slice(p.to_string_lossy().as_bytes());
-            input.push(b'\n');
+        let input = ids.join("\n") + "\n";
+        let out = self.must(&["cat-file", "--batch-check"], Some(input.as_bytes()), &[])?;
+        Ok(out
+            .lines()
+            .filter_map(|l| l.strip_suffix(" missing"))
+            .map(String::from)
+            .collect())
+    }
+
+    /// Trees of `entries` each — (mode, type, id, name) — made by one git
+    /// process; their ids, in order. Names must need no quoting.
+    pub fn make_trees(&self, trees: &[Vec<(&str, &str, String, String)>]) -> Result<Vec<String>> {
+        if trees.is_empty() {
+            return Ok(Vec::new());
         }
-        let out = self.must(
-            &["hash-object", "-w", "--no-filters", "--stdin-paths"],
-            Some(&input),
-            &[],
-        )?;
-        Ok(out.lines().map(String::from).collect())
+        let mut input = String::new();
+        for entries in trees {
+            for (mode, kind, id, name) in entries {
+                input.push_str(&format!("{mode} {kind} {id}\t{name}\n"));
+            }
+            input.push('\n');
+        }
+        let out = self.must(&["mktree", "--batch"], Some(input.as_bytes()), &[])?;
+        let ids: Vec<String> = out.lines().map(String::from).collect();
+        if ids.len() != trees.len() {
+            return error::store(format!(
+                "git mktree made {} trees of {}",
+                ids.len(),
+                trees.len()
+            ));
+        }
+        Ok(ids)
     }
 
     /// A tree of `entries`: (mode, type, id, name) each.
     pub fn make_tree(&self, entries: &[(&str, &str, String, String)]) -> Result<String> {
-        let mut input = Vec::new();
-        for (mode, kind, id, name) in entries {
-            input.extend_from_slice(format!("{mode} {kind} {id}\t{name}").as_bytes());
-            input.push(0);
-        }
-        self.must(&["mktree", "-z"], Some(&input), &[])
+        Ok(self.make_trees(&[entries.to_vec()])?.remove(0))
     }
 
     /// The tree of commit `commit`.
@@ -442,13 +463,15 @@ impl Repo {
             .is_ok())
     }
 
-    /// The blobs directly under `dir/` in commit `commit`: (name, bytes) of
-    /// each regular file, by name. Anything else there (a tree, a link, a
-    /// submodule) is left out.
-    pub fn files_in(&self, commit: &str, dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
+    /// The files under `dir/` in commit `commit`, by name: each the ids of
+    /// its blobs in order — a blob `dir/NAME` alone, or the blobs of a tree
+    /// `dir/NAME/` (its chunks) by their names. Anything else there (a
+    /// link, a submodule, a deeper tree) is left out.
+    pub fn tree_files(&self, commit: &str, dir: &str) -> Result<Vec<(String, Vec<String>)>> {
         let listing = match self.plumb(
             &[
                 "ls-tree",
+                "-r",
                 "-z",
                 "--full-tree",
                 commit,
@@ -461,8 +484,7 @@ impl Repo {
             Ok(out) => out,
             Err(why) => return error::store(format!("git ls-tree {commit}: {why}")),
         };
-        let mut names = Vec::new();
-        let mut ids = Vec::new();
+        let mut files: Vec<(String, Vec<String>)> = Vec::new();
         for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
             let entry = String::from_utf8_lossy(entry);
             let Some((meta, path)) = entry.split_once('\t') else {
@@ -473,26 +495,39 @@ impl Repo {
             else {
                 continue;
             };
-            let Some(name) = path.strip_prefix(dir).and_then(|n| n.strip_prefix('/')) else {
+            let Some(rest) = path.strip_prefix(dir).and_then(|n| n.strip_prefix('/')) else {
                 continue;
             };
-            if matches!(mode, "100644" | "100755") && !name.contains('/') {
-                names.push(name.to_string());
-                ids.push(id.to_string());
+            if !matches!(mode, "100644" | "100755") {
+                continue;
+            }
+            let name = match rest.split_once('/') {
+                None => rest,
+                Some((name, chunk)) if !chunk.contains('/') => name,
+                Some(_) => continue,
+            };
+            match files.last_mut() {
+                Some((last, ids)) if last == name => ids.push(id.to_string()),
+                _ => files.push((name.to_string(), vec![id.to_string()])),
             }
         }
+        Ok(files)
+    }
+
+    /// The contents of the blobs `ids`, in order (one git process).
+    pub fn blobs(&self, ids: &[String]) -> Result<Vec<Vec<u8>>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         let input = ids.join("\n") + "\n";
         let out = match self.plumb(&["cat-file", "--batch"], Some(input.as_bytes()), &[])? {
             Ok(out) => out,
-            Err(why) => return error::store(format!("git cat-file {commit}: {why}")),
+            Err(why) => return error::store(format!("git cat-file: {why}")),
         };
         // "<id> blob <size>\n<bytes>\n" for each.
-        let mut files = Vec::with_capacity(ids.len());
+        let mut blobs = Vec::with_capacity(ids.len());
         let mut at = 0;
-        for name in names {
+        for _ in ids {
             let header_end = out[at..]
                 .iter()
                 .position(|b| *b == b'\n')
@@ -509,10 +544,18 @@ impl Repo {
             if end > out.len() {
                 return error::store("git cat-file: output cut short");
             }
-            files.push((name, out[start..end].to_vec()));
+            blobs.push(out[start..end].to_vec());
             at = end + 1;
         }
-        Ok(files)
+        Ok(blobs)
+    }
+
+    /// Each file under `dir/` in commit `commit`, whole: (name, bytes).
+    pub fn files_in(&self, commit: &str, dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        self.tree_files(commit, dir)?
+            .into_iter()
+            .map(|(name, ids)| Ok((name, self.blobs(&ids)?.concat())))
+            .collect()
     }
 
     /// The repository's remotes, by name.
@@ -557,7 +600,11 @@ impl Repo {
     /// are written for code, and this is data.
     pub fn push_ref(&self, remote: &str, name: &str) -> Result<Pushed> {
         let spec = format!("{name}:{name}");
+        // No delta search here: the history's chunks are new bytes, and
+        // searching for deltas among them costs more than sending them.
         let args = [
+            "-c",
+            "pack.window=0",
             "push",
             "--porcelain",
             "--no-verify",

@@ -278,7 +278,10 @@ fn a_forged_copy_of_an_id_replaces_nothing() {
     assert!(published.is_empty());
     let theirs = lab.git(
         &mal,
-        &["show", "refs/beast/history:events/alice@example.com.jsonl"],
+        &[
+            "show",
+            "refs/beast/history:events/alice@example.com.jsonl/000000",
+        ],
     );
     assert_eq!(theirs, line);
 }

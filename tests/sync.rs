@@ -155,7 +155,7 @@ fn sync_pushes_no_code_and_works_while_main_is_protected() {
         &origin,
         &["ls-tree", "-r", "--name-only", "refs/beast/history"],
     );
-    assert_eq!(files.trim(), "events/alice@example.com.jsonl");
+    assert_eq!(files.trim(), "events/alice@example.com.jsonl/000000");
     // The remote refuses the history too: said in one line, nothing lost.
     std::fs::write(
         origin.join("hooks/update"),
@@ -574,4 +574,62 @@ fn sync_killed_at_any_point_loses_and_doubles_nothing() {
         lines.dedup();
         assert_eq!(lines.len(), n, "{f} has a line twice");
     }
+}
+
+#[test]
+fn after_a_sync_commands_run_no_git_process() {
+    let lab = Lab::new();
+    let (alice, _) = shared(&lab);
+    beast_ok(&alice, ALICE, &["metric", "latency", "210"]);
+    beast_ok(&alice, ALICE, &["sync", "--push", "-q"]);
+    beast_ok(&alice, ALICE, &["status"]);
+    // git is not on PATH: any git process would fail, and say so.
+    let without_git = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_beast"))
+            .env_clear()
+            .env("BEAST_TODAY", common::lab::TODAY)
+            .env("BEAST_AUTHOR", ALICE)
+            .env("HOME", &alice)
+            .env("PATH", lab.path("no-git-here"))
+            .current_dir(&alice)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for args in [
+        &["metric", "latency", "205"][..],
+        &["status"],
+        &["report"],
+        &["check"],
+    ] {
+        let out = without_git(args);
+        assert!(
+            out.status.code() == Some(0) || (args[0] == "check" && out.status.code() == Some(5)),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+    assert_eq!(count(&alice, "latency"), 2);
+}
+
+#[test]
+fn an_empty_in_tree_log_directory_is_removed_and_said() {
+    let lab = Lab::new();
+    let root = lab.repo("r");
+    std::fs::create_dir_all(root.join(".beast/events")).unwrap();
+    std::fs::write(root.join(".beast/events/.gitkeep"), "").unwrap();
+    lab.commit_all(&root, "the old layout, no events yet");
+    let out = beast(&root, ALICE, &["status"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("moved 0 event lines (0 new) from .beast/events/"),
+        "{}",
+        stderr(&out)
+    );
+    let st = lab.git(&root, &["status", "--porcelain"]);
+    assert_eq!(st, " D .beast/events/.gitkeep\n");
+    // Said once: the directory is gone.
+    let out = beast(&root, ALICE, &["status"]);
+    assert_eq!(stderr(&out), "");
 }

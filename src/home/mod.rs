@@ -9,6 +9,7 @@ use anyhow::Result;
 
 use crate::project::Project;
 
+mod chunks;
 pub mod team;
 
 pub use team::{Moved, Synced, Team, HISTORY_REF};

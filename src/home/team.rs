@@ -29,6 +29,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+use super::chunks::{self, Cache, Chunk, FileChunks};
 use crate::git::{Pushed, Repo};
 use crate::{error, files};
 
@@ -218,33 +219,68 @@ impl Team {
         Ok(())
     }
 
-    /// Appends to the local files each line of `commit`'s log they lack.
+    /// Appends to the local files each line of `commit`'s log they lack,
+    /// comparing chunk by chunk: the chunks both sides have are skipped,
+    /// and only what follows them is read and compared line by line.
     fn take_in(&self, commit: &str) -> Result<Union> {
-        let files = self.repo.files_in(commit, TREE_DIR)?;
+        let theirs = self.repo.tree_files(commit, TREE_DIR)?;
+        let mut ours = self.local_chunks()?;
         let mut total = Union::default();
-        let mut seen_names = Vec::new();
-        for (name, bytes) in &files {
-            if !safe_name(name) {
+        for (name, ids) in theirs.iter().filter(|(n, _)| safe_name(n)) {
+            let mine = ours
+                .iter()
+                .position(|(n, _)| n == name)
+                .map(|i| ours.remove(i));
+            let chunks: &[(Chunk, u32)] = mine.as_ref().map_or(&[], |(_, c)| c);
+            // How many leading chunks the two sides share.
+            let same = ids
+                .iter()
+                .zip(chunks)
+                .take_while(|(id, (c, _))| **id == c.id)
+                .count();
+            if same == ids.len() && same == chunks.len() {
                 continue;
             }
-            seen_names.push(name.as_str());
-            let u = self.union_into(name, bytes)?;
+            let from = chunks.get(same).map_or_else(
+                || chunks.last().map_or(0, |(c, _)| c.start + c.len),
+                |(c, _)| c.start,
+            );
+            let suffix = self.repo.blobs(&ids[same..])?.concat();
+            let u = self.union_into(name, &suffix, from)?;
             total.added += u.added;
             total.extra += u.extra;
         }
         // Local files the commit does not have at all.
-        for (name, path) in self.local_files()? {
-            if !seen_names.contains(&name.as_str()) {
-                total.extra += count_lines(&path)?;
-            }
+        for (name, _) in &ours {
+            total.extra += count_lines(&self.events_dir().join(name))?;
         }
         Ok(total)
     }
 
-    /// Appends to local file `name` the lines of `theirs` it lacks; counts
-    /// the lines it has that `theirs` lacks.
-    fn union_into(&self, name: &str, theirs: &[u8]) -> Result<Union> {
+    /// Appends to local file `name` the lines of `theirs` that it lacks
+    /// from byte `from` on (before it, the two sides are the same chunks);
+    /// counts the lines it has there that `theirs` lacks.
+    fn union_into(&self, name: &str, theirs: &[u8], from: u64) -> Result<Union> {
         use std::collections::HashSet;
+        use std::io::{Seek, SeekFrom};
+        let path = self.events_dir().join(name);
+        let local_len = std::fs::symlink_metadata(&path).map_or(0, |m| m.len());
+        if local_len <= from {
+            // Nothing here past the shared chunks (a fresh clone): theirs
+            // is appended as it is, so that the chunks come out the same.
+            let lines: Vec<String> = theirs
+                .split(|b| *b == b'\n')
+                .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+                .filter_map(|l| String::from_utf8(l.to_vec()).ok())
+                .collect();
+            if !lines.is_empty() {
+                crate::log::append(&self.events_dir(), name, &lines)?;
+            }
+            return Ok(Union {
+                added: lines.len() as u64,
+                extra: 0,
+            });
+        }
         let mut wanted: Vec<&[u8]> = Vec::new();
         let mut set: HashSet<&[u8]> = HashSet::new();
         for line in theirs.split(|b| *b == b'\n') {
@@ -252,10 +288,11 @@ impl Team {
                 wanted.push(line);
             }
         }
-        let path = self.events_dir().join(name);
         let mut have: HashSet<&[u8]> = HashSet::new();
         let mut extra = 0;
-        if let Some(f) = open_existing(&path)? {
+        if let Some(mut f) = open_existing(&path)? {
+            f.seek(SeekFrom::Start(from))
+                .or_else(|e| self.read_fail(&path, e))?;
             let mut reader = BufReader::with_capacity(1 << 20, f);
             let mut line = Vec::new();
             loop {
@@ -315,20 +352,82 @@ impl Team {
         Ok(out)
     }
 
-    /// The local files as a history tree: `events/<author>.jsonl`.
+    /// The local files' chunks (see [`chunks`]), by file name: ids of the
+    /// chunks unchanged since the last time from the cache, the others
+    /// computed and written into git's object database if it lacks them.
+    fn local_chunks(&self) -> Result<FileChunks> {
+        let cache_path = self.dir.join("chunks");
+        let cache = Cache::load(&cache_path);
+        let mut fresh: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut files = Vec::new();
+        for (name, path) in self.local_files()? {
+            let chunks = chunks::chunks_of(&name, &path, &cache, &mut |id, bytes| {
+                fresh.push((id.to_string(), bytes.to_vec()));
+                Ok(())
+            })?;
+            files.push((name, chunks));
+        }
+        if !fresh.is_empty() {
+            let ids: Vec<String> = fresh.iter().map(|(id, _)| id.clone()).collect();
+            let missing = self.repo.missing(&ids)?;
+            for (id, bytes) in fresh.iter().filter(|(id, _)| missing.contains(id)) {
+                let written = self.repo.write_blob(bytes)?;
+                if written != *id {
+                    // Not a SHA-1 repository: git's ids are the ones to use.
+                    return self.local_chunks_by_git(files);
+                }
+            }
+            Cache::save(&cache_path, &files).or_else(|e| self.fail(e))?;
+        }
+        Ok(files)
+    }
+
+    /// `local_chunks` where git's object ids are not SHA-1: each chunk's id
+    /// as git gives it (a process per chunk; no cache).
+    fn local_chunks_by_git(&self, files: FileChunks) -> Result<FileChunks> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut out = Vec::new();
+        for (name, chunks) in files {
+            let path = self.events_dir().join(&name);
+            let mut f = open_existing(&path)?
+                .ok_or_else(|| error::Failure::Store(format!("{} vanished", path.display())))?;
+            let mut with_ids = Vec::new();
+            for (mut c, crc) in chunks {
+                let mut bytes = vec![0; c.len as usize];
+                f.seek(SeekFrom::Start(c.start))
+                    .and_then(|_| f.read_exact(&mut bytes))
+                    .or_else(|e| self.read_fail(&path, e))?;
+                c.id = self.repo.write_blob(&bytes)?;
+                with_ids.push((c, crc));
+            }
+            out.push((name, with_ids));
+        }
+        Ok(out)
+    }
+
+    /// The local files as a history tree: `events/<author>.jsonl/<chunk>`.
     fn local_tree(&self) -> Result<String> {
-        let local = self.local_files()?;
-        let paths: Vec<PathBuf> = local.iter().map(|(_, p)| p.clone()).collect();
-        let ids = self.repo.hash_files(&paths)?;
-        let entries: Vec<(&str, &str, String, String)> = local
-            .into_iter()
-            .zip(ids)
-            .map(|((name, _), id)| ("100644", "blob", id, name))
-            .collect();
-        if entries.is_empty() {
+        let files = self.local_chunks()?;
+        if files.is_empty() {
             return self.repo.make_tree(&[]);
         }
-        let events = self.repo.make_tree(&entries)?;
+        let subtrees: Vec<Vec<(&str, &str, String, String)>> = files
+            .iter()
+            .map(|(_, chunks)| {
+                chunks
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (c, _))| ("100644", "blob", c.id.clone(), chunks::chunk_name(i)))
+                    .collect()
+            })
+            .collect();
+        let ids = self.repo.make_trees(&subtrees)?;
+        let events: Vec<(&str, &str, String, String)> = files
+            .iter()
+            .zip(ids)
+            .map(|((name, _), id)| ("040000", "tree", id, name.clone()))
+            .collect();
+        let events = self.repo.make_tree(&events)?;
         self.repo
             .make_tree(&[("040000", "tree", events, TREE_DIR.to_string())])
     }
@@ -423,21 +522,20 @@ impl Team {
                 .split(|b| *b == b'\n')
                 .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
                 .count() as u64;
-            moved.added += self.union_into(&name, &bytes)?.added;
+            moved.added += self.union_into(&name, &bytes, 0)?.added;
             moved.files += 1;
             done.push(path);
         }
-        if moved.files == 0 && done.is_empty() {
-            return Ok(moved);
+        if moved.files > 0 {
+            // On the ref before anything leaves the working tree.
+            self.take_in_head()?;
+            self.commit_local("beast: the log from .beast/events/")?;
         }
-        // On the ref before anything leaves the working tree.
-        self.take_in_head()?;
-        self.commit_local("beast: the log from .beast/events/")?;
         for p in &done {
             let _ = std::fs::remove_file(p);
         }
         let _ = std::fs::remove_dir(&dir);
-        if moved.files > 0 {
+        if !done.is_empty() {
             warn(format!(
                 "moved {} event lines ({} new) from {IN_TREE_DIR}/ onto {HISTORY_REF} and removed the files; commit their removal (`git add -A {IN_TREE_DIR} && git commit -m \"beast: history on its own ref\"`) and share the history with `beast sync --push`",
                 moved.lines, moved.added
@@ -508,7 +606,9 @@ impl Team {
         };
         for attempt in 0..PUSH_ATTEMPTS {
             self.clear_stale_lock(&tracking);
+            let began = std::time::Instant::now();
             let theirs = self.repo.fetch_ref(&remote, HISTORY_REF, &tracking)?;
+            profile("fetched", began);
             done.remote_had_history = theirs.is_some();
             let union = match &theirs {
                 Some(t) => self.take_in(t)?,
@@ -523,6 +623,7 @@ impl Team {
             };
             done.fetched_lines += union.added;
             done.local_lines = union.extra;
+            profile("took in", began);
             let head = self.head()?;
             let new = match &theirs {
                 // Everything here is there: the remote's commit is ours.
@@ -544,6 +645,7 @@ impl Team {
                     }
                 }
             };
+            profile("committed", began);
             if head.as_deref() != Some(new.as_str()) {
                 self.set_head(&new, head.as_deref(), "beast sync")?;
             }
@@ -574,14 +676,24 @@ impl Team {
     }
 }
 
+/// Says how long a step of a sync took, under `BEAST_PROFILE`.
+fn profile(step: &str, since: std::time::Instant) {
+    if std::env::var_os("BEAST_PROFILE").is_some() {
+        eprintln!("sync: {step} after {:?}", since.elapsed());
+    }
+}
+
 /// A log file name from another clone that is safe to write here: one
 /// plain `*.jsonl` name, no path, no hidden file, no control character.
 fn safe_name(name: &str) -> bool {
-    name.ends_with(".jsonl")
-        && name.len() <= 255
-        && !name.starts_with('.')
-        && !name.contains(['/', '\\'])
-        && !name.chars().any(char::is_control)
+    name.len() <= 255
+        && name.strip_suffix(".jsonl").is_some_and(|stem| {
+            !stem.is_empty()
+                && !stem.starts_with('.')
+                && stem
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "@.+-_".contains(c))
+        })
 }
 
 fn open_existing(path: &Path) -> Result<Option<File>> {

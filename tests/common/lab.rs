@@ -125,13 +125,21 @@ impl Lab {
 
     /// What a hostile or careless teammate can publish with git alone: a
     /// commit on `clone`'s history ref whose `events/` has `files` (name,
-    /// git file mode, content) put in or replaced, pushed to its origin.
+    /// git file mode, content) put in or replaced (a whole file in place of
+    /// its chunks), pushed to its origin.
     pub fn forge(&self, clone: &Path, files: &[(&str, &str, &[u8])]) {
         let index = self.path("forged.index");
         let _ = std::fs::remove_file(&index);
         let env = [("GIT_INDEX_FILE", index.as_path())];
         self.git_with(clone, &["read-tree", "refs/beast/history"], &env, None);
         for (name, mode, content) in files {
+            let path = format!("events/{name}");
+            self.git_with(
+                clone,
+                &["rm", "-q", "-r", "--cached", "--ignore-unmatch", &path],
+                &env,
+                None,
+            );
             let id = self.git_with(clone, &["hash-object", "-w", "--stdin"], &[], Some(content));
             let info = format!("{mode},{},events/{name}", id.trim());
             self.git_with(
