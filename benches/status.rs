@@ -1,7 +1,8 @@
 //! How beast scales with a project's history, measured on whole processes.
 //!
-//! Builds a project whose event log (`.beast/events/`, four authors) holds one
-//! of two history shapes (fixed seed), then times, as whole processes:
+//! Builds a project (a git repository after `beast init`) whose event log
+//! (`.git/beast/events/`, four authors) holds one of two history shapes
+//! (fixed seed), then times, as whole processes:
 //! - `status` and `report` with nothing new in the log, against an empty
 //!   project (target: ≤ 1.5× the empty time);
 //! - the first `status` after 10,000 events arrive, as after a pull: once as
@@ -11,6 +12,8 @@
 //! - CI's first `report` and `check` in a fresh clone (no index: they read
 //!   the log into memory) of the mixed shape at 100k and 1M events, with the
 //!   process's peak memory (targets: ≤ 0.3 s and ≤ 3 s, ≤ 256 MB);
+//! - before them, the clone's `beast sync`: fetching the history ref from a
+//!   local bare remote and taking it in (reported, no target of its own);
 //! - `beast metric latency VALUE`, a durable write (target: median ≤ 10 ms).
 //!
 //! Shapes: `mixed` — 1,000,000 readings, 10,000 completions, 100,000 dog-food
@@ -282,6 +285,8 @@ fn beast(bin: &Path, project: &Path, args: &[&str]) -> Duration {
         .args(args)
         .env_clear()
         .env("BEAST_PROJECT", project)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", project)
         .env("BEAST_TODAY", TODAY)
         .env("BEAST_AUTHOR", "bench@example.com")
         .env("NO_COLOR", "1")
@@ -381,14 +386,48 @@ fn median(v: &[Duration]) -> f64 {
     ms(v[v.len() / 2])
 }
 
+/// Runs git in `dir`, isolated from the machine's settings.
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .stdout(Stdio::null())
+        .status()
+        .expect("run git");
+    assert!(status.success(), "git {args:?} failed");
+}
+
+/// A git repository after `beast init`: its log is written straight into
+/// the clone's log directory by `fill`.
 fn project(dir: &Path) -> PathBuf {
-    std::fs::create_dir_all(dir.join(".beast/events")).unwrap();
+    std::fs::create_dir_all(dir).unwrap();
+    git(dir, &["init", "-q", "-b", "main"]);
+    let status = Command::new(env!("CARGO_BIN_EXE_beast"))
+        .args(["init", "-q"])
+        .current_dir(dir)
+        .env("HOME", dir)
+        .status()
+        .expect("run beast init");
+    assert!(status.success(), "beast init failed");
+    std::fs::create_dir_all(events_dir(dir)).unwrap();
     dir.to_path_buf()
+}
+
+fn events_dir(project: &Path) -> PathBuf {
+    project.join(".git/beast/events")
+}
+
+fn index_path(project: &Path) -> PathBuf {
+    project.join(".git/beast/index.db")
 }
 
 fn remove_index(project: &Path) {
     for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(project.join(format!(".beast/index.db{suffix}")));
+        let mut p = index_path(project).into_os_string();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
     }
 }
 
@@ -428,7 +467,44 @@ fn main() {
     println!("\n== fresh clone, first report and check (mixed shape, no index yet)");
     for (label, scale, target_s) in [("100k", 0.09, 0.3), ("1M", 0.9, 3.0)] {
         let dir = project(&tmp.path().join(format!("fresh-{label}")));
-        let n = fill(&dir.join(".beast/events"), "mixed", scale * o.scale);
+        let n = fill(&events_dir(&dir), "mixed", scale * o.scale);
+        // A fresh clone's first step: `beast sync` fetches the history.
+        let origin = tmp.path().join(format!("origin-{label}.git"));
+        git(
+            tmp.path(),
+            &[
+                "init",
+                "-q",
+                "--bare",
+                "-b",
+                "main",
+                origin.to_str().unwrap(),
+            ],
+        );
+        git(&dir, &["remote", "add", "origin", origin.to_str().unwrap()]);
+        beast(&bin, &dir, &["sync", "--push", "-q"]);
+        let mut syncs: Vec<Duration> = (0..3)
+            .map(|i| {
+                let clone = tmp.path().join(format!("clone-{label}-{i}"));
+                git(
+                    tmp.path(),
+                    &["init", "-q", "-b", "main", clone.to_str().unwrap()],
+                );
+                git(
+                    &clone,
+                    &["remote", "add", "origin", origin.to_str().unwrap()],
+                );
+                std::fs::create_dir_all(clone.join(".beast")).unwrap();
+                let took = beast(&bin, &clone, &["sync", "-q"]);
+                let _ = std::fs::remove_dir_all(&clone);
+                took
+            })
+            .collect();
+        syncs.sort();
+        println!(
+            "{label:<5} {n} events: a fresh clone's `beast sync` (fetch and take in) median {:.2} s",
+            syncs[1].as_secs_f64()
+        );
         for cmd in ["report", "check"] {
             let mut runs: Vec<(Duration, i64)> = (0..3)
                 .map(|_| {
@@ -451,7 +527,7 @@ fn main() {
 
     for shape in &o.shapes {
         let full = project(&tmp.path().join(shape));
-        let events_dir = full.join(".beast/events");
+        let events_dir = events_dir(&full);
         let started = Instant::now();
         let n = fill(&events_dir, shape, o.scale);
         let bytes: u64 = std::fs::read_dir(&events_dir)
@@ -492,7 +568,7 @@ fn main() {
         }
 
         // A pull: 10,000 events arrive, as a new file and appended to a big one.
-        let index = full.join(".beast/index.db");
+        let index = index_path(&full);
         let saved = tmp.path().join("saved-index.db");
         beast(&bin, &full, &["status"]);
         std::fs::copy(&index, &saved).unwrap();
@@ -567,7 +643,7 @@ fn main() {
             std::fs::create_dir_all(&dest).unwrap();
             let status = Command::new("cp")
                 .args(["-r"])
-                .arg(full.join(".beast"))
+                .arg(full.join(".git/beast"))
                 .arg(&dest)
                 .status()
                 .unwrap();
