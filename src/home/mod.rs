@@ -10,9 +10,13 @@ use anyhow::Result;
 use crate::project::Project;
 
 mod chunks;
+mod migrate;
+mod sync;
 pub mod team;
 
-pub use team::{Moved, Synced, Team, HISTORY_REF};
+pub use migrate::Moved;
+pub use sync::Synced;
+pub use team::{Team, HISTORY_REF};
 
 /// Where the history lives.
 #[derive(Debug, Clone)]

@@ -18,10 +18,8 @@
 //!   lacks are appended to it. Appends only, so nothing recorded is ever
 //!   rewritten, and a union is idempotent: a sync killed at any point and
 //!   run again neither loses nor doubles a line.
-//! - `sync` commits the local files as a tree, fetches the remote's ref,
-//!   takes it in, and publishes a commit whose parents are both sides —
-//!   a fast-forward for the remote — pushing that ref only. A push that
-//!   lost a race with another clone (two CI jobs) fetches and tries again.
+//! - Sharing it is `sync.rs`; moving a log from before the ref onto it is
+//!   `migrate.rs`; how the files are stored as git blobs is `chunks.rs`.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -30,69 +28,34 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use super::chunks::{self, Cache, Chunk, FileChunks};
-use crate::git::{Pushed, Repo};
+use super::migrate::Moved;
+use crate::git::Repo;
 use crate::{error, files};
 
 /// The ref the team's history lives on, here and on the remote.
 pub const HISTORY_REF: &str = "refs/beast/history";
 
 /// The directory of the history's commits that holds the log files.
-const TREE_DIR: &str = "events";
+pub(super) const TREE_DIR: &str = "events";
 
 /// Where the log lived in the working tree before it had a ref.
 pub const IN_TREE_DIR: &str = ".beast/events";
-
-/// How many times a push that lost a race is fetched, merged and tried again.
-const PUSH_ATTEMPTS: usize = 8;
-
-/// The local ref a remote's history is fetched into.
-fn tracking_ref(remote: &str) -> String {
-    format!("refs/beast/remotes/{remote}/history")
-}
 
 /// A project's history: the repository and beast's directory in its git
 /// directory (shared by all its work trees).
 #[derive(Debug, Clone)]
 pub struct Team {
-    repo: Repo,
-    dir: PathBuf,
+    pub(super) repo: Repo,
+    pub(super) dir: PathBuf,
 }
 
 /// What taking a commit's tree in did.
 #[derive(Debug, Default, Clone, Copy)]
-struct Union {
+pub(super) struct Union {
     /// Lines the local files did not have, now appended.
-    added: u64,
-    /// Lines the local files have that the commit does not.
-    extra: u64,
-}
-
-/// What moving the in-tree log onto the ref did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Moved {
-    /// Lines found in the working tree's log files.
-    pub lines: u64,
-    /// Of them, lines the history did not have yet.
     pub added: u64,
-    pub files: usize,
-}
-
-/// What a sync did.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Synced {
-    pub remote: String,
-    /// Whether the remote had a history to fetch.
-    pub remote_had_history: bool,
-    /// Event lines fetched that this clone did not have.
-    pub fetched_lines: u64,
-    /// Event lines of this clone that the remote did not have.
-    pub local_lines: u64,
-    /// Whether a new commit was made on the local history ref.
-    pub committed: bool,
-    /// Whether the local history was pushed (and the remote took it).
-    pub pushed: bool,
-    /// Pushes that lost a race with another clone and were tried again.
-    pub retries: usize,
+    /// Lines the local files have that the commit does not.
+    pub extra: u64,
 }
 
 impl Team {
@@ -119,24 +82,24 @@ impl Team {
     }
 
     /// The id of the history commit the local files last took in.
-    fn marker(&self) -> PathBuf {
+    pub(super) fn marker(&self) -> PathBuf {
         self.dir.join("absorbed")
     }
 
-    fn read_marker(&self) -> Option<String> {
+    pub(super) fn read_marker(&self) -> Option<String> {
         std::fs::read_to_string(self.marker())
             .ok()
             .map(|s| s.trim().to_string())
     }
 
-    fn write_marker(&self, commit: &str) -> Result<()> {
+    pub(super) fn write_marker(&self, commit: &str) -> Result<()> {
         let tmp = self.dir.join("absorbed.tmp");
         std::fs::write(&tmp, format!("{commit}\n"))
             .and_then(|()| std::fs::rename(&tmp, self.marker()))
             .or_else(|e| self.fail(e))
     }
 
-    fn fail<T>(&self, e: std::io::Error) -> Result<T> {
+    pub(super) fn fail<T>(&self, e: std::io::Error) -> Result<T> {
         error::store(format!(
             "cannot write beast's history in {}: {e}; check the repository's permissions and free space",
             self.dir.display()
@@ -144,7 +107,7 @@ impl Team {
     }
 
     /// Makes beast's directory (a real directory, never a link).
-    fn make_dir(&self) -> Result<()> {
+    pub(super) fn make_dir(&self) -> Result<()> {
         for d in [self.dir.clone(), self.events_dir()] {
             match files::real_dir(&d) {
                 Ok(true) => {}
@@ -162,7 +125,7 @@ impl Team {
 
     /// Holds beast's lock on the history's files (released when dropped):
     /// one process at a time takes commits in, commits or syncs.
-    fn lock(&self) -> Result<File> {
+    pub(super) fn lock(&self) -> Result<File> {
         self.make_dir()?;
         let path = self.dir.join("lock");
         let f = files::open_inside(
@@ -209,7 +172,7 @@ impl Team {
     }
 
     /// Takes the local ref's commit in, if the files have not (under the lock).
-    fn take_in_head(&self) -> Result<()> {
+    pub(super) fn take_in_head(&self) -> Result<()> {
         if let Some(head) = self.head()? {
             if self.read_marker().as_deref() != Some(head.as_str()) {
                 self.take_in(&head)?;
@@ -222,7 +185,7 @@ impl Team {
     /// Appends to the local files each line of `commit`'s log they lack,
     /// comparing chunk by chunk: the chunks both sides have are skipped,
     /// and only what follows them is read and compared line by line.
-    fn take_in(&self, commit: &str) -> Result<Union> {
+    pub(super) fn take_in(&self, commit: &str) -> Result<Union> {
         let theirs = self.repo.tree_files(commit, TREE_DIR)?;
         let mut ours = self.local_chunks()?;
         let mut total = Union::default();
@@ -260,7 +223,7 @@ impl Team {
     /// Appends to local file `name` the lines of `theirs` that it lacks
     /// from byte `from` on (before it, the two sides are the same chunks);
     /// counts the lines it has there that `theirs` lacks.
-    fn union_into(&self, name: &str, theirs: &[u8], from: u64) -> Result<Union> {
+    pub(super) fn union_into(&self, name: &str, theirs: &[u8], from: u64) -> Result<Union> {
         use std::collections::HashSet;
         use std::io::{Seek, SeekFrom};
         let path = self.events_dir().join(name);
@@ -327,7 +290,7 @@ impl Team {
         Ok(Union { added, extra })
     }
 
-    fn read_fail<T>(&self, path: &Path, e: std::io::Error) -> Result<T> {
+    pub(super) fn read_fail<T>(&self, path: &Path, e: std::io::Error) -> Result<T> {
         error::store(format!(
             "cannot read the event log file {}: {e}; check its permissions",
             path.display()
@@ -335,7 +298,7 @@ impl Team {
     }
 
     /// The local log files: regular `*.jsonl` files, by name.
-    fn local_files(&self) -> Result<Vec<(String, PathBuf)>> {
+    pub(super) fn local_files(&self) -> Result<Vec<(String, PathBuf)>> {
         let dir = self.events_dir();
         let Ok(entries) = std::fs::read_dir(&dir) else {
             return Ok(Vec::new());
@@ -406,7 +369,7 @@ impl Team {
     }
 
     /// The local files as a history tree: `events/<author>.jsonl/<chunk>`.
-    fn local_tree(&self) -> Result<String> {
+    pub(super) fn local_tree(&self) -> Result<String> {
         let files = self.local_chunks()?;
         if files.is_empty() {
             return self.repo.make_tree(&[]);
@@ -435,7 +398,7 @@ impl Team {
     /// Points the local ref at `new` (from `old`); a stale lock a killed
     /// git left on one of beast's refs is removed first (beast's lock is
     /// held, so no other beast is writing it).
-    fn set_head(&self, new: &str, old: Option<&str>, why: &str) -> Result<()> {
+    pub(super) fn set_head(&self, new: &str, old: Option<&str>, why: &str) -> Result<()> {
         self.clear_stale_lock(HISTORY_REF);
         if !self.repo.update_ref(HISTORY_REF, new, old, why)? {
             return error::store(format!(
@@ -449,7 +412,7 @@ impl Team {
     /// left behind (git would refuse that ref until someone removed it).
     /// Only beast writes `refs/beast/*`, and only under beast's lock, which
     /// the caller holds: such a file is stale.
-    fn clear_stale_lock(&self, name: &str) {
+    pub(super) fn clear_stale_lock(&self, name: &str) {
         if name.starts_with("refs/beast/") && !name.contains("..") {
             let _ = std::fs::remove_file(self.repo.common_dir().join(format!("{name}.lock")));
         }
@@ -457,7 +420,7 @@ impl Team {
 
     /// Commits the local files onto the local ref when they hold lines its
     /// commit lacks (or it does not exist yet); the ref's commit after.
-    fn commit_local(&self, message: &str) -> Result<String> {
+    pub(super) fn commit_local(&self, message: &str) -> Result<String> {
         let head = self.head()?;
         let tree = self.local_tree()?;
         if let Some(h) = &head {
@@ -481,211 +444,11 @@ impl Team {
         }
         Ok(())
     }
-
-    /// Moves `.beast/events/*.jsonl` of the working tree into the history
-    /// (every line the local files lack), commits it onto the ref, then
-    /// removes those files — the removal is for the user to commit.
-    fn move_in_tree(&self, root: &Path, warn: &mut dyn FnMut(String)) -> Result<Moved> {
-        let _lock = self.lock()?;
-        let dir = root.join(IN_TREE_DIR);
-        let mut moved = Moved {
-            lines: 0,
-            added: 0,
-            files: 0,
-        };
-        let mut done = Vec::new();
-        let entries = match files::real_dir(&dir) {
-            Ok(true) => std::fs::read_dir(&dir).or_else(|e| self.read_fail(&dir, e))?,
-            _ => return Ok(moved),
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let path = entry.path();
-            if name == ".gitkeep" {
-                done.push(path);
-                continue;
-            }
-            if !name.ends_with(".jsonl") {
-                continue;
-            }
-            if !entry.file_type().is_ok_and(|t| t.is_file()) || !safe_name(&name) {
-                warn(format!(
-                    "{IN_TREE_DIR}/{name} is not a regular log file; it is left where it is (remove it)"
-                ));
-                continue;
-            }
-            let bytes = files::read_inside(&path, files::MAX_BYTES)
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            moved.lines += bytes
-                .split(|b| *b == b'\n')
-                .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
-                .count() as u64;
-            moved.added += self.union_into(&name, &bytes, 0)?.added;
-            moved.files += 1;
-            done.push(path);
-        }
-        if moved.files > 0 {
-            // On the ref before anything leaves the working tree.
-            self.take_in_head()?;
-            self.commit_local("beast: the log from .beast/events/")?;
-        }
-        for p in &done {
-            let _ = std::fs::remove_file(p);
-        }
-        let _ = std::fs::remove_dir(&dir);
-        if !done.is_empty() {
-            warn(format!(
-                "moved {} event lines ({} new) from {IN_TREE_DIR}/ onto {HISTORY_REF} and removed the files; commit their removal (`git add -A {IN_TREE_DIR} && git commit -m \"beast: history on its own ref\"`) and share the history with `beast sync --push`",
-                moved.lines, moved.added
-            ));
-        }
-        Ok(moved)
-    }
-
-    /// The parents of a commit that holds both `ours` and `theirs`: each
-    /// that the other does not already contain.
-    fn parents(&self, ours: Option<&str>, theirs: Option<&str>) -> Result<Vec<String>> {
-        Ok(match (ours, theirs) {
-            (None, None) => Vec::new(),
-            (Some(one), None) | (None, Some(one)) => vec![one.to_string()],
-            (Some(o), Some(t)) if o == t || self.repo.is_ancestor(t, o)? => vec![o.to_string()],
-            (Some(o), Some(t)) if self.repo.is_ancestor(o, t)? => vec![t.to_string()],
-            (Some(o), Some(t)) => vec![o.to_string(), t.to_string()],
-        })
-    }
-
-    /// The remote to sync with: `asked`, else `origin`, else the only one.
-    fn remote(&self, asked: Option<&str>) -> Result<String> {
-        let remotes = self.repo.remotes()?;
-        if let Some(r) = asked {
-            if remotes.iter().any(|x| x == r) {
-                return Ok(r.to_string());
-            }
-            return error::input(format!(
-                "this repository has no remote \"{}\"; its remotes: {}",
-                r.escape_default(),
-                list(&remotes)
-            ));
-        }
-        if remotes.iter().any(|r| r == "origin") {
-            return Ok("origin".into());
-        }
-        match remotes.as_slice() {
-            [one] => Ok(one.clone()),
-            [] => error::input(
-                "this repository has no remote to share the history through; add one (`git remote add origin URL`), then sync",
-            ),
-            more => error::input(format!(
-                "this repository has several remotes and none is called origin; name one with --remote ({})",
-                list(more)
-            )),
-        }
-    }
-
-    /// Fetches the remote's history, takes it in, commits the union and,
-    /// with `push`, pushes the history ref alone (fetching and merging again
-    /// when another clone pushed first). Works whatever state the branch is
-    /// in: it never reads or moves HEAD, the index or the working tree.
-    pub fn sync(&self, root: &Path, remote: Option<&str>, push: bool) -> Result<Synced> {
-        let remote = self.remote(remote)?;
-        let mut sink = |_: String| {};
-        self.prepare(root, &mut sink)?;
-        let _lock = self.lock()?;
-        self.take_in_head()?;
-        let tracking = tracking_ref(&remote);
-        let mut done = Synced {
-            remote: remote.clone(),
-            remote_had_history: false,
-            fetched_lines: 0,
-            local_lines: 0,
-            committed: false,
-            pushed: false,
-            retries: 0,
-        };
-        for attempt in 0..PUSH_ATTEMPTS {
-            self.clear_stale_lock(&tracking);
-            let began = std::time::Instant::now();
-            let theirs = self.repo.fetch_ref(&remote, HISTORY_REF, &tracking)?;
-            profile("fetched", began);
-            done.remote_had_history = theirs.is_some();
-            let union = match &theirs {
-                Some(t) => self.take_in(t)?,
-                None => Union {
-                    added: 0,
-                    extra: self
-                        .local_files()?
-                        .iter()
-                        .map(|(_, p)| count_lines(p))
-                        .sum::<Result<u64>>()?,
-                },
-            };
-            done.fetched_lines += union.added;
-            done.local_lines = union.extra;
-            profile("took in", began);
-            let head = self.head()?;
-            let new = match &theirs {
-                // Everything here is there: the remote's commit is ours.
-                Some(t) if union.extra == 0 => t.clone(),
-                _ => {
-                    let tree = self.local_tree()?;
-                    let parents = self.parents(head.as_deref(), theirs.as_deref())?;
-                    match parents.as_slice() {
-                        [one] if self.repo.tree_of(one)? == tree => one.clone(),
-                        _ => {
-                            done.committed = true;
-                            let message = format!(
-                                "beast: {} event line{}",
-                                union.extra,
-                                if union.extra == 1 { "" } else { "s" }
-                            );
-                            self.repo.commit_tree(&tree, &parents, &message)?
-                        }
-                    }
-                }
-            };
-            profile("committed", began);
-            if head.as_deref() != Some(new.as_str()) {
-                self.set_head(&new, head.as_deref(), "beast sync")?;
-            }
-            self.write_marker(&new)?;
-            if !push || theirs.as_deref() == Some(new.as_str()) {
-                done.pushed = push;
-                return Ok(done);
-            }
-            match self.repo.push_ref(&remote, HISTORY_REF)? {
-                Pushed::Done => {
-                    done.pushed = true;
-                    // The remote now has what was pushed.
-                    let _ = self.repo.update_ref(&tracking, &new, None, "beast sync");
-                    return Ok(done);
-                }
-                Pushed::Stale if attempt + 1 < PUSH_ATTEMPTS => done.retries += 1,
-                Pushed::Stale => {}
-                Pushed::Refused(said) => {
-                    return error::store(format!(
-                        "{remote} refused {HISTORY_REF}: {said}; the history is kept here (nothing is lost) — allow pushes to refs/beast/* for this job (in GitHub Actions: `permissions: contents: write`), then run `beast sync --push` again"
-                    ))
-                }
-            }
-        }
-        error::store(format!(
-            "{remote} kept moving: {PUSH_ATTEMPTS} pushes of {HISTORY_REF} each lost a race with another clone; the history is kept here — run `beast sync --push` again"
-        ))
-    }
-}
-
-/// Says how long a step of a sync took, under `BEAST_PROFILE`.
-fn profile(step: &str, since: std::time::Instant) {
-    if std::env::var_os("BEAST_PROFILE").is_some() {
-        eprintln!("sync: {step} after {:?}", since.elapsed());
-    }
 }
 
 /// A log file name from another clone that is safe to write here: one
 /// plain `*.jsonl` name, no path, no hidden file, no control character.
-fn safe_name(name: &str) -> bool {
+pub(super) fn safe_name(name: &str) -> bool {
     name.len() <= 255
         && name.strip_suffix(".jsonl").is_some_and(|stem| {
             !stem.is_empty()
@@ -696,7 +459,7 @@ fn safe_name(name: &str) -> bool {
         })
 }
 
-fn open_existing(path: &Path) -> Result<Option<File>> {
+pub(super) fn open_existing(path: &Path) -> Result<Option<File>> {
     match files::open_inside(path, std::fs::OpenOptions::new().read(true)) {
         Ok(f) => Ok(Some(f)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -707,7 +470,7 @@ fn open_existing(path: &Path) -> Result<Option<File>> {
     }
 }
 
-fn count_lines(path: &Path) -> Result<u64> {
+pub(super) fn count_lines(path: &Path) -> Result<u64> {
     let Some(f) = open_existing(path)? else {
         return Ok(0);
     };
@@ -719,13 +482,6 @@ fn count_lines(path: &Path) -> Result<u64> {
         }
     }
     Ok(n)
-}
-
-fn list(names: &[String]) -> String {
-    if names.is_empty() {
-        return "none".into();
-    }
-    names.join(", ")
 }
 
 #[cfg(test)]
