@@ -481,6 +481,11 @@ fn main() {
                 origin.to_str().unwrap(),
             ],
         );
+        // As hosted servers do, the remote keeps what is pushed as a pack;
+        // plain git explodes a push of under 100 objects into loose ones,
+        // which a later fetch must pack again with a delta search (4 s
+        // instead of 0.2 s for the whole 100k history).
+        git(&origin, &["config", "receive.unpackLimit", "1"]);
         git(&dir, &["remote", "add", "origin", origin.to_str().unwrap()]);
         beast(&bin, &dir, &["sync", "--push", "-q"]);
         let mut syncs: Vec<Duration> = (0..3)
