@@ -6,13 +6,13 @@ use anyhow::Result;
 
 use crate::project;
 
-/// Start a project history in this git repository (.beast/: config, event log, index)
+/// Start a project history in this git repository (.beast/config.toml and refs/beast/history)
 #[derive(clap::Args)]
-#[command(after_help = "Creates at the top of the repository:
-  .beast/config.toml      optional settings (roadmap directory, author, time zone), documented inside
-  .beast/events/          the history: one JSON-lines file per author; commit it
-  .beast/.gitignore       keeps the local index (.beast/index.db) out of git
-  .beast/.gitattributes   merges event files with git's union driver, so merges never conflict
+#[command(after_help = "Creates:
+  .beast/config.toml      optional settings (roadmap directory, author, time zone), documented
+                          inside; commit it, it is reviewed with the code
+  refs/beast/history      the team's history, on a ref of its own, never in the working tree;
+                          `beast sync --push` shares it, `beast sync` in a clone fetches it
 
 Every beast command run inside the repository then uses this history.
 Move a personal history in with: beast --db OLD.db export -o old.jsonl && beast import old.jsonl")]
@@ -59,7 +59,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<()> {
     }
     writeln!(
         out,
-        "Commit .beast/ so that the team and CI share it: git add .beast && git commit -m \"beast: project history\""
+        "Commit .beast/ so that the team and CI use it (git add .beast && git commit -m \"beast: project settings\"); share the history, which lives on {}, with `beast sync --push`",
+        crate::home::HISTORY_REF
     )?;
     Ok(())
 }

@@ -2,10 +2,10 @@
 //! command line (through `History::record`) and the project's log reader
 //! (every line of every teammate's file) apply.
 //!
-//! Why one place: a line in `.beast/events/` is input from other people,
+//! Why one place: a line of a project's log is input from other people,
 //! exactly as an argument on the command line is input from this one. A
 //! value `beast metric` refuses must not enter the history because it came
-//! through `git pull` instead. So the checks a command makes on what it is
+//! through `beast sync` instead. So the checks a command makes on what it is
 //! about to record are made here, and a log line that breaks one is skipped
 //! with its `file:line` while everything else is applied.
 //!

@@ -1,14 +1,15 @@
-//! The event log: `.beast/events/<author>.jsonl`, one event per line, and the
+//! The event log: `<author>.jsonl` files in the clone's log directory
+//! (`.git/beast/events/`, see `crate::home`), one event per line, and the
 //! catch-up that keeps the SQLite index in step with it.
 //!
 //! Why it is built this way:
-//! - Each author appends only to their own file (see `append`), so branches
-//!   of different people never touch the same file, and git's `union` merge
+//! - Each author appends only to their own file (see `append`), so clones of
+//!   different people never write the same file, and the union a sync makes
 //!   of one file (the same author on two machines) is still a valid file.
-//! - What arrives through `git pull` is other people's input. A line is
+//! - What arrives through `beast sync` is other people's input. A line is
 //!   taken only if it keeps every rule a command keeps and sits in its
 //!   author's own file; anything else is skipped with its `file:line` and the
-//!   rest applied (see `lines`). No symbolic link inside `.beast/` is
+//!   rest applied (see `lines`). No symbolic link in the log's directory is
 //!   followed and only regular files are read. An id whose copies differ is
 //!   withheld — none of its copies counts — and reported with every place it
 //!   stands, so no line can silently replace another's record.
@@ -16,7 +17,7 @@
 //!   them and the file's size, mtime, ctime and inode, and the fingerprint of
 //!   the rules the lines were checked against. An unchanged file costs one
 //!   `stat`; a file that grew with its read part intact is read from where
-//!   the index stopped; anything else (merge, rebase, checkout, hand edit,
+//!   the index stopped (a sync only appends); anything else (a hand edit,
 //!   another roadmap) and the index is rebuilt from all files, so events that
 //!   left the log leave the index.
 //! - Applying is order-independent, and which lines are taken depends only on
