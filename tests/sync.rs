@@ -29,20 +29,6 @@ fn branch_state(lab: &Lab, root: &Path) -> (String, String, String) {
     )
 }
 
-/// Refuses every update of `refs/heads/main` on the bare remote `origin`,
-/// as a protected branch does.
-fn protect_main(origin: &Path) {
-    let hook = origin.join("hooks/update");
-    std::fs::write(
-        &hook,
-        "#!/bin/sh\ncase \"$1\" in refs/heads/main) echo 'GH006: Protected branch update failed for refs/heads/main.' >&2; exit 1;; esac\nexit 0\n",
-    )
-    .unwrap();
-    let mut p = std::fs::metadata(&hook).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut p, 0o755);
-    std::fs::set_permissions(&hook, p).unwrap();
-}
-
 /// Alice's project shared through a bare remote, and its path.
 fn shared(lab: &Lab) -> (PathBuf, PathBuf) {
     let alice = lab.repo("alice");
@@ -118,8 +104,13 @@ fn two_teammates_sync_through_a_shared_remote() {
     );
     let out = beast_ok(&alice, ALICE, &["sync"]);
     assert!(out.starts_with("fetched 1 event line from origin"), "{out}");
-    // Nothing new either way: nothing fetched, nothing committed.
+    // Nothing new either way: nothing fetched, nothing committed; what
+    // was pushed is what the clone knows of the remote.
     let tip = lab.git(&alice, &["rev-parse", "refs/beast/history"]);
+    assert_eq!(
+        lab.git(&bob, &["rev-parse", "refs/beast/remotes/origin/history"]),
+        lab.git(&bob, &["rev-parse", "refs/beast/history"]),
+    );
     let out = beast_ok(&alice, ALICE, &["sync", "--push"]);
     assert!(
         out.starts_with("nothing new from origin, nothing of yours to share"),
@@ -134,7 +125,7 @@ fn two_teammates_sync_through_a_shared_remote() {
 fn sync_pushes_no_code_and_works_while_main_is_protected() {
     let lab = Lab::new();
     let (alice, origin) = shared(&lab);
-    protect_main(&origin);
+    lab.protect_main(&origin);
     let remote_main = lab.git(&origin, &["rev-parse", "main"]);
     // An unpushed code commit, and a record.
     std::fs::write(alice.join("code.rs"), "fn main() {}\n").unwrap();
@@ -157,11 +148,10 @@ fn sync_pushes_no_code_and_works_while_main_is_protected() {
     );
     assert_eq!(files.trim(), "events/alice@example.com.jsonl/000000");
     // The remote refuses the history too: said in one line, nothing lost.
-    std::fs::write(
-        origin.join("hooks/update"),
-        "#!/bin/sh\necho 'refusing everything' >&2\nexit 1\n",
-    )
-    .unwrap();
+    common::lab::hook(
+        &origin.join("hooks/update"),
+        "echo 'refusing everything' >&2\nexit 1\n",
+    );
     beast_ok(&alice, ALICE, &["metric", "latency", "206"]);
     let out = beast(&alice, ALICE, &["sync", "--push"]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
@@ -176,7 +166,7 @@ fn sync_pushes_no_code_and_works_while_main_is_protected() {
 fn a_shallow_ci_clone_without_identity_fetches_records_and_persists() {
     let lab = Lab::new();
     let (alice, origin) = shared(&lab);
-    protect_main(&origin);
+    lab.protect_main(&origin);
     for v in ["40", "41", "39"] {
         beast_ok(&alice, ALICE, &["metric", "cacheHitRate", v]);
     }
@@ -188,7 +178,7 @@ fn a_shallow_ci_clone_without_identity_fetches_records_and_persists() {
     }
     std::fs::remove_file(origin.join("hooks/update")).unwrap();
     lab.git(&alice, &["push", "-q", "origin", "main"]);
-    protect_main(&origin);
+    lab.protect_main(&origin);
 
     let ci = lab.path("ci");
     let url = format!("file://{}", origin.display());
@@ -336,11 +326,7 @@ fn sync_leaves_staged_and_unstaged_work_alone_even_with_a_hook_that_stages_all()
     beast_ok(&bob, BOB, &["metric", "latency", "190"]);
     beast_ok(&bob, BOB, &["sync", "--push", "-q"]);
     // A pre-commit hook that stages everything it finds.
-    let hook = alice.join(".git/hooks/pre-commit");
-    std::fs::write(&hook, "#!/bin/sh\ngit add -A\n").unwrap();
-    let mut p = std::fs::metadata(&hook).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut p, 0o755);
-    std::fs::set_permissions(&hook, p).unwrap();
+    common::lab::hook(&alice.join(".git/hooks/pre-commit"), "git add -A\n");
     std::fs::write(alice.join("staged.txt"), "staged\n").unwrap();
     lab.git(&alice, &["add", "staged.txt"]);
     std::fs::write(alice.join("staged.txt"), "staged, then changed\n").unwrap();
@@ -411,6 +397,15 @@ fn an_in_tree_log_moves_onto_the_ref_whole_and_reports_the_same() {
     );
     lab.git(&repo, &["push", "-q", "origin", "main"]);
 
+    // A clone whose first command is a sync: it says what it moved.
+    let first = lab.clone(&origin, "first");
+    let out = beast(&first, ALICE, &["sync", "-q"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("moved 6 event lines (6 new) from .beast/events/"),
+        "{}",
+        stderr(&out)
+    );
     // A teammate's clone: the first command moves the log onto the ref.
     let clone = lab.clone(&origin, "clone");
     let out = beast(&clone, ALICE, &["report"]);

@@ -171,15 +171,7 @@ fn origin_with_branch(lab: &Lab, newest: &str) -> PathBuf {
     .unwrap();
     lab.commit_all(&work, "the change");
     lab.git(&work, &["push", "-q", "origin", "pr"]);
-    let hook = origin.join("hooks/update");
-    std::fs::write(
-        &hook,
-        "#!/bin/sh\ncase \"$1\" in refs/heads/main) echo 'GH006: Protected branch update failed' >&2; exit 1;; esac\n",
-    )
-    .unwrap();
-    let mut p = std::fs::metadata(&hook).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut p, 0o755);
-    std::fs::set_permissions(&hook, p).unwrap();
+    lab.protect_main(&origin);
     origin
 }
 

@@ -116,9 +116,14 @@ impl Context {
     /// fails (exit 4) instead of reporting an empty history. An in-tree log
     /// from before the history had its own ref is moved onto it first.
     pub fn require_history(&self) -> Result<()> {
-        let warn = self.warn;
-        self.mode.prepare(&mut |w| warn(&w))?;
+        self.prepare_history()?;
         self.mode.require_history()
+    }
+
+    /// Readies the history (see [`Mode::prepare`]), saying what it moved.
+    pub fn prepare_history(&self) -> Result<()> {
+        let warn = self.warn;
+        self.mode.prepare(&mut |w| warn(&w))
     }
 
     /// The store says what is wrong; the command line says which flag picks

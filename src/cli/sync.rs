@@ -37,6 +37,8 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
+    // An in-tree log from before the ref is moved onto it first, and said.
+    ctx.prepare_history()?;
     let done = sync::sync(ctx.mode(), args.remote.as_deref(), args.push)?;
     if args.quiet {
         return Ok(());

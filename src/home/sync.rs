@@ -154,7 +154,9 @@ impl Team {
                 Pushed::Done => {
                     done.pushed = true;
                     // The remote now has what was pushed.
-                    let _ = self.repo.update_ref(&tracking, &new, None, "beast sync");
+                    let _ = self
+                        .repo
+                        .update_ref(&tracking, &new, theirs.as_deref(), "beast sync");
                     return Ok(done);
                 }
                 Pushed::Stale if attempt + 1 < PUSH_ATTEMPTS => done.retries += 1,

@@ -179,10 +179,26 @@ impl Lab {
         );
     }
 
+    /// Makes the bare remote `origin` refuse every update of
+    /// `refs/heads/main`, as a protected branch does (GitHub's words).
+    pub fn protect_main(&self, origin: &Path) {
+        hook(
+            &origin.join("hooks/update"),
+            "case \"$1\" in refs/heads/main) echo 'GH006: Protected branch update failed for refs/heads/main.' >&2; exit 1;; esac\n",
+        );
+    }
+
     pub fn commit_all(&self, root: &Path, message: &str) {
         self.git(root, &["add", "-A"]);
         self.git(root, &["commit", "-qm", message]);
     }
+}
+
+/// Writes an executable shell hook at `path` running `script`.
+pub fn hook(path: &Path, script: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, format!("#!/bin/sh\n{script}")).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
 /// The clone's copy of the project's log: in its git directory.
