@@ -72,13 +72,7 @@ impl Repo {
         if out.status.success() {
             return Ok(Ok(out.stdout));
         }
-        let said = String::from_utf8_lossy(&out.stderr);
-        Ok(Err(said
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty() && !l.starts_with("hint:"))
-            .unwrap_or("failed")
-            .to_string()))
+        Ok(Err(super::first_said(&out.stderr)))
     }
 
     /// `plumb` where a refusal is an error naming the command.

@@ -41,13 +41,18 @@ pub fn run(dir: &Path, args: &[&str], needed_for: &str) -> Result<Result<String,
     if out.status.success() {
         return Ok(Ok(String::from_utf8_lossy(&out.stdout).into_owned()));
     }
-    let said = String::from_utf8_lossy(&out.stderr);
-    Ok(Err(said
+    Ok(Err(first_said(&out.stderr)))
+}
+
+/// The first line of what git said on stderr that is not a hint: why it
+/// refused, for a one-line message.
+fn first_said(stderr: &[u8]) -> String {
+    String::from_utf8_lossy(stderr)
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with("hint:"))
         .unwrap_or("failed")
-        .to_string()))
+        .to_string()
 }
 
 /// What HEAD's files say.
