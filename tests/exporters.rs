@@ -30,6 +30,12 @@ fn program(name: &str) -> Option<PathBuf> {
     found
 }
 
+/// Held by each test while its server runs: the tests of this file run in
+/// parallel, and a port `free_port` gives one test (bind to 0, then let
+/// go) can be given to the other before either server binds it — each
+/// then talks to the other's server.
+static ONE_SERVER_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -115,6 +121,9 @@ fn node_exporters_textfile_collector_takes_the_file() {
     let Some(node_exporter) = program("prometheus-node-exporter") else {
         return;
     };
+    let _turn = ONE_SERVER_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     let env = env();
     let dir = env.dir.path().join("textfile");
     std::fs::create_dir_all(&dir).unwrap();
@@ -177,6 +186,9 @@ fn pushgateway_takes_the_report_as_curl_sends_it() {
     let Some(pushgateway) = program("prometheus-pushgateway") else {
         return;
     };
+    let _turn = ONE_SERVER_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     let env = env();
     let text = env.ok(&["report", "--format", "openmetrics"]);
     let port = free_port();
