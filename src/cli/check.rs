@@ -214,22 +214,29 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     } else {
         args.format
     };
-    match format {
-        CheckFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &outcome)?;
-            writeln!(out)?;
+    // Printed, or not: the verdict stands either way. A reader that closed
+    // the pipe early (`beast check | head -1`) must not turn a failing gate
+    // into a passing one.
+    let mut print = || -> Result<()> {
+        match format {
+            CheckFormat::Json => {
+                serde_json::to_writer_pretty(&mut *out, &outcome)?;
+                writeln!(out)?;
+            }
+            CheckFormat::Markdown => out.write_all(markdown(&outcome).as_bytes())?,
+            CheckFormat::Text => text(&outcome, out)?,
         }
-        CheckFormat::Markdown => out.write_all(markdown(&outcome).as_bytes())?,
-        CheckFormat::Text => text(&outcome, out)?,
-    }
-    out.flush()?;
+        out.flush()?;
+        Ok(())
+    };
+    let printed = print();
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
         for f in outcome
             .findings
             .iter()
             .filter(|f| matches!(f.severity, Severity::Failed | Severity::Warned))
         {
-            eprintln!("{}", annotation(f));
+            crate::say!("{}", annotation(f));
         }
     }
     let summary = args.summary.clone().or_else(|| {
@@ -242,7 +249,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     }
     let failed: Vec<&Finding> = outcome.failures().collect();
     if failed.is_empty() {
-        return Ok(());
+        return printed;
     }
     Err(Failure::Check(format!(
         "{} of {} checks failed (failing on: {})",
