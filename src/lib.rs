@@ -15,6 +15,18 @@
 //! - [`bench`]: the cache and routing benchmarks;
 //! - [`cli`]: argument parsing and printing, one module per subcommand.
 
+/// `eprintln!` that never panics: a closed or full stderr (`beast … 2>&1 |
+/// head -1`) loses the line instead of aborting the process (a panic in
+/// the panic hook's own message would). Everything beast says on stderr
+/// goes through it.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod app;
 pub mod bench;
 pub mod cli;

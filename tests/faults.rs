@@ -264,6 +264,57 @@ fn a_closed_pipe_is_not_an_error() {
     }
 }
 
+/// Runs `args` with stdout or stderr (or both) a pipe nobody reads: its
+/// read end is closed before beast writes. The exit code.
+fn with_closed(env: &Env, args: &[&str], stdout: bool, stderr: bool) -> Option<i32> {
+    let mut child = env
+        .std_cmd()
+        .args(args)
+        .stdout(if stdout {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stderr(if stderr {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    child.wait().unwrap().code()
+}
+
+#[test]
+fn a_closed_stderr_changes_no_exit_code() {
+    let env = Env::new();
+    for v in ["40", "40.5", "39.6", "40.2", "39.8", "40.6"] {
+        env.ok(&["metric", "cacheHitRate", v, "--source", "ci"]);
+    }
+    env.ok(&["metric", "cacheHitRate", "30", "--source", "ci"]);
+    // More than an output buffer's worth of export, so that a write fails
+    // while the history is being read, not at the final flush.
+    let lines: String = (0..200)
+        .map(|i| format!("{{\"v\":1,\"id\":\"01KEE8Z0G00000000000000{i:03}\",\"kind\":\"reading\",\"author\":\"a\",\"recorded_at\":\"2026-01-15T12:00:00.000Z\",\"metric\":\"latency\",\"value\":{i},\"measured_at\":\"2026-01-15T12:00:00.000Z\",\"source\":\"manual\"}}\n"))
+        .collect();
+    let file = env.dir.path().join("many.jsonl");
+    std::fs::write(&file, lines).unwrap();
+    env.ok(&["import", file.to_str().unwrap()]);
+    // Ten times each: the abort came from a race with the reader's close.
+    for _ in 0..10 {
+        // An error message into a closed stderr: still exit 1, not 134.
+        let bad = ["complete", "1", "1", "nonexistent-xyz"];
+        assert_eq!(with_closed(&env, &bad, false, true), Some(1));
+        // A failing gate, its output and warnings into closed pipes: 5.
+        let check = ["check", "--rules", "regression"];
+        assert_eq!(with_closed(&env, &check, true, true), Some(5));
+        // An export cut short by its reader is no failure (exit 0).
+        assert_eq!(with_closed(&env, &["export"], true, false), Some(0));
+    }
+}
+
 #[test]
 fn huge_sizes_are_refused_not_allocated() {
     let env = Env::new();

@@ -254,7 +254,7 @@ impl Context {
         let t0 = std::time::Instant::now();
         let r = src.read(|db| crate::report::build(&inputs, db));
         if std::env::var_os("BEAST_PROFILE").is_some() {
-            eprintln!("build: {:?}", t0.elapsed());
+            crate::say!("build: {:?}", t0.elapsed());
         }
         r
     }

@@ -21,13 +21,26 @@ pub fn export(
     out: &mut dyn Write,
 ) -> Result<u64> {
     let since = since.map(log_time);
-    history.store().read(|r| {
+    // A failed write (a reader that closed the pipe: `beast export | head`)
+    // is the output's failure, not the store's: it leaves the read as the
+    // I/O error it is, which the command line treats as such.
+    let mut failed: Option<std::io::Error> = None;
+    let read = history.store().read(|r| {
         r.event_lines(since.as_deref(), |line| {
-            out.write_all(line.as_bytes())?;
-            out.write_all(b"\n")?;
+            if let Err(e) = out
+                .write_all(line.as_bytes())
+                .and_then(|()| out.write_all(b"\n"))
+            {
+                failed = Some(e);
+                anyhow::bail!("the output failed");
+            }
             Ok(())
         })
-    })
+    });
+    match failed {
+        Some(e) => Err(e.into()),
+        None => read,
+    }
 }
 
 /// Parses an export: every line must be an event this beast can read and

@@ -133,7 +133,7 @@ impl History {
             let t0 = std::time::Instant::now();
             log::sync(&mut self.store, &dir, &self.rules, &shown, &mut *self.warn)?;
             if std::env::var_os("BEAST_PROFILE").is_some() {
-                eprintln!("sync total: {:?}", t0.elapsed());
+                crate::say!("sync total: {:?}", t0.elapsed());
             }
         }
         Ok(())

@@ -293,7 +293,7 @@ impl Drop for Embeddings {
             )
         });
         if let Err(e) = super::embed_cache::write(path, dim, entries) {
-            eprintln!(
+            crate::say!(
                 "warning: could not keep the embeddings in {}: {e}",
                 path.display()
             );

@@ -112,7 +112,7 @@ const EXIT_STATUS: &[(&str, &str)] = &[
     ("2", "Command-line usage: unknown command or flag, missing argument."),
     ("3", "The roadmap files are unreadable or invalid."),
     ("4", "The history is unusable (not beast's, newer, locked, unwritable, a link inside .beast/) or not fetched yet (run beast sync)."),
-    ("5", "beast check ran and a rule it fails on does not hold."),
+    ("5", "beast check ran and a rule it fails on does not hold (even when a reader closed its output early)."),
     ("6", "The record was stored but printing the result failed: do not record it again."),
 ];
 

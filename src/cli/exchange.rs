@@ -161,7 +161,7 @@ fn import_legacy(ctx: &Context, a: LegacyArgs, out: &mut dyn Write) -> Result<()
     let (catalog, roadmap) = ctx.load_roadmap()?;
     let plan = legacy::plan(&file, roadmap, catalog, &overrides).or_else(error::input)?;
     for w in &plan.warnings {
-        eprintln!(
+        crate::say!(
             "warning: {}",
             crate::report::visible(&format!("{shown}: {w}"))
         );

@@ -290,7 +290,7 @@ pub fn main() -> i32 {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!(
+        crate::say!(
             "error: internal error in beast ({}{at}); nothing half-written was kept; please report this with the command you ran",
             crate::report::visible(&what)
         );
@@ -311,7 +311,7 @@ pub fn main() -> i32 {
                     exit::USAGE
                 }
                 _ => {
-                    eprintln!(
+                    crate::say!(
                         "error: {}",
                         crate::report::visible(&one_line_usage_error(&e))
                     );
@@ -332,7 +332,7 @@ pub fn main() -> i32 {
                 // that retries would record it twice.
                 let stored = crate::app::history::recorded_by_this_process();
                 if let Some(last) = stored.last() {
-                    eprintln!(
+                    crate::say!(
                         "error: recorded {} event{} (last {}), but could not print the result: {io}; do not record it again",
                         stored.len(),
                         if stored.len() == 1 { "" } else { "s" },
@@ -340,14 +340,14 @@ pub fn main() -> i32 {
                     );
                     return exit::STORED_NOT_SHOWN;
                 }
-                eprintln!("error: cannot write the output: {io}; check where stdout goes");
+                crate::say!("error: cannot write the output: {io}; check where stdout goes");
                 return exit::INPUT;
             }
             let code = e
                 .downcast_ref::<Failure>()
                 .map_or(exit::INPUT, Failure::exit_code);
             let message = format!("{e:#}").replace('\n', " ");
-            eprintln!("error: {}", crate::report::visible(&message));
+            crate::say!("error: {}", crate::report::visible(&message));
             code
         }
     }
@@ -389,7 +389,7 @@ fn run(cli: Cli) -> Result<()> {
         today,
     };
     let ctx = Context::new(settings, |w| {
-        eprintln!("warning: {}", crate::report::visible(w))
+        crate::say!("warning: {}", crate::report::visible(w))
     })?;
     let color = match color {
         ColorChoice::Always => true,

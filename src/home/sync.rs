@@ -177,7 +177,7 @@ impl Team {
 /// Says how long a step of a sync took, under `BEAST_PROFILE`.
 fn profile(step: &str, since: std::time::Instant) {
     if std::env::var_os("BEAST_PROFILE").is_some() {
-        eprintln!("sync: {step} after {:?}", since.elapsed());
+        crate::say!("sync: {step} after {:?}", since.elapsed());
     }
 }
 

@@ -373,7 +373,7 @@ fn catch_up(
     drop(r);
     let profile = std::env::var_os("BEAST_PROFILE").is_some();
     if profile {
-        eprintln!(
+        crate::say!(
             "read and parsed {} events in {:?}",
             pending.len(),
             began.elapsed()
@@ -434,7 +434,7 @@ fn catch_up(
         }
     }
     if profile {
-        eprintln!("applied {} events in {:?}", pending.len(), began.elapsed());
+        crate::say!("applied {} events in {:?}", pending.len(), began.elapsed());
     }
     Ok(Some(batch.added))
 }
@@ -497,7 +497,7 @@ pub fn hold(
     let (plan, extents) =
         rebuild::scan(&files, rules).map_err(|(i, e)| read_fail(listed[i].1, e))?;
     if profile {
-        eprintln!("read and scanned the log in {:?}", began.elapsed());
+        crate::say!("read and scanned the log in {:?}", began.elapsed());
     }
     let (held, warnings) = plan.hold(&files, rules)?;
     for m in warnings {
@@ -507,7 +507,7 @@ pub fn hold(
         warn_partial(&shown(name), path, x.end as u64, st.size, x.lines, warn);
     }
     if profile {
-        eprintln!("held {} events in {:?}", held.events(), began.elapsed());
+        crate::say!("held {} events in {:?}", held.events(), began.elapsed());
     }
     Ok(held)
 }
@@ -544,7 +544,7 @@ fn load_all(
         f.no = w.set_log_file(&state)?;
     }
     if profile {
-        eprintln!("read and scanned the log in {:?}", began.elapsed());
+        crate::say!("read and scanned the log in {:?}", began.elapsed());
     }
     let (added, unindexed, warnings) = plan.load(w, &files, rules)?;
     for m in warnings {
@@ -556,7 +556,7 @@ fn load_all(
     drop(files);
     w.build_indexes(unindexed)?;
     if profile {
-        eprintln!("loaded {added} events in {:?}", began.elapsed());
+        crate::say!("loaded {added} events in {:?}", began.elapsed());
     }
     Ok(added)
 }

@@ -243,7 +243,7 @@ impl Plan {
             drop(events);
             drop(receivers);
             if std::env::var_os("BEAST_PROFILE").is_some() {
-                eprintln!("waited for parsing {:?}", waited.get());
+                crate::say!("waited for parsing {:?}", waited.get());
             }
             let mut late = Skips::default();
             for w in workers {

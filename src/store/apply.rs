@@ -313,7 +313,7 @@ impl Writer<'_> {
         });
         self.tx.pragma_update(None, "cache_size", cache)?;
         if profile {
-            eprintln!("rows in {:?}", began.elapsed());
+            crate::say!("rows in {:?}", began.elapsed());
         }
         Ok((
             added?,
@@ -332,7 +332,7 @@ impl Writer<'_> {
             self.tx.execute_batch(sql)?;
         }
         if std::env::var_os("BEAST_PROFILE").is_some() {
-            eprintln!("indexes in {:?}", began.elapsed());
+            crate::say!("indexes in {:?}", began.elapsed());
         }
         Ok(())
     }

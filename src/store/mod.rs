@@ -432,7 +432,7 @@ impl Store {
         let began = std::time::Instant::now();
         tx.commit().map_err(|e| explain_at(&path, e.into()))?;
         if std::env::var_os("BEAST_PROFILE").is_some() {
-            eprintln!("committed in {:?}", began.elapsed());
+            crate::say!("committed in {:?}", began.elapsed());
         }
         if self.wal_after_write {
             self.enable_wal().map_err(|e| explain_at(&path, e))?;
