@@ -628,3 +628,30 @@ fn an_empty_in_tree_log_directory_is_removed_and_said() {
     let out = beast(&root, ALICE, &["status"]);
     assert_eq!(stderr(&out), "");
 }
+
+#[test]
+fn an_in_tree_log_file_that_cannot_be_read_is_left_where_it_is() {
+    let lab = Lab::new();
+    let root = lab.repo("r");
+    beast_ok(&root, ALICE, &["metric", "latency", "210"]);
+    let dir = root.join(".beast/events");
+    std::fs::create_dir_all(&dir).unwrap();
+    let line = std::fs::read_to_string(events_dir(&root).join("alice@example.com.jsonl")).unwrap();
+    std::fs::write(dir.join("bob@example.com.jsonl"), line.replace(ALICE, BOB)).unwrap();
+    // Past the size beast reads whole (1 GiB): sparse, so it costs nothing.
+    let big = dir.join("carol@example.com.jsonl");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len((1 << 30) + 1)
+        .unwrap();
+    let out = beast(&root, ALICE, &["status"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(".beast/events/carol@example.com.jsonl cannot be read"),
+        "{err}"
+    );
+    assert!(err.contains("moved 1 event lines (1 new)"), "{err}");
+    assert!(big.exists(), "what was not read is not removed");
+    assert!(!dir.join("bob@example.com.jsonl").exists());
+}

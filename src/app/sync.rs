@@ -20,5 +20,5 @@ pub fn sync(mode: &Mode, remote: Option<&str>, push: bool) -> Result<Synced> {
             "beast sync shares a project's history through git; run it inside a repository with .beast/ (see beast init)",
         );
     };
-    project.team.sync(&project.root, remote, push)
+    project.team.sync(remote, push)
 }

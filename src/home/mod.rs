@@ -14,7 +14,6 @@ mod migrate;
 mod sync;
 pub mod team;
 
-pub use migrate::Moved;
 pub use sync::Synced;
 pub use team::{Team, HISTORY_REF};
 

@@ -5,8 +5,6 @@
 //! fast-forward for the remote — pushing that ref only. A push that lost a
 //! race with another clone (two CI jobs) fetches and tries again.
 
-use std::path::Path;
-
 use anyhow::Result;
 
 use super::team::{count_lines, Team, Union, HISTORY_REF};
@@ -84,10 +82,10 @@ impl Team {
     /// with `push`, pushes the history ref alone (fetching and merging again
     /// when another clone pushed first). Works whatever state the branch is
     /// in: it never reads or moves HEAD, the index or the working tree.
-    pub fn sync(&self, root: &Path, remote: Option<&str>, push: bool) -> Result<Synced> {
+    /// (Moving an in-tree log onto the ref is the caller's `prepare`, which
+    /// says what it moved.)
+    pub fn sync(&self, remote: Option<&str>, push: bool) -> Result<Synced> {
         let remote = self.remote(remote)?;
-        let mut sink = |_: String| {};
-        self.prepare(root, &mut sink)?;
         let _lock = self.lock()?;
         self.take_in_head()?;
         let tracking = tracking_ref(&remote);

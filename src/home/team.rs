@@ -28,7 +28,6 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use super::chunks::{self, Cache, Chunk, FileChunks};
-use super::migrate::Moved;
 use crate::git::Repo;
 use crate::{error, files};
 
@@ -157,7 +156,7 @@ impl Team {
     /// and moves an in-tree log (`.beast/events/*.jsonl`, from before the
     /// ref) onto the ref. Costs two small file reads and a `stat` when
     /// neither has happened.
-    pub fn prepare(&self, root: &Path, warn: &mut dyn FnMut(String)) -> Result<Option<Moved>> {
+    pub fn prepare(&self, root: &Path, warn: &mut dyn FnMut(String)) -> Result<()> {
         if let Some(head) = self.head()? {
             if self.read_marker().as_deref() != Some(head.as_str()) {
                 let _lock = self.lock()?;
@@ -166,9 +165,9 @@ impl Team {
         }
         let in_tree = root.join(IN_TREE_DIR);
         if std::fs::symlink_metadata(&in_tree).is_err() {
-            return Ok(None);
+            return Ok(());
         }
-        self.move_in_tree(root, warn).map(Some)
+        self.move_in_tree(root, warn)
     }
 
     /// Takes the local ref's commit in, if the files have not (under the lock).
