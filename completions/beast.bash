@@ -697,7 +697,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__check)
-            opts="-h --rules --fail-on --min-change --metric-min-change --window --min-samples --boundary --grace --since --format --json --summary --db --project --author --roadmap --today --color --help"
+            opts="-h --rules --fail-on --min-change --metric-min-change --window --min-samples --warn-sigma --fail-sigma --confirm --boundary --grace --since --format --json --summary --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -724,6 +724,18 @@ _beast() {
                     return 0
                     ;;
                 --min-samples)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warn-sigma)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-sigma)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confirm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

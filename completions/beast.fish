@@ -138,11 +138,14 @@ complete -c beast -n "__fish_beast_using_subcommand report" -l schema -d 'Print 
 complete -c beast -n "__fish_beast_using_subcommand report" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand check" -l rules -d 'Rules to run, comma-separated: regression, behind, overdue, pace, unverified, target_unmet [default: all]' -r
 complete -c beast -n "__fish_beast_using_subcommand check" -l fail-on -d 'Rules that fail the check, comma-separated; the others warn [default: regression]' -r
-complete -c beast -n "__fish_beast_using_subcommand check" -l min-change -d 'The smallest change from the window\'s mean that counts as a regression, in percent' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l min-change -d 'The smallest change from the regime\'s median that counts as a regression, in percent' -r
 complete -c beast -n "__fish_beast_using_subcommand check" -l metric-min-change -d 'The smallest change for one metric: NAME=PCT (repeatable)' -r
-complete -c beast -n "__fish_beast_using_subcommand check" -l window -d 'How many earlier readings of a series form its window [default: 64]' -r
-complete -c beast -n "__fish_beast_using_subcommand check" -l min-samples -d 'Fewer readings in the window give no verdict [default: 5]' -r
-complete -c beast -n "__fish_beast_using_subcommand check" -l boundary -d 'The one-sided confidence of the bound [default: 0.999]' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l window -d 'How many earlier readings of a series are searched for its regime [default: 64]' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l min-samples -d 'Fewer readings in the regime give no verdict [default: 5]' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l warn-sigma -d 'The warn bound, in robust spreads from the regime\'s median [default: 2.5]' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l fail-sigma -d 'The bound one reading alone fails past, on a series with no one-off excursions [default: 6]' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l confirm -d 'Readings in a row beyond the warn bound that fail [default: 2]' -r
+complete -c beast -n "__fish_beast_using_subcommand check" -l boundary -d 'Older form of --warn-sigma: a one-sided confidence such as 0.999' -r
 complete -c beast -n "__fish_beast_using_subcommand check" -l grace -d 'Days after a block\'s last week before its open tasks are overdue [default: 3]' -r
 complete -c beast -n "__fish_beast_using_subcommand check" -l since -d 'Judge the newest readings against each series as of this date (YYYY-MM-DD) or revision of the history (refs/beast/history), instead of against the readings before them' -r
 complete -c beast -n "__fish_beast_using_subcommand check" -l format -d 'Output format' -r -f -a "text\t''

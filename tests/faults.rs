@@ -294,6 +294,7 @@ fn a_closed_stderr_changes_no_exit_code() {
         env.ok(&["metric", "cacheHitRate", v, "--source", "ci"]);
     }
     env.ok(&["metric", "cacheHitRate", "30", "--source", "ci"]);
+    env.ok(&["metric", "cacheHitRate", "30.5", "--source", "ci"]);
     // More than an output buffer's worth of export, so that a write fails
     // while the history is being read, not at the final flush.
     let lines: String = (0..200)

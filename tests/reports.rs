@@ -71,8 +71,30 @@ fn an_empty_history_early_in_the_month_passes() {
 fn only_a_regression_fails_by_default_and_the_rest_warn() {
     let env = Env::on("2026-01-20");
     let mut values = STEADY.to_vec();
+    // One reading far off warns; the next confirms it.
     values.push(30.0);
     series(&env, "cacheHitRate", "ci", &values);
+    let (code, out, err) = check(&env, &["--rules", "regression"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains(
+            "warn regression cacheHitRate[ci]: 30% (2026-01-09T12:00:00Z) is below the warn bound"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("it fails if the next is under it too"),
+        "{out}"
+    );
+    env.ok(&[
+        "metric",
+        "cacheHitRate",
+        "31",
+        "--at",
+        "2026-01-10",
+        "--source",
+        "ci",
+    ]);
     // Another source's reading is its own series: never compared with ci's.
     env.ok(&["metric", "cacheHitRate", "48", "--source", "grafana"]);
     let (code, out, err) = check(&env, &[]);
@@ -81,13 +103,13 @@ fn only_a_regression_fails_by_default_and_the_rest_warn() {
     // Failures first, then warnings, then the rest.
     assert!(
         lines[1].starts_with(
-            "FAIL regression cacheHitRate[ci]: 30% (2026-01-09T12:00:00Z) is below the bound"
+            "FAIL regression cacheHitRate[ci]: 31% (2026-01-10T12:00:00Z) is below the bound"
         ),
         "{out}"
     );
     assert!(
         lines[1].contains(
-            "worse than the mean 40.04% (8 readings, window 64, boundary 0.999, min change 2%)"
+            "worse than the median 40% of its last 9 readings, and the last 2 readings in a row are under it: a regression"
         ),
         "{out}"
     );
@@ -104,7 +126,7 @@ fn only_a_regression_fails_by_default_and_the_rest_warn() {
         ),
         "{out}"
     );
-    assert!(out.contains("n/a  regression cacheHitRate[grafana]: 48% (2026-01-20T12:00:00Z): too few readings to judge (0 of the 5 needed)"), "{out}");
+    assert!(out.contains("n/a  regression cacheHitRate[grafana]: 48% (2026-01-20T12:00:00Z): too few readings to judge (fewer than 5 since the series last changed level)"), "{out}");
     assert_eq!(
         err.lines().last(),
         Some("error: 1 of 7 checks failed (failing on: regression)"),
@@ -142,7 +164,7 @@ fn only_a_regression_fails_by_default_and_the_rest_warn() {
     );
     // Too few readings for the window's minimum: no verdict, no failure.
     assert_eq!(
-        check(&env, &["--rules", "regression", "--min-samples", "9"]).0,
+        check(&env, &["--rules", "regression", "--min-samples", "10"]).0,
         0
     );
 }
@@ -152,11 +174,11 @@ fn the_direction_and_the_minimum_change_count() {
     let env = Env::on("2026-01-20");
     // Latency falling is no regression.
     let mut latency: Vec<f64> = STEADY.iter().map(|v| v * 10.0).collect();
-    latency.push(250.0);
+    latency.extend([250.0, 240.0]);
     series(&env, "latency", "ci", &latency);
     // A flat series and a 1% wiggle: beyond its bound, but below 2%.
     let mut flat = vec![50.0; 8];
-    flat.push(49.5);
+    flat.extend([49.5, 49.5]);
     series(&env, "cacheHitRate", "ci", &flat);
     let (code, out, err) = check(&env, &["--rules", "regression"]);
     assert_eq!(code, 0, "{out}{err}");
@@ -170,28 +192,29 @@ fn the_direction_and_the_minimum_change_count() {
 fn check_since_a_date_judges_what_came_after_against_the_series_then() {
     let env = Env::on("2026-01-20");
     let mut values: Vec<f64> = STEADY.iter().map(|v| v * 8.0).collect();
-    values.push(360.0);
+    values.extend([360.0, 365.0]);
     series(&env, "latency", "ci", &values);
-    // Against the 8 readings before it, 360 ms is a regression; as of
-    // January 9 nothing came after.
+    // Against the readings before them, two readings of 360 ms and more
+    // are a regression; as of January 10 nothing came after, and a
+    // series with nothing new is not mentioned.
     assert_eq!(check(&env, &["--rules", "regression"]).0, 5);
-    let (code, out, _) = check(&env, &["--rules", "regression", "--since", "2026-01-09"]);
+    let (code, out, _) = check(&env, &["--rules", "regression", "--since", "2026-01-10"]);
     assert_eq!(code, 0);
-    assert!(
-        out.contains(
-            "n/a  regression latency[ci]: no reading newer than each series as of 2026-01-09"
-        ),
-        "{out}"
-    );
-    let (code, _, err) = check(&env, &["--rules", "regression", "--since", "2026-01-08"]);
-    assert_eq!(code, 5, "{err}");
+    assert!(!out.contains("latency[ci]"), "{out}");
+    // Since January 9: one reading, judged against the nine before it —
+    // a warning, which a second reading would confirm.
+    let (code, out, _) = check(&env, &["--rules", "regression", "--since", "2026-01-09"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("warn regression latency[ci]: 365 ms"), "{out}");
+    let (code, out, err) = check(&env, &["--rules", "regression", "--since", "2026-01-08"]);
+    assert_eq!(code, 5, "{out}{err}");
 }
 
 #[test]
 fn check_formats_annotations_summary_and_bad_flags() {
     let env = Env::on("2026-01-20");
     let mut values = STEADY.to_vec();
-    values.push(30.0);
+    values.extend([30.0, 30.5]);
     series(&env, "cacheHitRate", "ci", &values);
     let (code, out, _) = check(&env, &["--format", "markdown"]);
     assert_eq!(code, 5);
@@ -215,7 +238,7 @@ fn check_formats_annotations_summary_and_bad_flags() {
     assert_eq!(out.status.code(), Some(5));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("::error title=beast check%3A regression cacheHitRate[ci]::30%25 (2026-01-09T12:00:00Z) is below"),
+        err.contains("::error title=beast check%3A regression cacheHitRate[ci]::30.5%25 (2026-01-10T12:00:00Z) is below"),
         "{err}"
     );
     assert!(
@@ -296,14 +319,15 @@ fn check_since_a_revision_of_the_history_reads_it_as_it_was_then_and_config_sets
     assert!(run(&["sync", "--push", "-q"]).status.success());
     git(&root, &["tag", "before", "refs/beast/history"]);
     assert!(run(&["metric", "cacheHitRate", "37"]).status.success());
-    // 37% against the series at "before" (the history as last shared):
-    // a regression.
+    assert!(run(&["metric", "cacheHitRate", "37.2"]).status.success());
+    // 37% and 37.2% against the series at "before" (the history as last
+    // shared): a regression.
     let out = run(&["check", "--rules", "regression", "--since", "before"]);
     assert_eq!(out.status.code(), Some(5));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains(
-            "FAIL regression cacheHitRate[manual]: 37% (2026-01-20T12:00:00Z) is below the bound"
+            "FAIL regression cacheHitRate[manual]: 37.2% (2026-01-20T12:00:00Z) is below the bound"
         ),
         "{stdout}"
     );

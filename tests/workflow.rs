@@ -71,6 +71,8 @@ fn condition(expr: Option<&str>, failed: bool) -> bool {
 struct Run {
     /// (step, exit code) of the steps that ran.
     ran: Vec<(String, i32)>,
+    /// What the steps wrote on stderr (where annotations go).
+    stderr: String,
     summary: String,
     dir: PathBuf,
 }
@@ -91,6 +93,7 @@ fn run_workflow(lab: &Lab, dir: &Path, event: &str) -> Run {
     std::fs::create_dir_all(&home).unwrap();
     let mut failed = false;
     let mut ran = Vec::new();
+    let mut stderr = String::new();
     for (id, cond, run) in steps(event) {
         let Some(script) = run else { continue };
         if script.contains("cargo install") {
@@ -121,10 +124,12 @@ fn run_workflow(lab: &Lab, dir: &Path, event: &str) -> Run {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
+        stderr.push_str(&String::from_utf8_lossy(&out.stderr));
         ran.push((id, code));
     }
     Run {
         ran,
+        stderr,
         summary: std::fs::read_to_string(&summary).unwrap_or_default(),
         dir: dir.to_path_buf(),
     }
@@ -136,6 +141,14 @@ impl Run {
             .iter()
             .find(|(s, _)| s.contains(step))
             .map(|(_, c)| *c)
+    }
+
+    /// The GitHub annotations the steps wrote.
+    fn annotations(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| l.starts_with("::error") || l.starts_with("::warning"))
+            .collect()
     }
 
     fn report(&self) -> serde_json::Value {
@@ -230,6 +243,14 @@ fn a_regressing_pull_request_fails_the_gate_still_reports_and_writes_nothing() {
         "{}",
         run.summary
     );
+    // The annotation speaks of the regression alone; the roadmap's
+    // state on the base (overdue tasks on January 20) is inherited.
+    let notes = run.annotations();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].starts_with("::error title=beast check%3A regression cacheHitRate[ci]::30%25 (2026-01-20T12:00:00Z) is below the bound"),
+        "{notes:?}"
+    );
     assert_eq!(
         history_on(&lab, &origin),
         before,
@@ -240,17 +261,34 @@ fn a_regressing_pull_request_fails_the_gate_still_reports_and_writes_nothing() {
 }
 
 #[test]
-fn a_steady_pull_request_passes_and_a_push_to_protected_main_keeps_its_reading() {
+fn a_code_only_pull_request_passes_with_no_annotation_and_a_push_to_protected_main_keeps_its_reading(
+) {
     let lab = Lab::new();
+    // The change touches code only: the measurement reads as before.
     let origin = origin_with_branch(&lab, "40.3");
     let clone = shallow_clone(&lab, &origin, "pr", "checkout");
     let run = run_workflow(&lab, &clone, "pull_request");
     assert_eq!(run.code("gate"), Some(0), "{:?}", run.ran);
+    assert_eq!(run.annotations(), Vec::<&str>::new(), "{}", run.stderr);
     assert!(
         run.summary.contains("### beast check: passed"),
         "{}",
         run.summary
     );
+    // What the base already had — overdue tasks, the month's pace, behind
+    // its target — is in the summary, folded away under "inherited".
+    let inherited = run
+        .summary
+        .split("<details><summary>Inherited from the base")
+        .nth(1)
+        .expect("an inherited section");
+    assert!(
+        inherited.contains("| ⚠️ warning | overdue | month 1 |"),
+        "{}",
+        run.summary
+    );
+    let own = run.summary.split("<details>").next().unwrap();
+    assert!(!own.contains("overdue"), "{own}");
     // A push to main: the default checkout of main; the job records its
     // reading and pushes the history while main itself is protected.
     assert_eq!(contents_permission("push"), "write");
@@ -268,6 +306,13 @@ fn a_steady_pull_request_passes_and_a_push_to_protected_main_keeps_its_reading()
     let m = common::metric(&r, "cacheHitRate");
     assert_eq!(m["count"], 9);
     assert_eq!(m["latest"]["value"], 40.4);
+    // The push job judges each newest reading against the ones before.
+    assert!(
+        run.summary
+            .contains("| ✅ ok | regression | cacheHitRate[ci] |"),
+        "{}",
+        run.summary
+    );
     assert_eq!(m["latest"]["source"], "ci");
 }
 

@@ -3,6 +3,12 @@
 //! one thing a change can cause — and warns about the rest. The rules and
 //! the statistics are in `domain::gate`; here they meet the history: the
 //! series of each metric per source, the roadmap's week blocks, the report.
+//!
+//! With `--since` (a pull request's job) the check speaks only of what the
+//! compared range changed — readings, completions and evidence added since
+//! — and everything the base already had (overdue months, pace, old claims)
+//! is *inherited*: reported, never an annotation, never a failure. A change
+//! that touches only code gets exit 0 and nothing to read.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +20,7 @@ use crate::domain::claims::Standing;
 use crate::domain::gate::{self, Rule, Settings};
 use crate::domain::{Roadmap, TaskRef, Verdict};
 use crate::report::Report;
+use crate::store::Facts;
 
 /// How a finding came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
@@ -49,6 +56,10 @@ pub struct Finding {
     /// Whether it holds (or gave no verdict).
     pub ok: bool,
     pub message: String,
+    /// State the base already had (with `--since`): reported, never
+    /// failed on, never an annotation.
+    #[serde(default)]
+    pub inherited: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -76,12 +87,29 @@ impl Outcome {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SeriesInput {
     pub metric: String,
+    /// The source as shown (`bench:cache (reference)` for the built-in
+    /// workload's readings).
     pub source: String,
-    /// The readings the newest is compared with, oldest first.
-    pub window: Vec<f64>,
-    /// The newest reading and when it was measured; `None` when there is
-    /// none newer than the window (with `--since`: nothing new since).
-    pub newest: Option<(f64, String)>,
+    /// The readings the new ones are compared with, oldest first.
+    pub base: Vec<f64>,
+    /// The readings to judge and when each was measured, oldest first;
+    /// empty when there is none (with `--since`: nothing new since).
+    pub new: Vec<(f64, String)>,
+    /// Whether the newest readings of `base` may confirm a regression
+    /// (judged after each reading; not for a pull request).
+    pub confirm_in_base: bool,
+    /// Readings of beast's built-in reference workload, not the team's.
+    pub reference: bool,
+    /// The newest reading dated after today, if any (when, and whether it
+    /// is new in the compared range): left out of the gate.
+    pub future: Option<(String, bool)>,
+}
+
+/// What `--since` compares with: what the range added.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Completions (event ids) added since the base.
+    pub new_completions: std::collections::HashSet<String>,
 }
 
 /// Everything the rules look at.
@@ -95,26 +123,37 @@ pub struct Inputs<'a> {
     pub baseline: &'a str,
     /// The share of the current month behind us (0–1).
     pub month_elapsed: f64,
+    /// With `--since`: what the range added; everything else is inherited.
+    pub scope: Option<&'a Scope>,
 }
 
 /// Evaluates the rules of `settings`.
 pub fn evaluate(i: &Inputs, settings: &Settings) -> Outcome {
     let rules = settings.rules();
     let mut findings = Vec::new();
+    let scoped = i.scope.is_some();
     let severity = |rule: Rule, holds: bool| match (holds, settings.fails_on(rule)) {
         (true, _) => Severity::Passed,
         (false, true) => Severity::Failed,
         (false, false) => Severity::Warned,
     };
-    let mut push = |rule: Rule, subject: String, sev: Severity, message: String| {
-        findings.push(Finding {
-            rule,
-            subject,
-            ok: sev != Severity::Failed && sev != Severity::Warned,
-            severity: sev,
-            message,
-        })
-    };
+    // Inherited state is reported, never failed on.
+    let mut push =
+        |rule: Rule, subject: String, sev: Severity, message: String, inherited: bool| {
+            let severity = if inherited && sev == Severity::Failed {
+                Severity::Warned
+            } else {
+                sev
+            };
+            findings.push(Finding {
+                rule,
+                subject,
+                ok: severity != Severity::Failed && severity != Severity::Warned,
+                severity,
+                message,
+                inherited,
+            })
+        };
     for rule in &rules {
         match rule {
             Rule::Behind => {
@@ -138,6 +177,7 @@ pub fn evaluate(i: &Inputs, settings: &Settings) -> Outcome {
                         m.id.clone(),
                         severity(Rule::Behind, m.verdict != Verdict::Behind),
                         message,
+                        scoped,
                     );
                 }
             }
@@ -147,68 +187,115 @@ pub fn evaluate(i: &Inputs, settings: &Settings) -> Outcome {
                         continue;
                     };
                     let subject = format!("{}[{}]", s.metric, s.source);
+                    if let Some((at, new)) = &s.future {
+                        push(
+                            Rule::Regression,
+                            subject.clone(),
+                            Severity::Warned,
+                            format!(
+                                "a reading dated {at}, after today, is left out of the gate (it would hide every later regression); if its date is wrong, retract it (`beast log`, `beast undo ID`) and record it again"
+                            ),
+                            scoped && !new,
+                        );
+                    }
+                    if s.reference && !settings.gates_reference() {
+                        if !scoped {
+                            push(
+                                Rule::Regression,
+                                subject,
+                                Severity::NoVerdict,
+                                "readings of beast's built-in reference workload, not of this team's system: not gated ([check] reference = true gates them as a series of their own)".into(),
+                                false,
+                            );
+                        }
+                        continue;
+                    }
+                    let Some((value, at)) = s.new.last() else {
+                        if !scoped {
+                            push(
+                                Rule::Regression,
+                                subject,
+                                Severity::NoVerdict,
+                                format!("no reading newer than {}", i.baseline),
+                                false,
+                            );
+                        }
+                        continue;
+                    };
                     let f = |v: f64| format_with_unit(significant(v, 4), &m.unit);
                     let test = settings.test(&s.metric);
-                    let Some((value, at)) = &s.newest else {
+                    let values: Vec<f64> = s.new.iter().map(|(v, _)| *v).collect();
+                    let Some(j) =
+                        gate::judge(&s.base, &values, m.direction, &test, s.confirm_in_base)
+                    else {
                         push(
                             Rule::Regression,
                             subject,
                             Severity::NoVerdict,
-                            format!("no reading newer than {}", i.baseline),
+                            format!(
+                                "{} ({at}): too few readings to judge (fewer than {} since the series last changed level)",
+                                f(*value),
+                                test.min_samples
+                            ),
+                            false,
                         );
                         continue;
                     };
-                    let evidence = |n: usize| {
-                        format!(
-                            "{n} readings, window {}, boundary {}, min change {}%",
-                            test.window,
-                            test.boundary,
-                            fmt_number(test.min_change)
-                        )
+                    let (side, beyond_word) = match m.direction {
+                        crate::domain::Direction::Higher => ("below", "under"),
+                        crate::domain::Direction::Lower => ("above", "over"),
                     };
-                    match gate::judge(&s.window, *value, m.direction, &test) {
-                        None => push(
-                            Rule::Regression,
-                            subject,
-                            Severity::NoVerdict,
-                            format!(
-                                "{} ({at}): too few readings to judge ({} of the {} needed)",
-                                f(*value),
-                                s.window.len().min(test.window),
-                                test.min_samples
-                            ),
+                    let regime = if j.before_regime > 0 {
+                        format!("the {} readings since the series last changed level", j.n)
+                    } else {
+                        format!("its last {} readings", j.n)
+                    };
+                    let worse = fmt_number(significant(j.change_percent, 3));
+                    let message = match j.call {
+                        gate::Call::Fail if j.beyond >= test.confirm.max(1) => format!(
+                            "{} ({at}) is {side} the bound {}, {worse}% worse than the median {} of {regime}, and the last {} readings in a row are {beyond_word} it: a regression",
+                            f(*value),
+                            f(j.bound),
+                            f(j.center),
+                            j.beyond
                         ),
-                        Some(j) => {
-                            let side = match m.direction {
-                                crate::domain::Direction::Higher => "below",
-                                crate::domain::Direction::Lower => "above",
-                            };
-                            let message = if j.regression {
-                                format!(
-                                    "{} ({at}) is {side} the bound {} and {}% worse than the mean {} ({})",
-                                    f(*value),
-                                    f(j.bound),
-                                    fmt_number(significant(j.change_percent, 3)),
-                                    f(j.mean),
-                                    evidence(j.n)
-                                )
-                            } else {
-                                format!(
-                                    "{} ({at}) is within the bound {} of the mean {} ({})",
-                                    f(*value),
-                                    f(j.bound),
-                                    f(j.mean),
-                                    evidence(j.n)
-                                )
-                            };
-                            push(
-                                Rule::Regression,
-                                subject,
-                                severity(Rule::Regression, !j.regression),
-                                message,
-                            );
-                        }
-                    }
+                        gate::Call::Fail => format!(
+                            "{} ({at}) is {side} the fail bound {}, {worse}% worse than the median {} of {regime}, a series with no one-off excursions: a regression",
+                            f(*value),
+                            f(j.fail_bound.unwrap_or(j.bound)),
+                            f(j.center)
+                        ),
+                        gate::Call::Warn => format!(
+                            "{} ({at}) is {side} the warn bound {}, {worse}% worse than the median {} of {regime}; one reading — it fails if the next is {beyond_word} it too{}",
+                            f(*value),
+                            f(j.bound),
+                            f(j.center),
+                            match j.fail_bound {
+                                Some(b) => format!(" or if one is {side} {}", f(b)),
+                                None if j.excursions > 0 => format!(
+                                    " (one reading alone does not fail: this series has had {} one-off excursion{})",
+                                    j.excursions,
+                                    if j.excursions == 1 { "" } else { "s" }
+                                ),
+                                None => format!(
+                                    " (one reading alone fails a series only after {} readings, or on a new level, without a one-off excursion)",
+                                    gate::QUIET_READINGS
+                                ),
+                            }
+                        ),
+                        gate::Call::Ok => format!(
+                            "{} ({at}) is within the bound {} of the median {} of {regime}",
+                            f(*value),
+                            f(j.bound),
+                            f(j.center)
+                        ),
+                    };
+                    let sev = match j.call {
+                        gate::Call::Fail => severity(Rule::Regression, false),
+                        gate::Call::Warn => Severity::Warned,
+                        gate::Call::Ok => Severity::Passed,
+                    };
+                    push(Rule::Regression, subject, sev, message, false);
                 }
             }
             Rule::Pace => {
@@ -228,40 +315,63 @@ pub fn evaluate(i: &Inputs, settings: &Settings) -> Outcome {
                         (done * 100.0).round(),
                         (i.month_elapsed * 100.0).round()
                     ),
+                    scoped,
                 );
             }
             Rule::Unverified => {
-                let claims: Vec<&crate::report::claims::CompletionReport> = i
-                    .report
-                    .completions
-                    .iter()
-                    .filter(|c| c.standing != Standing::Verified)
-                    .collect();
-                let total = i.report.completions.len();
-                let message = if claims.is_empty() {
-                    format!(
-                        "all {total} completions are verified (evidence or a measured acceptance)"
-                    )
-                } else {
-                    let names: Vec<String> = claims
-                        .iter()
-                        .take(5)
-                        .map(|c| format!("\"{}\" (month {})", c.title, c.month))
-                        .collect();
-                    let more = claims.len().saturating_sub(names.len());
-                    format!(
-                        "{} of {total} completions are not verified: {}{}; attach evidence with `beast evidence ID REF`, or record a measured reading",
-                        claims.len(),
-                        names.join(", "),
-                        if more > 0 { format!(" and {more} more") } else { String::new() }
-                    )
+                let is_new = |c: &&crate::report::claims::CompletionReport| {
+                    i.scope.is_some_and(|s| s.new_completions.contains(&c.id))
                 };
-                push(
-                    Rule::Unverified,
-                    "completions".into(),
-                    severity(Rule::Unverified, claims.is_empty()),
-                    message,
-                );
+                let all: Vec<&crate::report::claims::CompletionReport> =
+                    i.report.completions.iter().collect();
+                // With `--since`: the completions the range added, then
+                // the base's as inherited.
+                let groups: Vec<(Vec<&crate::report::claims::CompletionReport>, bool)> = if scoped {
+                    let (new, old): (Vec<_>, Vec<_>) = all.into_iter().partition(is_new);
+                    let mut g = Vec::new();
+                    if !new.is_empty() {
+                        g.push((new, false));
+                    }
+                    if old.iter().any(|c| c.standing != Standing::Verified) {
+                        g.push((old, true));
+                    }
+                    g
+                } else {
+                    vec![(all, false)]
+                };
+                for (group, inherited) in groups {
+                    let claims: Vec<_> = group
+                        .iter()
+                        .filter(|c| c.standing != Standing::Verified)
+                        .collect();
+                    let total = group.len();
+                    let added = if scoped && !inherited { " added" } else { "" };
+                    let message = if claims.is_empty() {
+                        format!(
+                            "all {total}{added} completions are verified (evidence or a measured acceptance)"
+                        )
+                    } else {
+                        let names: Vec<String> = claims
+                            .iter()
+                            .take(5)
+                            .map(|c| format!("\"{}\" (month {})", c.title, c.month))
+                            .collect();
+                        let more = claims.len().saturating_sub(names.len());
+                        format!(
+                            "{} of {total}{added} completions are not verified: {}{}; attach evidence with `beast evidence ID REF`, or record a measured reading",
+                            claims.len(),
+                            names.join(", "),
+                            if more > 0 { format!(" and {more} more") } else { String::new() }
+                        )
+                    };
+                    push(
+                        Rule::Unverified,
+                        "completions".into(),
+                        severity(Rule::Unverified, claims.is_empty()),
+                        message,
+                        inherited,
+                    );
+                }
             }
             Rule::TargetUnmet => {
                 let mut any = false;
@@ -274,6 +384,7 @@ pub fn evaluate(i: &Inputs, settings: &Settings) -> Outcome {
                         continue;
                     };
                     any = true;
+                    let inherited = i.scope.is_some_and(|s| !s.new_completions.contains(&c.id));
                     push(
                         Rule::TargetUnmet,
                         format!("month {}", c.month),
@@ -287,14 +398,16 @@ pub fn evaluate(i: &Inputs, settings: &Settings) -> Outcome {
                             a.measured_at.as_deref().unwrap_or(""),
                             a.bound.describe()
                         ),
+                        inherited,
                     );
                 }
-                if !any {
+                if !any && !scoped {
                     push(
                         Rule::TargetUnmet,
                         "completions".into(),
                         Severity::Passed,
                         "no done task's measured reading misses its acceptance".into(),
+                        false,
                     );
                 }
             }
@@ -309,6 +422,7 @@ pub fn evaluate(i: &Inputs, settings: &Settings) -> Outcome {
                             "no planned task is overdue (a block's tasks are due {} days after its last week)",
                             settings.grace_days()
                         ),
+                        scoped,
                     );
                 }
                 for (month, tasks) in late {
@@ -321,12 +435,15 @@ pub fn evaluate(i: &Inputs, settings: &Settings) -> Outcome {
                         format!("month {month}"),
                         severity(Rule::Overdue, false),
                         format!("{} open past due: {}", tasks.len(), names.join(", ")),
+                        scoped,
                     );
                 }
             }
         }
     }
-    findings.sort_by_key(|f| f.severity);
+    // What the change did first (failures, warnings, the rest), then what
+    // it inherited.
+    findings.sort_by_key(|f| (f.inherited, f.severity));
     Outcome {
         ok: findings.iter().all(|f| f.severity != Severity::Failed),
         fail_on: Rule::ALL
@@ -360,110 +477,146 @@ pub fn overdue(
     out
 }
 
-/// What each series' newest reading is compared with.
+/// What each series' new readings are compared with.
 pub enum Base {
-    /// The readings before it.
+    /// The readings before the newest (judged after each reading).
     Previous,
-    /// The series as it stood at the end of this stored timestamp.
+    /// The series as it stood at the end of this stored timestamp; the
+    /// readings measured after it are new.
     AsOf(String),
-    /// The series as the log held it at a git revision (its events).
-    Events(Vec<crate::domain::event::Event>),
+    /// The history as it was at a git revision, read by the same rules as
+    /// every read (one copy per id, withheld conflicts); the readings it
+    /// does not have are new.
+    Held(Box<crate::store::MemoryIndex>),
 }
 
-/// Readings by series (metric, source): (measured at, id, value) each.
-type SeriesMap = BTreeMap<(String, String), Vec<(String, String, f64)>>;
-
-/// The live readings of each series in a set of events (as the log held
-/// them at some revision), oldest first: retracted readings and readings of
-/// retracted runs do not count; ties in time go by id, as in the index.
-fn series_of_events(events: &[crate::domain::event::Event]) -> SeriesMap {
-    use crate::domain::event::Body;
-    let retracted: std::collections::HashSet<_> = events
-        .iter()
-        .filter_map(|e| match &e.body {
-            Body::Retraction { target, .. } => Some(*target),
-            _ => None,
-        })
-        .collect();
-    let mut out = SeriesMap::new();
-    for e in events {
-        let Body::Reading(r) = &e.body else { continue };
-        if retracted.contains(&e.id) || r.run.is_some_and(|run| retracted.contains(&run)) {
-            continue;
-        }
-        out.entry((r.metric.clone(), r.source.clone()))
-            .or_default()
-            .push((crate::store::timestamp(r.measured_at), e.id.text(), r.value));
-    }
-    for v in out.values_mut() {
-        v.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-        v.dedup_by(|a, b| a.1 == b.1);
-    }
-    out
+/// Whether a benchmark run's workload is one of beast's built-in reference
+/// workloads (generated, or shipped in `data/`) rather than the team's own
+/// trace or dataset.
+pub fn is_reference_workload(workload: &str) -> bool {
+    workload.starts_with("built-in") || workload.starts_with("data/")
 }
 
-/// The series of `metrics` in the history, each with the readings its
-/// newest is judged against (at most `window(metric)` of them).
+/// The series of `metrics` in the history, each with the readings to
+/// judge and the readings they are judged against. `today_end` (a stored
+/// timestamp) is the end of today: a reading dated after it is left out.
 pub fn collect_series(
     r: &dyn crate::store::Facts,
     metrics: &[String],
-    window: &dyn Fn(&str) -> usize,
+    test: &dyn Fn(&str) -> gate::Test,
     base: &Base,
+    today_end: &str,
 ) -> anyhow::Result<Vec<SeriesInput>> {
-    let at_base = match base {
-        Base::Events(events) => Some(series_of_events(events)),
-        _ => None,
-    };
+    use crate::store::Reading;
     let mut out = Vec::new();
-    for metric in metrics {
-        let w = window(metric);
-        for source in r.reading_sources(metric)? {
-            let now = r.series(metric, &source, None, w + 1)?;
-            let Some(newest) = now.last() else { continue };
-            let key = (newest.at.clone(), newest.event_id.clone());
-            let (window_values, newer): (Vec<f64>, bool) = match base {
-                Base::Previous => (now[..now.len() - 1].iter().map(|x| x.value).collect(), true),
-                Base::AsOf(until) => {
-                    let then = r.series(metric, &source, Some(until), w)?;
-                    let newer = then
-                        .last()
-                        .is_none_or(|l| (l.at.clone(), l.event_id.clone()) < key);
-                    (then.iter().map(|x| x.value).collect(), newer)
-                }
-                Base::Events(_) => {
-                    let then = at_base
-                        .as_ref()
-                        .and_then(|m| m.get(&(metric.clone(), source.clone())));
-                    let values: Vec<f64> = then
-                        .map(|v| v[v.len().saturating_sub(w)..].iter().map(|x| x.2).collect())
-                        .unwrap_or_default();
-                    let newer = then
-                        .and_then(|v| v.last())
-                        .is_none_or(|l| (l.0.clone(), l.1.clone()) < key);
-                    (values, newer)
-                }
+    let mut workloads: std::collections::HashMap<String, bool> = Default::default();
+    let mut reference =
+        |facts: &dyn crate::store::Facts, reading: &Reading| -> anyhow::Result<bool> {
+            let Some(run) = &reading.run else {
+                return Ok(false);
             };
-            out.push(SeriesInput {
-                metric: metric.clone(),
-                source,
-                window: window_values,
-                newest: newer.then(|| (newest.value, newest.at.clone())),
-            });
+            if let Some(known) = workloads.get(run) {
+                return Ok(*known);
+            }
+            let is = facts
+                .bench_run(run)?
+                .is_some_and(|b| is_reference_workload(&b.workload));
+            workloads.insert(run.clone(), is);
+            Ok(is)
+        };
+    for metric in metrics {
+        let t = test(metric);
+        let need = t.window.max(gate::QUIET_READINGS) + 64;
+        for source in r.reading_sources(metric)? {
+            let future = r
+                .series(metric, &source, None, 1)?
+                .pop()
+                .filter(|l| l.at.as_str() > today_end);
+            let now = r.series(metric, &source, Some(today_end), need)?;
+            // The built-in workload's readings are a series of their own.
+            let mut parts: [(bool, Vec<Reading>); 2] = [(false, Vec::new()), (true, Vec::new())];
+            for reading in now {
+                let is = source.starts_with("bench:") && reference(r, &reading)?;
+                parts[usize::from(is)].1.push(reading);
+            }
+            for (is_reference, readings) in parts {
+                if readings.is_empty() {
+                    continue;
+                }
+                let (base_values, new, confirm_in_base): (Vec<f64>, Vec<&Reading>, bool) =
+                    match base {
+                        Base::Previous => {
+                            let (before, last) = readings.split_at(readings.len() - 1);
+                            (
+                                before.iter().map(|x| x.value).collect(),
+                                last.iter().collect(),
+                                true,
+                            )
+                        }
+                        Base::AsOf(until) => {
+                            let (before, after): (Vec<&Reading>, Vec<&Reading>) = readings
+                                .iter()
+                                .partition(|x| x.at.as_str() <= until.as_str());
+                            (before.iter().map(|x| x.value).collect(), after, false)
+                        }
+                        Base::Held(then) => {
+                            let mut before = Vec::new();
+                            for x in then.series(metric, &source, Some(today_end), need)? {
+                                if (source.starts_with("bench:") && reference(&**then, &x)?)
+                                    == is_reference
+                                {
+                                    before.push(x.value);
+                                }
+                            }
+                            let mut after = Vec::new();
+                            for x in &readings {
+                                if then.reading(&x.event_id)?.is_none() {
+                                    after.push(x);
+                                }
+                            }
+                            (before, after, false)
+                        }
+                    };
+                let is_new = |id: &str| -> anyhow::Result<bool> {
+                    Ok(match base {
+                        Base::Previous => true,
+                        // Dated after today, so after any date given.
+                        Base::AsOf(_) => true,
+                        Base::Held(then) => then.reading(id)?.is_none(),
+                    })
+                };
+                let future = match &future {
+                    Some(f) if !is_reference => Some((f.at.clone(), is_new(&f.event_id)?)),
+                    _ => None,
+                };
+                out.push(SeriesInput {
+                    metric: metric.clone(),
+                    source: if is_reference {
+                        format!("{source} (reference)")
+                    } else {
+                        source.clone()
+                    },
+                    base: base_values,
+                    new: new.iter().map(|x| (x.value, x.at.clone())).collect(),
+                    confirm_in_base,
+                    reference: is_reference,
+                    future,
+                });
+            }
         }
     }
     Ok(out)
 }
 
-/// The events of a project's history as it was at git revision `rev`: a
-/// commit of the history ref (`refs/beast/history~3`,
-/// `refs/beast/remotes/origin/history`), or a code revision from before the
-/// history had its own ref (its `.beast/events/`). Only the lines a
-/// catch-up would take count (see `crate::log::accept`).
-pub fn events_at_revision(
+/// The history as it was at git revision `rev`: a commit of the history
+/// ref (`refs/beast/history~3`, `refs/beast/remotes/origin/history`), or a
+/// code revision from before the history had its own ref (its
+/// `.beast/events/`), read into memory by the same rules as every read.
+pub fn history_at_revision(
     root: &std::path::Path,
     rev: &str,
     rules: &crate::domain::validate::Rules,
-) -> anyhow::Result<Vec<crate::domain::event::Event>> {
+) -> anyhow::Result<crate::store::MemoryIndex> {
     // Never an option to git, whatever it is given.
     if rev.starts_with('-') || rev.chars().any(char::is_control) {
         return crate::error::input(format!(
@@ -488,15 +641,15 @@ pub fn events_at_revision(
     if files.is_empty() {
         files = repo.files_in(&commit, crate::home::team::IN_TREE_DIR)?;
     }
-    let mut events = Vec::new();
+    let dir = tempfile::tempdir()?;
     for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".jsonl")) {
-        let text = String::from_utf8_lossy(bytes);
-        events.extend(
-            text.lines()
-                .filter_map(|l| crate::log::accept(l.trim_end_matches('\r'), name, rules).ok()),
-        );
+        if crate::home::team::safe_name(name) {
+            std::fs::write(dir.path().join(name), bytes)?;
+        }
     }
-    Ok(events)
+    let shown = |name: &str| format!("{rev}:{name}");
+    // What the base's own lines have to say was said when it was current.
+    crate::log::hold(dir.path(), rules, &shown, &mut |_| {})
 }
 
 #[cfg(test)]

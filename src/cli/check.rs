@@ -27,16 +27,19 @@ enum CheckFormat {
 #[derive(clap::Args)]
 #[command(
     after_help = "Rules (all run by default; [check] rules = [...] in .beast/config.toml):
-  regression   a series' newest reading (one metric from one source) lies beyond the
-               one-sided Student's t bound of its recent readings (window 64, boundary
-               0.999, at least 5 readings) in the metric's bad direction, and differs
-               from their mean by at least the minimum change (2%)
+  regression   a series' new readings (one metric from one source) against its current
+               regime: the readings since its last change of level (of the last 64; at
+               least 5). A reading worse than the regime's median by 2.5 robust spreads
+               and the minimum change (2%) warns; two in a row fail, and so does
+               one past 6 spreads on a series with no one-off excursions
   behind       a metric with data is behind its paced target
   overdue      a planned task is not done 3 days after its week block ended
   pace         the current month has a smaller share of its tasks done than of its days gone
 
 Only regression fails by default; the others warn. --fail-on (or [check] fail_on)
-chooses, e.g. --fail-on regression,overdue,behind in a nightly job.
+chooses, e.g. --fail-on regression,overdue,behind in a nightly job. With --since, only
+what was added since counts; the base's state (overdue, pace, behind, old claims) is
+reported as inherited and never fails.
 
 Examples:
   beast check                                  exit 5 on a regression, warnings for the rest
@@ -53,20 +56,30 @@ pub struct Args {
     /// Rules that fail the check, comma-separated; the others warn [default: regression]
     #[arg(long, value_delimiter = ',', value_name = "RULES", add = super::values::rules())]
     fail_on: Vec<String>,
-    /// The smallest change from the window's mean that counts as a regression, in percent
+    /// The smallest change from the regime's median that counts as a regression, in percent
     #[arg(long, alias = "threshold", value_name = "PCT")]
     min_change: Option<f64>,
     /// The smallest change for one metric: NAME=PCT (repeatable)
     #[arg(long, alias = "metric-threshold", value_name = "NAME=PCT")]
     metric_min_change: Vec<String>,
-    /// How many earlier readings of a series form its window [default: 64]
+    /// How many earlier readings of a series are searched for its regime [default: 64]
     #[arg(long, value_name = "N")]
     window: Option<usize>,
-    /// Fewer readings in the window give no verdict [default: 5]
+    /// Fewer readings in the regime give no verdict [default: 5]
     #[arg(long, value_name = "N")]
     min_samples: Option<usize>,
-    /// The one-sided confidence of the bound [default: 0.999]
-    #[arg(long, value_name = "P")]
+    /// The warn bound, in robust spreads from the regime's median [default: 2.5]
+    #[arg(long, value_name = "K")]
+    warn_sigma: Option<f64>,
+    /// The bound one reading alone fails past, on a series with no one-off
+    /// excursions [default: 6]
+    #[arg(long, value_name = "K")]
+    fail_sigma: Option<f64>,
+    /// Readings in a row beyond the warn bound that fail [default: 2]
+    #[arg(long, value_name = "N")]
+    confirm: Option<usize>,
+    /// Older form of --warn-sigma: a one-sided confidence such as 0.999
+    #[arg(long, value_name = "P", hide = true)]
     boundary: Option<f64>,
     /// Days after a block's last week before its open tasks are overdue [default: 3]
     #[arg(long, value_name = "DAYS")]
@@ -114,7 +127,13 @@ fn settings(ctx: &Context, args: &Args) -> Result<Settings> {
     s.min_change = args.min_change.or(s.min_change);
     s.window = args.window.or(s.window);
     s.min_samples = args.min_samples.or(s.min_samples);
-    s.boundary = args.boundary.or(s.boundary);
+    if args.warn_sigma.is_some() || args.boundary.is_some() {
+        // A flag wins over the file, whichever form either uses.
+        s.warn_sigma = args.warn_sigma;
+        s.boundary = args.boundary;
+    }
+    s.fail_sigma = args.fail_sigma.or(s.fail_sigma);
+    s.confirm = args.confirm.or(s.confirm);
     s.grace_days = args.grace.or(s.grace_days);
     for mt in &args.metric_min_change {
         let Some((name, pct)) = mt.split_once('=') else {
@@ -159,6 +178,8 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     let (catalog, roadmap) = ctx.load_roadmap()?;
     let mut src = ctx.open_readable()?;
     let report = ctx.build_report_from(&mut src, 0)?;
+    let today_end =
+        crate::store::timestamp(ctx.today.and_hms_opt(23, 59, 59).expect("a time").and_utc());
     let (base, baseline) = match args.since.as_deref().map(str::trim) {
         None => (
             Base::Previous,
@@ -178,14 +199,49 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
                         since.escape_default()
                     ));
                 };
-                let events = check::events_at_revision(&p.root, since, &ctx.rules()?)?;
-                (Base::Events(events), format!("each series at {since}"))
+                let then = check::history_at_revision(&p.root, since, &ctx.rules()?)?;
+                (
+                    Base::Held(Box::new(then)),
+                    format!("each series at {since}"),
+                )
             }
         },
     };
+    // What the range added: completions the base does not have.
+    let scope = match &base {
+        Base::Previous => None,
+        Base::AsOf(until) => {
+            let until = crate::store::parse_time(until);
+            Some(check::Scope {
+                new_completions: report
+                    .completions
+                    .iter()
+                    .filter(|c| crate::store::parse_time(&c.recorded_at) > until)
+                    .map(|c| c.id.clone())
+                    .collect(),
+            })
+        }
+        Base::Held(then) => {
+            use crate::store::Facts;
+            let had: std::collections::HashSet<String> = then
+                .recent_completions(usize::MAX)?
+                .into_iter()
+                .map(|c| c.event_id)
+                .collect();
+            Some(check::Scope {
+                new_completions: report
+                    .completions
+                    .iter()
+                    .filter(|c| !had.contains(&c.id))
+                    .map(|c| c.id.clone())
+                    .collect(),
+            })
+        }
+    };
     let metrics: Vec<String> = catalog.metrics.iter().map(|m| m.id.clone()).collect();
     let (series, done) = src.read(|r| {
-        let series = check::collect_series(r, &metrics, &|m: &str| settings.test(m).window, &base)?;
+        let series =
+            check::collect_series(r, &metrics, &|m: &str| settings.test(m), &base, &today_end)?;
         let done: Vec<_> = r
             .planned_completions()?
             .iter()
@@ -206,6 +262,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
             series: &series,
             baseline: &baseline,
             month_elapsed: elapsed,
+            scope: scope.as_ref(),
         },
         &settings,
     );
@@ -234,7 +291,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
         for f in outcome
             .findings
             .iter()
-            .filter(|f| matches!(f.severity, Severity::Failed | Severity::Warned))
+            .filter(|f| !f.inherited && matches!(f.severity, Severity::Failed | Severity::Warned))
         {
             crate::say!("{}", annotation(f));
         }
@@ -267,7 +324,12 @@ fn rule_list(rules: &[Rule]) -> String {
 
 /// Failures first, then warnings, then what passed: one line each.
 fn text(o: &Outcome, out: &mut dyn Write) -> Result<()> {
-    let count = |s: Severity| o.findings.iter().filter(|f| f.severity == s).count();
+    let count = |s: Severity| {
+        o.findings
+            .iter()
+            .filter(|f| !f.inherited && f.severity == s)
+            .count()
+    };
     writeln!(
         out,
         "beast check: {} failed, {} warnings, {} passed, {} without a verdict (failing on: {}; compared with {})",
@@ -278,15 +340,28 @@ fn text(o: &Outcome, out: &mut dyn Write) -> Result<()> {
         rule_list(&o.fail_on),
         o.baseline
     )?;
-    for f in &o.findings {
-        writeln!(
-            out,
+    let line = |f: &Finding| {
+        format!(
             "{:4} {} {}: {}",
             f.severity.label(),
             f.rule.as_str(),
             f.subject,
             f.message
+        )
+    };
+    for f in o.findings.iter().filter(|f| !f.inherited) {
+        writeln!(out, "{}", line(f))?;
+    }
+    let inherited: Vec<&Finding> = o.findings.iter().filter(|f| f.inherited).collect();
+    if !inherited.is_empty() {
+        writeln!(
+            out,
+            "inherited from the base ({}): not what this range changed; never fails",
+            o.baseline
         )?;
+        for f in inherited {
+            writeln!(out, "  {}", line(f))?;
+        }
     }
     Ok(())
 }
@@ -294,23 +369,49 @@ fn text(o: &Outcome, out: &mut dyn Write) -> Result<()> {
 /// The Markdown table of the job summary, failures first.
 fn markdown(o: &Outcome) -> String {
     let cell = crate::report::markdown::cell;
-    let mut s = format!(
-        "### beast check: {}\n\n| Result | Rule | Subject | Detail |\n|---|---|---|---|\n",
-        if o.ok { "passed" } else { "failed" }
-    );
-    for f in &o.findings {
+    let head = "| Result | Rule | Subject | Detail |\n|---|---|---|---|\n";
+    let row = |f: &Finding| {
         let mark = match f.severity {
             Severity::Failed => "❌ failed",
             Severity::Warned => "⚠️ warning",
             Severity::NoVerdict => "➖ no verdict",
             Severity::Passed => "✅ ok",
         };
-        s.push_str(&format!(
+        format!(
             "| {mark} | {} | {} | {} |\n",
             f.rule.as_str(),
             cell(&f.subject),
             cell(&f.message)
+        )
+    };
+    let own: Vec<&Finding> = o.findings.iter().filter(|f| !f.inherited).collect();
+    let inherited: Vec<&Finding> = o.findings.iter().filter(|f| f.inherited).collect();
+    let mut s = format!(
+        "### beast check: {}\n\n",
+        if o.ok { "passed" } else { "failed" }
+    );
+    if own.is_empty() {
+        s.push_str(&format!(
+            "Nothing to judge: no reading, completion or evidence added since {}.\n",
+            o.baseline
+                .trim_start_matches("each series at ")
+                .trim_start_matches("each series as of ")
         ));
+    } else {
+        s.push_str(head);
+        for f in own {
+            s.push_str(&row(f));
+        }
+    }
+    if !inherited.is_empty() {
+        s.push_str(&format!(
+            "\n<details><summary>Inherited from the base ({}): not what this change did; never fails</summary>\n\n{head}",
+            inherited.len()
+        ));
+        for f in inherited {
+            s.push_str(&row(f));
+        }
+        s.push_str("\n</details>\n");
     }
     s
 }
@@ -366,6 +467,7 @@ mod tests {
             severity: Severity::Failed,
             ok: false,
             message: "100% worse\nreally".into(),
+            inherited: false,
         };
         assert_eq!(
             annotation(&f),

@@ -447,7 +447,7 @@ impl Team {
 
 /// A log file name from another clone that is safe to write here: one
 /// plain `*.jsonl` name, no path, no hidden file, no control character.
-pub(super) fn safe_name(name: &str) -> bool {
+pub(crate) fn safe_name(name: &str) -> bool {
     name.len() <= 255
         && name.strip_suffix(".jsonl").is_some_and(|stem| {
             !stem.is_empty()
