@@ -235,3 +235,19 @@ fn since_a_revision_reads_the_base_by_the_same_rules_as_since_its_date() {
     // Seven readings count: the copy adds none, the conflict is withheld.
     assert!(by_rev.1.contains("of its last 7 readings"), "{by_rev:?}");
 }
+
+#[test]
+fn a_bound_never_leaves_the_metrics_range() {
+    let env = Env::on("2026-01-20");
+    // A wild percentage near 0: its spread reaches below 0 %.
+    daily(
+        &env,
+        "ci",
+        1,
+        &[1.0, 9.0, 2.0, 8.0, 1.5, 9.5, 2.5, 7.0, 0.5],
+    );
+    let (_, out, _) = check(&env, &["--rules", "regression", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let message = v["findings"][0]["message"].as_str().unwrap().to_string();
+    assert!(message.contains("the bound 0%"), "{message}");
+}

@@ -103,6 +103,8 @@ pub struct SeriesInput {
     /// The newest reading dated after today, if any (when, and whether it
     /// is new in the compared range): left out of the gate.
     pub future: Option<(String, bool)>,
+    /// The metric's valid range: bounds are shown within it.
+    pub range: (f64, f64),
 }
 
 /// What `--since` compares with: what the range added.
@@ -225,7 +227,7 @@ pub fn evaluate(i: &Inputs, settings: &Settings) -> Outcome {
                     let f = |v: f64| format_with_unit(significant(v, 4), &m.unit);
                     let test = settings.test(&s.metric);
                     let values: Vec<f64> = s.new.iter().map(|(v, _)| *v).collect();
-                    let Some(j) =
+                    let Some(mut j) =
                         gate::judge(&s.base, &values, m.direction, &test, s.confirm_in_base)
                     else {
                         push(
@@ -241,6 +243,9 @@ pub fn evaluate(i: &Inputs, settings: &Settings) -> Outcome {
                         );
                         continue;
                     };
+                    // A bound past the metric's range says nothing more.
+                    j.bound = j.bound.clamp(s.range.0, s.range.1);
+                    j.fail_bound = j.fail_bound.map(|b| b.clamp(s.range.0, s.range.1));
                     let (side, beyond_word) = match m.direction {
                         crate::domain::Direction::Higher => ("below", "under"),
                         crate::domain::Direction::Lower => ("above", "over"),
@@ -503,6 +508,7 @@ pub fn is_reference_workload(workload: &str) -> bool {
 pub fn collect_series(
     r: &dyn crate::store::Facts,
     metrics: &[String],
+    ranges: &dyn Fn(&str) -> (f64, f64),
     test: &dyn Fn(&str) -> gate::Test,
     base: &Base,
     today_end: &str,
@@ -601,6 +607,7 @@ pub fn collect_series(
                     confirm_in_base,
                     reference: is_reference,
                     future,
+                    range: ranges(metric),
                 });
             }
         }

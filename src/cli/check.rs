@@ -240,8 +240,21 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     };
     let metrics: Vec<String> = catalog.metrics.iter().map(|m| m.id.clone()).collect();
     let (series, done) = src.read(|r| {
-        let series =
-            check::collect_series(r, &metrics, &|m: &str| settings.test(m), &base, &today_end)?;
+        let range = |id: &str| {
+            catalog
+                .metrics
+                .iter()
+                .find(|m| m.id == id)
+                .map_or((f64::NEG_INFINITY, f64::INFINITY), |m| (m.min, m.max))
+        };
+        let series = check::collect_series(
+            r,
+            &metrics,
+            &range,
+            &|m: &str| settings.test(m),
+            &base,
+            &today_end,
+        )?;
         let done: Vec<_> = r
             .planned_completions()?
             .iter()
