@@ -183,10 +183,25 @@ fn task_titles_match_loosely_and_as_several_words() {
     let env = Env::new();
     env.ok(&["complete", "1", "3", "semantic", "CACHE", "matching"]);
     env.ok(&["complete", "1", "4", "multi tier cache"]);
-    // A unique prefix is enough.
+    // Part of a title that only one task holds is enough.
     let out = env.ok(&["complete", "1", "4", "cache warm"]);
     assert!(out.contains("\"Cache warming\""), "{out}");
     assert_eq!(env.report()["progress"]["month"]["completed"], 3);
+}
+
+#[test]
+fn part_of_a_title_several_tasks_hold_completes_nothing() {
+    let env = Env::new();
+    // "cache" starts only "Cache warming", but three tasks hold it.
+    let e = env.fails(&["complete", "1", "1", "cache"], 1);
+    assert_eq!(
+        e.trim(),
+        "error: \"cache\" is part of 3 tasks of month 1: \"Semantic cache matching\", \"Multi-tier cache\" or \"Cache warming\"; type more of the title"
+    );
+    assert_eq!(env.report()["progress"]["month"]["completed"], 0);
+    // A word only one task holds, anywhere in its title, is enough.
+    let out = env.ok(&["complete", "1", "1", "tier"]);
+    assert!(out.contains("\"Multi-tier cache\""), "{out}");
 }
 
 #[test]

@@ -280,16 +280,31 @@ impl Month {
             .tasks()
             .filter(|(_, t)| normalize(&t.title) == wanted)
             .collect();
+        // Part of a title is taken only when exactly one task of the month
+        // holds it — anywhere in its title: a guess completes nothing.
         if matches.is_empty() && wanted.len() >= 4 {
-            let prefixed: Vec<(&Block, &Task)> = self
+            let holding: Vec<(&Block, &Task)> = self
                 .tasks()
-                .filter(|(_, t)| normalize(&t.title).starts_with(&wanted))
+                .filter(|(_, t)| normalize(&t.title).contains(&wanted))
                 .collect();
-            let distinct: std::collections::HashSet<String> =
-                prefixed.iter().map(|(_, t)| normalize(&t.title)).collect();
-            if distinct.len() == 1 {
-                matches = prefixed;
+            let mut distinct: Vec<&str> = Vec::new();
+            for (_, t) in &holding {
+                if !distinct
+                    .iter()
+                    .any(|d| normalize(d) == normalize(&t.title))
+                {
+                    distinct.push(&t.title);
+                }
             }
+            if distinct.len() > 1 {
+                return Err(format!(
+                    "\"{typed}\" is part of {} tasks of month {}: {}; type more of the title",
+                    distinct.len(),
+                    self.number,
+                    quote_list(&distinct)
+                ));
+            }
+            matches = holding;
         }
         if matches.is_empty() {
             let titles: Vec<&str> = self.tasks().map(|(_, t)| t.title.as_str()).collect();
