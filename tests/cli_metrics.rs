@@ -208,3 +208,31 @@ fn bad_dogfood_kind_is_rejected() {
     );
     env.fails(&["dogfood", "refactor"], 1);
 }
+
+#[test]
+fn a_percentage_that_looks_like_a_fraction_is_recorded_with_a_hint() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["metric", "cacheHitRate", "0.4"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("note: 0.4 is recorded as 0.4%, below cacheHitRate's usual"),
+        "{err}"
+    );
+    assert!(err.contains("40% was meant"), "{err}");
+    assert_eq!(
+        metric(&env.report(), "cacheHitRate")["latest"]["value"],
+        0.4
+    );
+    // A value in the usual range gets no word.
+    let out = env
+        .cmd()
+        .args(["metric", "cacheHitRate", "40"])
+        .output()
+        .unwrap();
+    assert!(out.stderr.is_empty());
+}

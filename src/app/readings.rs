@@ -44,6 +44,9 @@ pub struct ReadingRecorded {
     pub count: u64,
     /// The latest live value now (by measurement time; may not be this one).
     pub latest: Option<f64>,
+    /// A word on the value as typed (a percentage that looks like a
+    /// fraction); it is recorded as given.
+    pub hint: Option<String>,
 }
 
 /// Checks a source name: one word, no spaces or control characters.
@@ -102,5 +105,6 @@ pub fn record(
         source,
         count,
         latest,
+        hint: def.scale_hint(value),
     })
 }

@@ -79,6 +79,9 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
         note: app::note(args.note.as_deref()),
     };
     let rec = readings::record(&mut history, def, &req, &ctx.stamp())?;
+    if let Some(hint) = &rec.hint {
+        crate::say!("note: {hint}");
+    }
     let (count, latest, value, source) = (rec.count, rec.latest, rec.value, rec.source);
     if args.quiet {
         return Ok(());

@@ -86,6 +86,38 @@ impl Verdict {
 }
 
 impl MetricDef {
+    /// A hint when a percentage under 1 looks like a fraction: its ×100
+    /// lies within the metric's usual range (its baseline and targets)
+    /// while the value itself lies below it. The value is recorded as
+    /// given; the hint only says so.
+    pub fn scale_hint(&self, value: f64) -> Option<String> {
+        if self.unit != "%" || !(value > 0.0 && value < 1.0) {
+            return None;
+        }
+        let usual: Vec<f64> = self
+            .baseline
+            .into_iter()
+            .chain(self.targets.iter().map(|t| t.value))
+            .filter(|v| *v > 0.0)
+            .collect();
+        let low = usual.iter().copied().fold(f64::INFINITY, f64::min);
+        let high = usual.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let scaled = value * 100.0;
+        (low.is_finite() && value < low / 2.0 && scaled >= low / 2.0 && scaled <= (high * 2.0).min(self.max))
+            .then(|| {
+                format!(
+                    "{} is recorded as {}, below {}'s usual {}–{}; if {} was a fraction, {} was meant: record that and take this one back with `beast undo`",
+                    fmt_number(value),
+                    self.format_value(value),
+                    self.id,
+                    self.format_value(low),
+                    self.format_value(high),
+                    fmt_number(value),
+                    self.format_value(scaled)
+                )
+            })
+    }
+
     /// The next checkpoint at or after the current month. Past the last one,
     /// the last checkpoint stays in force: a target does not lapse by passing.
     pub fn target_in_force(&self, now: Position) -> Option<Target> {
@@ -375,6 +407,19 @@ mod tests {
         assert_eq!(m.verdict(Some(180.0), now), Verdict::Met);
         assert_eq!(m.verdict(Some(300.0), now), Verdict::OnTrack);
         assert_eq!(m.verdict(Some(400.0), now), Verdict::Behind);
+    }
+
+    #[test]
+    fn a_percentage_that_looks_like_a_fraction_gets_a_hint() {
+        let hit = cache_hit_rate();
+        let hint = hit.scale_hint(0.4).expect("a hint");
+        assert!(
+            hint.contains("if 0.4 was a fraction, 40% was meant"),
+            "{hint}"
+        );
+        assert_eq!(hit.scale_hint(40.0), None);
+        assert_eq!(hit.scale_hint(0.0), None);
+        assert_eq!(latency().scale_hint(0.4), None);
     }
 
     #[test]

@@ -289,10 +289,7 @@ impl Month {
                 .collect();
             let mut distinct: Vec<&str> = Vec::new();
             for (_, t) in &holding {
-                if !distinct
-                    .iter()
-                    .any(|d| normalize(d) == normalize(&t.title))
-                {
+                if !distinct.iter().any(|d| normalize(d) == normalize(&t.title)) {
                     distinct.push(&t.title);
                 }
             }
