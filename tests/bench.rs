@@ -695,3 +695,17 @@ fn a_bad_pairs_file_is_refused_in_one_line() {
     // --limit needs a file.
     env.fails(&["bench", "paraphrase", "--limit", "5"], 2);
 }
+
+#[test]
+fn quiet_benches_record_and_print_nothing() {
+    let env = Env::new();
+    assert_eq!(env.ok(&["bench", "routing", "-q"]), "");
+    assert_eq!(
+        env.ok(&["bench", "cache", "--requests", "400", "--quiet"]),
+        ""
+    );
+    let runs = env.ok(&["bench", "runs", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&runs).unwrap();
+    assert_eq!(v["runs"].as_array().unwrap().len(), 2, "{runs}");
+    env.fails(&["bench", "routing", "-q", "--json"], 2);
+}

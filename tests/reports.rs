@@ -532,6 +532,12 @@ fn every_command_speaks_json() {
         written["events"].as_u64().unwrap() as usize,
         std::fs::read_to_string(&file).unwrap().lines().count()
     );
+    // Without -o, --json changes nothing: the events are JSON lines.
+    let lines = env.ok(&["export", "--json"]);
+    assert_eq!(lines, std::fs::read_to_string(&file).unwrap());
+    assert!(lines
+        .lines()
+        .all(|l| serde_json::from_str::<Value>(l).is_ok()));
     let imported = j(&["import", file.to_str().unwrap(), "--json"]);
     assert_eq!(imported["added"], 0);
     assert!(imported["read"].as_u64().unwrap() > 5);

@@ -27,8 +27,8 @@ pub struct ExportArgs {
     #[arg(short, long, requires = "output")]
     quiet: bool,
     /// With -o: print what was written as JSON ({"path", "events"}); without -o the
-    /// output is the events themselves, one JSON object per line
-    #[arg(long, requires = "output", conflicts_with = "quiet")]
+    /// output is JSON already (the events, one object per line)
+    #[arg(long, conflicts_with = "quiet")]
     json: bool,
 }
 

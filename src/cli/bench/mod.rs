@@ -81,6 +81,9 @@ pub(super) struct Common {
     /// Do not write the results as metric readings
     #[arg(long)]
     pub(super) no_record: bool,
+    /// Print nothing on success (a CI step that only records)
+    #[arg(short, long, conflicts_with = "json")]
+    pub(super) quiet: bool,
 }
 
 /// An indicatif bar on stderr when it is a terminal; nothing otherwise. It is
@@ -297,6 +300,9 @@ fn finish(ctx: &Context, common: &Common, shown: Vec<Shown>, out: &mut dyn Write
         }
     }
     let outcomes = shown;
+    if common.quiet {
+        return Ok(());
+    }
     if common.json {
         let runs: Vec<Value> = outcomes
             .iter()
