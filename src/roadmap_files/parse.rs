@@ -92,7 +92,7 @@ struct RawMetric {
     name: String,
     unit: String,
     direction: Spanned<String>,
-    min: f64,
+    min: Spanned<f64>,
     max: Spanned<f64>,
     baseline: Option<Spanned<f64>>,
     description: Option<String>,
@@ -360,18 +360,28 @@ pub fn parse_catalog(file: &str, text: &str) -> Result<Catalog> {
                 )
             }
         };
-        let max = *rm.max.get_ref();
-        if rm.min >= max || max.is_nan() {
+        let (min, max) = (*rm.min.get_ref(), *rm.max.get_ref());
+        // A bound of inf or nan makes every comparison and every figure
+        // drawn from it meaningless.
+        for (name, v, span) in [("min", min, rm.min.span()), ("max", max, rm.max.span())] {
+            if !v.is_finite() {
+                return loc.fail(
+                    span,
+                    format!("{name} {v} must be a finite number, like 0 or 100"),
+                );
+            }
+        }
+        if min >= max {
             return loc.fail(
                 rm.max.span(),
-                format!("max {max} must be greater than min {}", rm.min),
+                format!("max {max} must be greater than min {min}"),
             );
         }
         let baseline = match rm.baseline {
-            Some(b) if !(rm.min..=max).contains(b.get_ref()) => {
+            Some(b) if !(min..=max).contains(b.get_ref()) => {
                 return loc.fail(
                     b.span(),
-                    format!("baseline {} is outside {}–{max}", b.get_ref(), rm.min),
+                    format!("baseline {} is outside {min}–{max}", b.get_ref()),
                 )
             }
             b => b.map(|b| b.into_inner()),
@@ -381,7 +391,7 @@ pub fn parse_catalog(file: &str, text: &str) -> Result<Catalog> {
             name: rm.name,
             unit: rm.unit,
             direction,
-            min: rm.min,
+            min,
             max,
             baseline,
             description: rm.description,
@@ -646,5 +656,15 @@ test = 90
             .unwrap_err()
             .to_string();
         assert!(e.contains("unknown dog-food kind \"tset\""), "{e}");
+        for (from, to, want) in [
+            ("max = 100", "max = inf", "max inf must be a finite number"),
+            ("max = 100", "max = nan", "max NaN must be a finite number"),
+            ("min = 0", "min = -inf", "min -inf must be a finite number"),
+        ] {
+            let text = CATALOG.replacen(from, to, 1);
+            assert_ne!(text, CATALOG, "{from}");
+            let e = parse_catalog("m.toml", &text).unwrap_err().to_string();
+            assert!(e.starts_with("m.toml:") && e.contains(want), "{e}");
+        }
     }
 }
