@@ -125,7 +125,8 @@ impl Project {
         self.team.index_path()
     }
 
-    /// The roadmap directory the config names, resolved against the repository.
+    /// The roadmap directory the config names, resolved against the
+    /// repository (the config's check keeps it inside).
     pub fn roadmap_dir(&self) -> Option<PathBuf> {
         self.config.roadmap.as_ref().map(|r| self.root.join(r))
     }
@@ -199,6 +200,17 @@ fn read_config(path: &Path) -> Result<Config> {
                     return error::input(format!("{}: {why}", path.display()));
                 }
             }
+            // The config is shared with the repository: what it names is
+            // read from the repository, never from elsewhere on the machine.
+            if let Some(v) = &c.roadmap {
+                if !inside(Path::new(v)) {
+                    return error::input(format!(
+                        "{}: roadmap = \"{}\" must be a path inside the repository, relative to its top (like \"roadmap\"), without \"..\"",
+                        path.display(),
+                        v.escape_default()
+                    ));
+                }
+            }
             Ok(c)
         }
         Err(e) => {
@@ -210,6 +222,14 @@ fn read_config(path: &Path) -> Result<Config> {
             ))
         }
     }
+}
+
+/// Whether a relative path stays inside the directory it is relative to.
+fn inside(p: &Path) -> bool {
+    use std::path::Component;
+    !p.as_os_str().is_empty()
+        && p.components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -310,6 +330,11 @@ mod tests {
         std::fs::write(&p, "timezone = \"Mars/Olympus\"\n").unwrap();
         let e = read_config(&p).unwrap_err().to_string();
         assert!(e.contains("not an IANA time zone"), "{e}");
+        for outside in ["/etc", "../elsewhere", "rm/../../x", ""] {
+            std::fs::write(&p, format!("roadmap = \"{outside}\"\n")).unwrap();
+            let e = read_config(&p).unwrap_err().to_string();
+            assert!(e.contains("must be a path inside the repository"), "{outside}: {e}");
+        }
         std::fs::write(&p, "timezone = \"Europe/Berlin\"\nroadmap = \"rm\"\n").unwrap();
         let c = read_config(&p).unwrap();
         assert_eq!(c.roadmap.as_deref(), Some("rm"));
