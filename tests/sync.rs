@@ -655,3 +655,25 @@ fn an_in_tree_log_file_that_cannot_be_read_is_left_where_it_is() {
     assert!(big.exists(), "what was not read is not removed");
     assert!(!dir.join("bob@example.com.jsonl").exists());
 }
+
+#[test]
+fn sync_works_on_a_detached_head_beside_a_stale_head_lock() {
+    let lab = Lab::new();
+    let (alice, origin) = shared(&lab);
+    let bob = teammate(&lab, &origin, "bob", BOB);
+    beast_ok(&alice, ALICE, &["metric", "latency", "210"]);
+    beast_ok(&alice, ALICE, &["sync", "--push", "-q"]);
+    // Bob's checkout is detached, and a git that crashed left HEAD.lock.
+    let head = lab.git(&bob, &["rev-parse", "HEAD"]);
+    lab.git(&bob, &["checkout", "-q", "--detach", head.trim()]);
+    std::fs::write(bob.join(".git/HEAD.lock"), head.trim()).unwrap();
+    beast_ok(&bob, BOB, &["metric", "latency", "220"]);
+    let out = beast(&bob, BOB, &["sync", "--push"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("HEAD"), "{}", stderr(&out));
+    // Neither the lock (git's, not beast's) nor HEAD was touched.
+    assert!(bob.join(".git/HEAD.lock").exists());
+    assert_eq!(lab.git(&bob, &["rev-parse", "HEAD"]), head);
+    beast_ok(&alice, ALICE, &["sync", "-q"]);
+    assert_eq!(count(&alice, "latency"), 2);
+}
