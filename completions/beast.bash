@@ -297,7 +297,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__bench__subcmd__all)
-            opts="-h --seed --json --no-record --db --project --author --roadmap --today --color --help"
+            opts="-q -h --seed --json --no-record --quiet --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -339,7 +339,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__bench__subcmd__cache)
-            opts="-h --seed --json --no-record --trace --requests --tiers --l1-capacity --exact-only --threshold --thresholds --matcher --model --precision --max-false-rate --no-ttl --no-warm --db --project --author --roadmap --today --color --help"
+            opts="-q -h --seed --json --no-record --quiet --trace --requests --tiers --l1-capacity --exact-only --threshold --thresholds --matcher --model --precision --max-false-rate --no-ttl --no-warm --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -597,7 +597,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__bench__subcmd__routing)
-            opts="-h --seed --json --no-record --dataset --record-selector --write-dataset --rows --db --project --author --roadmap --today --color --help"
+            opts="-q -h --seed --json --no-record --quiet --dataset --record-selector --write-dataset --rows --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

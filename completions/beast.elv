@@ -252,6 +252,8 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --color 'When to use colour'
             cand --json 'Print the results as JSON: {"runs": [...], "recorded": ...}'
             cand --no-record 'Do not write the results as metric readings'
+            cand -q 'Print nothing on success (a CI step that only records)'
+            cand --quiet 'Print nothing on success (a CI step that only records)'
             cand --exact-only 'Custom configuration: exact matching only'
             cand --no-ttl 'Custom configuration: entries never expire'
             cand --no-warm 'Custom configuration: no cache warming'
@@ -272,6 +274,8 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --color 'When to use colour'
             cand --json 'Print the results as JSON: {"runs": [...], "recorded": ...}'
             cand --no-record 'Do not write the results as metric readings'
+            cand -q 'Print nothing on success (a CI step that only records)'
+            cand --quiet 'Print nothing on success (a CI step that only records)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -306,6 +310,8 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --color 'When to use colour'
             cand --json 'Print the results as JSON: {"runs": [...], "recorded": ...}'
             cand --no-record 'Do not write the results as metric readings'
+            cand -q 'Print nothing on success (a CI step that only records)'
+            cand --quiet 'Print nothing on success (a CI step that only records)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -420,7 +426,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --color 'When to use colour'
             cand -q 'With -o: print nothing on success'
             cand --quiet 'With -o: print nothing on success'
-            cand --json 'With -o: print what was written as JSON ({"path", "events"}); without -o the output is the events themselves, one JSON object per line'
+            cand --json 'With -o: print what was written as JSON ({"path", "events"}); without -o the output is JSON already (the events, one object per line)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -241,6 +241,7 @@ always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l json -d 'Print the results as JSON: {"runs": [...], "recorded": ...}'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l no-record -d 'Do not write the results as metric readings'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -s q -l quiet -d 'Print nothing on success (a CI step that only records)'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l exact-only -d 'Custom configuration: exact matching only'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l no-ttl -d 'Custom configuration: entries never expire'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l no-warm -d 'Custom configuration: no cache warming'
@@ -262,6 +263,7 @@ always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l json -d 'Print the results as JSON: {"runs": [...], "recorded": ...}'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l no-record -d 'Do not write the results as metric readings'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -s q -l quiet -d 'Print nothing on success (a CI step that only records)'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l matcher -d 'Matchers to compare' -r -f -a "tfidf\t'TF-IDF over word n-grams (built in; the default)'
 embedding\t'A sentence-embedding model (needs the `embedding` feature and --model)'"
@@ -297,6 +299,7 @@ always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l json -d 'Print the results as JSON: {"runs": [...], "recorded": ...}'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -l no-record -d 'Do not write the results as metric readings'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -s q -l quiet -d 'Print nothing on success (a CI step that only records)'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from all" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -l limit -d 'How many runs to list' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
@@ -384,7 +387,7 @@ complete -c beast -n "__fish_beast_using_subcommand export" -l color -d 'When to
 always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand export" -s q -l quiet -d 'With -o: print nothing on success'
-complete -c beast -n "__fish_beast_using_subcommand export" -l json -d 'With -o: print what was written as JSON ({"path", "events"}); without -o the output is the events themselves, one JSON object per line'
+complete -c beast -n "__fish_beast_using_subcommand export" -l json -d 'With -o: print what was written as JSON ({"path", "events"}); without -o the output is JSON already (the events, one object per line)'
 complete -c beast -n "__fish_beast_using_subcommand export" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand import; and not __fish_seen_subcommand_from legacy help" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F

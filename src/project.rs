@@ -333,7 +333,10 @@ mod tests {
         for outside in ["/etc", "../elsewhere", "rm/../../x", ""] {
             std::fs::write(&p, format!("roadmap = \"{outside}\"\n")).unwrap();
             let e = read_config(&p).unwrap_err().to_string();
-            assert!(e.contains("must be a path inside the repository"), "{outside}: {e}");
+            assert!(
+                e.contains("must be a path inside the repository"),
+                "{outside}: {e}"
+            );
         }
         std::fs::write(&p, "timezone = \"Europe/Berlin\"\nroadmap = \"rm\"\n").unwrap();
         let c = read_config(&p).unwrap();

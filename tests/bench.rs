@@ -708,4 +708,23 @@ fn quiet_benches_record_and_print_nothing() {
     let v: serde_json::Value = serde_json::from_str(&runs).unwrap();
     assert_eq!(v["runs"].as_array().unwrap().len(), 2, "{runs}");
     env.fails(&["bench", "routing", "-q", "--json"], 2);
+    // Undo takes the cache run back; `log` says its readings no longer
+    // count, as `metric` and `status` do.
+    env.ok(&["undo", "-q"]);
+    let log: serde_json::Value =
+        serde_json::from_str(&env.ok(&["log", "--json", "--limit", "40"])).unwrap();
+    let states: Vec<(&str, &str)> = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"]["source"] == "bench:cache")
+        .map(|e| {
+            (
+                e["event"]["metric"].as_str().unwrap(),
+                e["state"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(!states.is_empty());
+    assert!(states.iter().all(|(_, s)| *s == "retracted"), "{states:?}");
 }

@@ -432,3 +432,10 @@ fn help_and_version_succeed() {
         "no command shows help and is a usage error"
     );
 }
+
+#[test]
+fn a_task_completed_months_after_its_month_is_late_whatever_week_is_given() {
+    let env = Env::on("2026-12-05");
+    let out = env.ok(&["complete", "1", "1", "Cache warming"]);
+    assert!(out.contains("late (planned for weeks 3-4)"), "{out}");
+}

@@ -178,7 +178,7 @@ pub fn complete(
         id: e.id,
         title,
         weeks: block.weeks,
-        timing: Timing::of(block.weeks, req.week),
+        timing: Timing::when(req.month, block.weeks, req.week, stamp.now.date_naive()),
         month: tally(roadmap, &done, Scope::Month(req.month)),
         evidence: events.len() - 1,
     })

@@ -35,6 +35,9 @@ enum CheckFormat {
   behind       a metric with data is behind its paced target
   overdue      a planned task is not done 3 days after its week block ended
   pace         the current month has a smaller share of its tasks done than of its days gone
+  unverified   a completion counts toward progress with no evidence and no measured
+               reading meeting its acceptance
+  target_unmet a done task's newest measured reading misses its acceptance bound
 
 Only regression fails by default; the others warn. --fail-on (or [check] fail_on)
 chooses, e.g. --fail-on regression,overdue,behind in a nightly job. With --since, only

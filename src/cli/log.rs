@@ -21,10 +21,11 @@ pub struct Args {
     json: bool,
 }
 
-/// Whether an event still counts: `counts`, `retracted`, `undone`, or
-/// empty for an undo or a retraction itself.
-fn state(s: &crate::store::StoredEvent) -> &'static str {
-    if s.retracted_by.is_some() {
+/// Whether an event still counts: `counts`, `retracted` (itself, or the
+/// benchmark run that measured it: `run_retracted`), `undone`, or empty
+/// for an undo or a retraction itself.
+fn state(s: &crate::store::StoredEvent, run_retracted: bool) -> &'static str {
+    if s.retracted_by.is_some() || run_retracted {
         "retracted"
     } else if s.undone {
         "undone"
@@ -38,7 +39,23 @@ fn state(s: &crate::store::StoredEvent) -> &'static str {
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     let mut history = ctx.open_history()?;
     let info = history.info();
-    let events = history.store().read(|r| r.recent_events(args.limit))?;
+    let (events, runs_retracted) = history.store().read(|r| {
+        let events = r.recent_events(args.limit)?;
+        // A reading of a retracted run counts for nothing, as everywhere.
+        let mut retracted = std::collections::HashSet::new();
+        for s in &events {
+            if let Body::Reading(reading) = &s.event.body {
+                if let Some(run) = reading.run {
+                    let id = run.to_string();
+                    if r.bench_run(&id)?.is_some_and(|b| b.retracted_at.is_some()) {
+                        retracted.insert(s.event.id);
+                    }
+                }
+            }
+        }
+        Ok((events, retracted))
+    })?;
+    let state = |s: &crate::store::StoredEvent| state(s, runs_retracted.contains(&s.event.id));
     if args.json {
         let list: Vec<serde_json::Value> = events
             .iter()

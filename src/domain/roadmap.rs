@@ -342,6 +342,21 @@ impl Timing {
         }
     }
 
+    /// The timing of work on a task of `month` planned for `weeks`, said
+    /// to be done in `week` and recorded on `on`: a date after the month
+    /// is late and one before it early, whatever week is given; within the
+    /// month the weeks are compared.
+    pub fn when(month: u32, weeks: WeekRange, week: u8, on: chrono::NaiveDate) -> Timing {
+        use crate::domain::calendar::{month_end, month_start};
+        if on > month_end(month) {
+            Timing::Late
+        } else if on < month_start(month) {
+            Timing::Early
+        } else {
+            Timing::of(weeks, week)
+        }
+    }
+
     /// The timing of work done in `week` on a task planned for `weeks`.
     pub fn of(weeks: WeekRange, week: u8) -> Timing {
         if week < weeks.first {

@@ -204,7 +204,10 @@ fn month_tasks(m: &crate::domain::roadmap::Month, done: &Done) -> Vec<TaskStatus
                 title: task.title.clone(),
                 done: c.is_some(),
                 week_done: c.map(|c| c.week),
-                timing: c.map(|c| Timing::of(block.weeks, c.week)),
+                timing: c.map(|c| {
+                    let on = crate::store::parse_time(&c.completed_at).date_naive();
+                    Timing::when(m.number, block.weeks, c.week, on)
+                }),
                 completed_at: c.map(|c| c.completed_at.clone()),
                 standing: a.map(|a| a.standing),
                 flags: a.map(|a| a.flags.clone()).unwrap_or_default(),

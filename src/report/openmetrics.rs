@@ -196,7 +196,7 @@ impl Format for OpenMetrics {
                 by_unit.sample(
                     "beast_metric_target",
                     unit,
-                    "The metric's target checkpoint in force (the next one at or after the current month), in base units.",
+                    "The metric's target checkpoint in force (the next one at or after the current month; the last one once all have passed), in base units.",
                     &[("metric", id), ("month", &month)],
                     t.value / factor,
                     None,

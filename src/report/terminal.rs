@@ -185,7 +185,15 @@ pub fn sparkline(values: &[f64]) -> String {
 
 /// One scope's forecast in words: "1.5 tasks/week → done by 2026-11-28 (due 2026-11-30), on time".
 pub fn forecast_line(f: &ScopeForecast) -> String {
-    let pace = format!("{} tasks/week", fmt_number(f.pace_per_week));
+    let pace = format!(
+        "{} {}/week",
+        fmt_number(f.pace_per_week),
+        if f.pace_per_week == 1.0 {
+            "task"
+        } else {
+            "tasks"
+        }
+    );
     match (f.outlook, f.finish) {
         (Outlook::Done, _) => "all planned tasks done".to_string(),
         (Outlook::Stalled, _) => format!(
