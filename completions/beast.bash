@@ -2005,7 +2005,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__undo)
-            opts="-q -h --json --quiet --db --project --author --roadmap --today --color --help"
+            opts="-y -q -h --yes --dry-run --json --quiet --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

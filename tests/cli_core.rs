@@ -439,3 +439,60 @@ fn a_task_completed_months_after_its_month_is_late_whatever_week_is_given() {
     let out = env.ok(&["complete", "1", "1", "Cache warming"]);
     assert!(out.contains("late (planned for weeks 3-4)"), "{out}");
 }
+
+#[test]
+fn undo_takes_back_the_last_action_even_an_undo_and_never_an_earlier_record() {
+    let env = Env::new();
+    env.ok(&["complete", "1", "1", "Fix failed request tracking", "-q"]);
+    env.ok(&["complete", "1", "1", "Hotfix", "--adhoc", "-q"]);
+    env.ok(&[
+        "complete",
+        "1",
+        "1",
+        "Fix failed request tracking",
+        "--undo",
+        "-q",
+    ]);
+    let done = |env: &Env| env.report()["progress"]["month"]["completed"].clone();
+    assert_eq!(done(&env), 0);
+    // A preview changes nothing.
+    let out = env.ok(&["undo", "--dry-run"]);
+    assert!(
+        out.starts_with("beast undo would take back")
+            && out.contains("completion of \"Fix failed request tracking\""),
+        "{out}"
+    );
+    assert_eq!(done(&env), 0);
+    // Undo of the undo: the task is done again; the ad-hoc work is untouched.
+    let out = env.ok(&["undo", "--yes"]);
+    assert!(out.starts_with("Restored "), "{out}");
+    assert_eq!(done(&env), 1);
+    // Undo again: the restored completion is taken back; again: restored.
+    assert!(env.ok(&["undo"]).starts_with("Retracted "));
+    assert_eq!(done(&env), 0);
+    assert!(env.ok(&["undo"]).starts_with("Restored "));
+    assert_eq!(done(&env), 1);
+    let log: serde_json::Value =
+        serde_json::from_str(&env.ok(&["log", "--json", "--limit", "50"])).unwrap();
+    let hotfix = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["what"].as_str().unwrap().contains("Hotfix"))
+        .unwrap();
+    assert_eq!(hotfix["state"], "counts");
+}
+
+#[test]
+fn undo_of_an_undone_benchmark_run_restores_it_with_its_readings() {
+    let env = Env::new();
+    env.ok(&["bench", "routing", "-q"]);
+    let count = |env: &Env| common::metric(&env.report(), "selectionAccuracy")["count"].clone();
+    assert_eq!(count(&env), 1);
+    env.ok(&["undo", "-q"]);
+    assert_eq!(count(&env), 0);
+    let out = env.ok(&["undo"]);
+    assert!(out.contains("routing benchmark run"), "{out}");
+    assert!(out.contains("more events"), "{out}");
+    assert_eq!(count(&env), 1);
+}

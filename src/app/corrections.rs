@@ -1,6 +1,11 @@
-//! Corrections: `beast undo` takes back the caller's last record, `beast
+//! Corrections: `beast undo` takes back the caller's last action, `beast
 //! retract ID` any record. A retraction is itself an event; nothing is
 //! deleted, and the retracted record stays in the history, marked.
+//!
+//! Undo takes back the last action, whatever it was: a record is
+//! retracted; an undo or a retraction is taken back by recording again
+//! what it took back (the same content, a new event, since the log only
+//! grows). It never skips the last action to take back an earlier record.
 
 use anyhow::Result;
 
@@ -20,6 +25,72 @@ pub enum Correction {
     AlreadyRetracted {
         target: Event,
     },
+    /// What an undo or retraction took back is recorded again: `original`
+    /// as the new event `by` (with `more` events: a run's readings, a
+    /// completion's evidence).
+    Restored {
+        original: Event,
+        by: EventId,
+        more: usize,
+    },
+    /// What the last action took back counts again already.
+    NothingToRestore {
+        original: Event,
+        why: String,
+    },
+}
+
+/// What `beast undo` will do, worked out before it does it.
+pub enum UndoPlan {
+    /// Retract the caller's last record (a run's reading: the run).
+    Retract(StoredEvent),
+    /// Record again what the last undo or retraction took back.
+    Restore {
+        correction: Event,
+        original: Event,
+        /// The new events: the original's copy first.
+        events: Vec<Event>,
+    },
+    Nothing {
+        original: Event,
+        why: String,
+    },
+}
+
+impl UndoPlan {
+    /// One line: what will change.
+    pub fn describe(&self) -> String {
+        match self {
+            UndoPlan::Retract(t) if t.retracted_by.is_some() => format!(
+                "nothing: your last record, {} {}, was retracted already",
+                t.event.id.short(),
+                describe(&t.event)
+            ),
+            UndoPlan::Retract(t) => {
+                format!("retract {} {}", t.event.id.short(), describe(&t.event))
+            }
+            UndoPlan::Restore {
+                correction,
+                original,
+                events,
+            } => format!(
+                "take back {} {} by recording {} {} again{}",
+                correction.id.short(),
+                describe(correction),
+                original.id.short(),
+                describe(original),
+                match events.len() {
+                    0 | 1 => String::new(),
+                    n => format!(" (with {} more events)", n - 1),
+                }
+            ),
+            UndoPlan::Nothing { original, why } => format!(
+                "nothing: {} {} {why}",
+                original.id.short(),
+                describe(original)
+            ),
+        }
+    }
 }
 
 /// One line that tells a person which record an event is.
@@ -136,26 +207,144 @@ pub fn retract(
     retract_event(history, target, reason, stamp)
 }
 
-/// Retracts the caller's newest record that still stands. A reading a
-/// benchmark recorded takes its whole run with it.
-pub fn undo_last(history: &mut History, stamp: &Stamp) -> Result<Correction> {
-    let Some(last) = history.store().read(|r| r.last_record_of(&stamp.author))? else {
+/// Works out what `beast undo` does: takes back the caller's last action.
+pub fn plan_undo(history: &mut History, stamp: &Stamp) -> Result<UndoPlan> {
+    let Some(last) = history.store().read(|r| r.last_event_of(&stamp.author))? else {
         return error::input(format!(
             "{} has recorded nothing that could be undone in this history; see `beast log`",
             stamp.author
         ));
     };
+    let correction = last.event.clone();
     let target = match &last.event.body {
+        Body::Undo { target } | Body::Retraction { target, .. } => *target,
         Body::Reading(r) if r.run.is_some() => {
+            // A benchmark's reading: its run, which takes its readings.
             let run = r.run.expect("checked").to_string();
-            history
+            let run = history
                 .store()
                 .read(|r| r.find_events(&run))?
                 .into_iter()
                 .next()
-                .unwrap_or(last)
+                .unwrap_or(last);
+            return Ok(UndoPlan::Retract(run));
         }
-        _ => last,
+        _ => return Ok(UndoPlan::Retract(last)),
     };
-    retract_event(history, target, Some("beast undo".into()), stamp)
+    let Some(original) = history
+        .store()
+        .read(|r| r.find_events(&target.to_string()))?
+        .into_iter()
+        .next()
+    else {
+        return error::input(format!(
+            "your last action, {} {}, took back an event this history does not have; nothing to restore",
+            correction.id.short(),
+            describe(&correction)
+        ));
+    };
+    if original.event.author != stamp.author {
+        return error::input(format!(
+            "your last action took back {} {}, which {} recorded; ask them to record it again (undo restores only your own records)",
+            original.event.id.short(),
+            describe(&original.event),
+            original.event.author
+        ));
+    }
+    restore_plan(history, correction, original.event, stamp)
+}
+
+/// The events that record `original` again (a run with its readings, a
+/// completion with its evidence), unless it counts again already.
+fn restore_plan(
+    history: &mut History,
+    correction: Event,
+    original: Event,
+    stamp: &Stamp,
+) -> Result<UndoPlan> {
+    let copy = |body: Body| stamp.event(body);
+    let mut events = Vec::new();
+    match &original.body {
+        Body::Completion(c) => {
+            if let Some(task) = &c.task {
+                let live = history.store().read(|r| r.completions_of(task))?;
+                if !live.is_empty() {
+                    return Ok(UndoPlan::Nothing {
+                        original,
+                        why: "is done again already".into(),
+                    });
+                }
+            }
+            let first = copy(original.body.clone());
+            let id = first.id;
+            events.push(first);
+            let evidence = history
+                .store()
+                .read(|r| r.evidence_of(&original.id.to_string()))?;
+            for ev in evidence {
+                if let Body::Evidence(mut e) = ev.event.body {
+                    e.completion = id;
+                    events.push(copy(Body::Evidence(e)));
+                }
+            }
+        }
+        Body::BenchRun(_) => {
+            let first = copy(original.body.clone());
+            let id = first.id;
+            events.push(first);
+            let readings = history
+                .store()
+                .read(|r| r.readings_of_run(&original.id.to_string()))?;
+            for reading in readings {
+                if let Body::Reading(mut r) = reading.event.body {
+                    r.run = Some(id);
+                    events.push(copy(Body::Reading(r)));
+                }
+            }
+        }
+        Body::Reading(r) if r.run.is_some() => {
+            // One reading of a run: the run, whole.
+            let run = r.run.expect("checked").to_string();
+            if let Some(run) = history
+                .store()
+                .read(|r| r.find_events(&run))?
+                .into_iter()
+                .next()
+            {
+                return restore_plan(history, correction, run.event, stamp);
+            }
+        }
+        Body::Undo { .. } | Body::Retraction { .. } => {
+            return error::input(format!(
+                "{} is itself a correction; nothing to restore",
+                original.id.short()
+            ))
+        }
+        _ => events.push(copy(original.body.clone())),
+    }
+    Ok(UndoPlan::Restore {
+        correction,
+        original,
+        events,
+    })
+}
+
+/// Does what [`plan_undo`] worked out.
+pub fn apply_undo(history: &mut History, plan: UndoPlan, stamp: &Stamp) -> Result<Correction> {
+    match plan {
+        UndoPlan::Retract(target) => {
+            retract_event(history, target, Some("beast undo".into()), stamp)
+        }
+        UndoPlan::Restore {
+            original, events, ..
+        } => {
+            history.record(&events)?;
+            Ok(Correction::Restored {
+                original,
+                by: events[0].id,
+                more: events.len() - 1,
+            })
+        }
+        UndoPlan::Nothing { original, why } => Ok(Correction::NothingToRestore { original, why }),
+    }
 }

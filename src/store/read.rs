@@ -425,24 +425,45 @@ impl Reader<'_> {
         )
     }
 
-    /// The newest event of `author` that is a record (not an undo or a
-    /// retraction) and still stands: what `beast undo` takes back. A reading
-    /// of a retracted benchmark run does not stand, though no retraction
-    /// names it.
-    pub fn last_record_of(&self, author: &str) -> Result<Option<StoredEvent>> {
+    /// The newest event of `author`, of any kind: the last thing they did,
+    /// which `beast undo` takes back (a record) or restores (an undo or a
+    /// retraction).
+    pub fn last_event_of(&self, author: &str) -> Result<Option<StoredEvent>> {
         Ok(self
             .stored_events(
                 &format!(
-                    "SELECT {EVENT_COLUMNS} FROM event
-                     WHERE author = ?1 AND is_record = 1 AND retracted_by IS NULL
-                       AND NOT EXISTS (SELECT 1 FROM reading
-                                       WHERE reading.event_id = event.id
-                                         AND reading.retracted_at IS NOT NULL)
+                    "SELECT {EVENT_COLUMNS} FROM event WHERE author = ?1
                      ORDER BY recorded_at DESC, id DESC LIMIT 1"
                 ),
                 [author],
             )?
             .pop())
+    }
+
+    /// The readings a benchmark run recorded, oldest first.
+    pub fn readings_of_run(&self, run: &str) -> Result<Vec<StoredEvent>> {
+        self.stored_events(
+            &format!(
+                "SELECT {EVENT_COLUMNS} FROM event
+                 WHERE id IN (SELECT event_id FROM reading WHERE run_event = ?1)
+                 ORDER BY recorded_at, id"
+            ),
+            [run],
+        )
+    }
+
+    /// The evidence recorded for a completion that still stands, oldest
+    /// first.
+    pub fn evidence_of(&self, completion: &str) -> Result<Vec<StoredEvent>> {
+        self.stored_events(
+            &format!(
+                "SELECT {EVENT_COLUMNS} FROM event
+                 WHERE id IN (SELECT event_id FROM evidence
+                              WHERE target = ?1 AND retracted_at IS NULL)
+                 ORDER BY recorded_at, id"
+            ),
+            [completion],
+        )
     }
 
     /// Whether the store has an event with this id.
