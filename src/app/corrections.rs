@@ -43,7 +43,7 @@ pub enum Correction {
 /// What `beast undo` will do, worked out before it does it.
 pub enum UndoPlan {
     /// Retract the caller's last record (a run's reading: the run).
-    Retract(StoredEvent),
+    Retract(Box<StoredEvent>),
     /// Record again what the last undo or retraction took back.
     Restore {
         correction: Event,
@@ -227,9 +227,9 @@ pub fn plan_undo(history: &mut History, stamp: &Stamp) -> Result<UndoPlan> {
                 .into_iter()
                 .next()
                 .unwrap_or(last);
-            return Ok(UndoPlan::Retract(run));
+            return Ok(UndoPlan::Retract(Box::new(run)));
         }
-        _ => return Ok(UndoPlan::Retract(last)),
+        _ => return Ok(UndoPlan::Retract(Box::new(last))),
     };
     let Some(original) = history
         .store()
@@ -333,7 +333,7 @@ fn restore_plan(
 pub fn apply_undo(history: &mut History, plan: UndoPlan, stamp: &Stamp) -> Result<Correction> {
     match plan {
         UndoPlan::Retract(target) => {
-            retract_event(history, target, Some("beast undo".into()), stamp)
+            retract_event(history, *target, Some("beast undo".into()), stamp)
         }
         UndoPlan::Restore {
             original, events, ..
