@@ -40,10 +40,12 @@ pub enum Correction {
     },
 }
 
-/// What `beast undo` will do, worked out before it does it.
+/// What `beast undo` will do, worked out before it does it. (One is made
+/// per command; its size does not matter.)
+#[allow(clippy::large_enum_variant)]
 pub enum UndoPlan {
     /// Retract the caller's last record (a run's reading: the run).
-    Retract(Box<StoredEvent>),
+    Retract(StoredEvent),
     /// Record again what the last undo or retraction took back.
     Restore {
         correction: Event,
@@ -227,9 +229,9 @@ pub fn plan_undo(history: &mut History, stamp: &Stamp) -> Result<UndoPlan> {
                 .into_iter()
                 .next()
                 .unwrap_or(last);
-            return Ok(UndoPlan::Retract(Box::new(run)));
+            return Ok(UndoPlan::Retract(run));
         }
-        _ => return Ok(UndoPlan::Retract(Box::new(last))),
+        _ => return Ok(UndoPlan::Retract(last)),
     };
     let Some(original) = history
         .store()
@@ -333,7 +335,7 @@ fn restore_plan(
 pub fn apply_undo(history: &mut History, plan: UndoPlan, stamp: &Stamp) -> Result<Correction> {
     match plan {
         UndoPlan::Retract(target) => {
-            retract_event(history, *target, Some("beast undo".into()), stamp)
+            retract_event(history, target, Some("beast undo".into()), stamp)
         }
         UndoPlan::Restore {
             original, events, ..
