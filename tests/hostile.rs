@@ -528,3 +528,46 @@ fn another_users_project_is_refused_unless_listed_as_safe() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn a_conflicting_copy_of_a_retraction_never_revives_what_it_took_back() {
+    let lab = Lab::new();
+    let (alice, mal) = team(&lab);
+    beast_ok(&alice, ALICE, &["undo", "-q"]);
+    assert_eq!(metric(&state(&alice), "latency")["count"], 0);
+    beast_ok(&alice, ALICE, &["sync", "--push", "-q"]);
+    beast_ok(&mal, "mallory@example.com", &["sync", "-q"]);
+    // Mallory's own file gets a line with the retraction's id: a reading.
+    let text = std::fs::read_to_string(alice_file(&mal)).unwrap();
+    let retraction: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(retraction["kind"], "retraction");
+    let id = retraction["id"].as_str().unwrap();
+    let forged = format!(
+        r#"{{"v":1,"id":"{id}","kind":"reading","author":"mallory@example.com","recorded_at":"2026-01-20T12:00:00.000Z","metric":"cacheHitRate","value":50,"measured_at":"2026-01-20T12:00:00.000Z","source":"manual"}}"#
+    );
+    push_and_pull(
+        &lab,
+        &mal,
+        &alice,
+        &[(MALLORY, "100644", format!("{forged}\n").as_bytes())],
+    );
+    let out = beast(&alice, "reader@example.com", &["report"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the correction (") && stderr(&out).contains(id),
+        "{}",
+        stderr(&out)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        metric(&r, "latency")["count"],
+        0,
+        "the reading stays retracted"
+    );
+    assert_eq!(
+        metric(&r, "cacheHitRate")["count"],
+        0,
+        "the forged copy counts for nothing"
+    );
+    same_after_rebuild(&alice);
+}

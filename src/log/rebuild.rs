@@ -29,7 +29,7 @@ use anyhow::Result;
 
 use super::lines::{accept, chunks, each_line, on_every_core, skipped_message, Skips, Walked};
 use super::stream::{parse_key, Windows};
-use crate::domain::event::{Event, EventId};
+use crate::domain::event::{Body, Event, EventId};
 use crate::domain::validate::Rules;
 
 /// What a line begins with when beast wrote it, up to its id.
@@ -318,6 +318,34 @@ impl Plan {
                 out.push(Key {
                     parsed: self.parsed.len() as u32 - 1,
                     ..*k
+                });
+                continue;
+            }
+            // Withholding must never make a retracted record count again:
+            // when a copy is an undo or a retraction, the first such copy
+            // stands (and the conflict is still said).
+            if let Some(at) = copies
+                .iter()
+                .position(|(_, c)| matches!(c.body, Body::Undo { .. } | Body::Retraction { .. }))
+            {
+                let (ck, ce) = &copies[at];
+                let places: Vec<String> = copies
+                    .iter()
+                    .map(|(k, _)| format!("{}:{}", files[k.file as usize].shown, k.line))
+                    .collect();
+                let id = EventId::from_u128(id);
+                self.skips.add(ck.file, ck.line, || {
+                    format!(
+                        "{}: event {id} stands with different content at {}; the correction ({}) counts, and the other copies do not",
+                        places[0],
+                        places.join(", "),
+                        places[at]
+                    )
+                });
+                self.parsed.push(Some(ce.clone()));
+                out.push(Key {
+                    parsed: self.parsed.len() as u32 - 1,
+                    ..*ck
                 });
                 continue;
             }
