@@ -114,6 +114,18 @@ fn hostile(kind: u8, e: &Event) -> (String, bool) {
         ),
         4 => ("<<<<<<< HEAD".into(), false),
         5 => ("{".repeat(super::MAX_LINE + 1), false),
+        _ if matches!(e.body, Body::Undo { .. } | Body::Retraction { .. }) => {
+            // A valid record with a correction's id, in its author's own
+            // file: the correction still stands (nothing it took back
+            // counts again), and the copy counts for nothing.
+            copy.body = Body::Dogfood(event::Dogfood {
+                kind: DogfoodKind::ALL[0],
+                generated: false,
+                at: e.recorded_at,
+                note: None,
+            });
+            (copy.to_line(), false)
+        }
         _ => {
             // A valid copy of e's id with other content, in its own file.
             copy.recorded_at -= Duration::days(1);
