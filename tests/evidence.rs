@@ -473,3 +473,49 @@ fn a_repository_without_commits_has_no_trailers_until_its_first() {
     );
     assert_eq!(report(&root)["claims"]["verified"], 1);
 }
+
+#[test]
+fn trailers_are_capped_per_commit_counted_and_checked_like_titles() {
+    let lab = Lab::new();
+    let root = lab.repo("team");
+    beast_ok(
+        &root,
+        ALICE,
+        &["complete", "1", "1", "Enhanced error context"],
+    );
+    // A commit with a hundred trailers: the first 64 are read, the rest
+    // counted; one with a bidirectional override names nothing.
+    let mut message = String::from("Many\n\n");
+    for _ in 0..99 {
+        message.push_str("Roadmap-Task: 1/1 No such task\n");
+    }
+    message.push_str("Roadmap-Task: 1/1 Enhanced error context\n");
+    std::fs::write(root.join("a.txt"), "a\n").unwrap();
+    lab.commit_all(&root, &message);
+    std::fs::write(root.join("b.txt"), "b\n").unwrap();
+    lab.commit_all(
+        &root,
+        "Sneaky\n\nRoadmap-Task: 1/1 Enhanced\u{202e} error context",
+    );
+    let r = report(&root);
+    let unmatched = r["claims"]["unmatched_trailers"].as_array().unwrap();
+    assert!(
+        unmatched.iter().any(|u| u["why"]
+            .as_str()
+            .unwrap()
+            .starts_with("36 more in this commit, beyond the 64 read per commit")),
+        "{unmatched:?}"
+    );
+    assert!(
+        unmatched.iter().any(|u| u["why"]
+            .as_str()
+            .unwrap()
+            .contains("invisible or control character U+202E")),
+        "{unmatched:?}"
+    );
+    // Neither the 100th trailer nor the disguised one verifies the task.
+    assert_eq!(
+        completion(&r, "Enhanced error context")["standing"],
+        "claimed"
+    );
+}

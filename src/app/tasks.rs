@@ -88,9 +88,11 @@ pub fn complete(
     stamp: &Stamp,
 ) -> Result<TaskChange> {
     let typed = req.typed.trim();
-    if typed.chars().any(char::is_control) {
+    // The log's rule for text: no control or invisible character (a
+    // bidirectional override would make this very message lie).
+    if crate::domain::validate::check_text("t", typed, usize::MAX, false).is_err() {
         return error::input(format!(
-            "the task title \"{}\" contains control characters; type the title without them",
+            "the task title \"{}\" contains control or invisible characters; type the title without them",
             typed.escape_default()
         ));
     }

@@ -25,6 +25,10 @@ use serde::Serialize;
 
 use super::roadmap::{Acceptance, Roadmap, TaskRef};
 
+/// How a row that counts trailers left unread begins (no trailer's value
+/// can: git's reader splits values on this character).
+pub const TRAILERS_BEYOND: &str = "\u{1f}beyond:";
+
 /// What the repository's commits say about tasks: each `Roadmap-Task:`
 /// trailer that names a task of the roadmap, by task, and those that name
 /// none.
@@ -47,6 +51,21 @@ impl Trailers {
             ..Trailers::default()
         };
         for (commit, value) in rows {
+            if let Some(count) = value.strip_prefix(TRAILERS_BEYOND) {
+                t.unmatched.push((
+                    commit.clone(),
+                    "Roadmap-Task: …".into(),
+                    format!("{count}; not read"),
+                ));
+                continue;
+            }
+            if let Err(why) =
+                super::validate::check_text("the trailer", value, super::validate::MAX_NAME, false)
+            {
+                t.unmatched
+                    .push((commit.clone(), value.escape_default().to_string(), why));
+                continue;
+            }
             let found = match parse_task_trailer(value) {
                 None => {
                     Err("write it as M/W Title, e.g. 1/1 Fix failed request tracking".to_string())

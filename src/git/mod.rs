@@ -23,6 +23,12 @@ pub use history::Pushed;
 
 /// The trailer that names the roadmap task a commit does.
 pub const TASK_TRAILER: &str = "Roadmap-Task";
+/// The most `Roadmap-Task:` trailers read from one commit, and from the
+/// whole history: a commit with hundreds of thousands of them would
+/// otherwise slow every command. What lies beyond is counted and reported.
+pub const MAX_TRAILERS_PER_COMMIT: usize = 64;
+pub const MAX_TRAILERS: usize = 20_000;
+use crate::domain::claims::TRAILERS_BEYOND;
 
 /// Runs git in `dir` with `args`: its stdout, or (as `Err`) the first line
 /// of what it said when it refused. An error when git cannot run at all;
@@ -262,17 +268,40 @@ impl Repo {
             return Ok(Vec::new());
         };
         let mut rows = Vec::new();
+        let mut beyond_history = 0u64;
         for record in out.split('\0') {
             let Some((commit, values)) = record.trim_start_matches('\n').split_once('\u{1e}')
             else {
                 continue;
             };
+            let mut in_commit = 0usize;
+            let mut beyond_commit = 0u64;
             for v in values.split('\u{1f}') {
                 let v = v.trim();
-                if !v.is_empty() {
+                if v.is_empty() {
+                    continue;
+                }
+                if rows.len() >= MAX_TRAILERS {
+                    beyond_history += 1;
+                } else if in_commit >= MAX_TRAILERS_PER_COMMIT {
+                    beyond_commit += 1;
+                } else {
+                    in_commit += 1;
                     rows.push((commit.to_string(), v.to_string()));
                 }
             }
+            if beyond_commit > 0 {
+                rows.push((
+                    commit.to_string(),
+                    format!("{TRAILERS_BEYOND}{beyond_commit} more in this commit, beyond the {MAX_TRAILERS_PER_COMMIT} read per commit"),
+                ));
+            }
+        }
+        if beyond_history > 0 {
+            rows.push((
+                String::new(),
+                format!("{TRAILERS_BEYOND}{beyond_history} more in the history, beyond the {MAX_TRAILERS} read"),
+            ));
         }
         Ok(rows)
     }

@@ -20,7 +20,7 @@ use crate::error;
 #[serde(deny_unknown_fields)]
 struct RawYear {
     year: Spanned<i64>,
-    title: String,
+    title: Spanned<String>,
     focus: Option<String>,
     #[serde(default)]
     quarter: Vec<RawQuarter>,
@@ -30,7 +30,7 @@ struct RawYear {
 #[serde(deny_unknown_fields)]
 struct RawQuarter {
     number: Spanned<i64>,
-    theme: String,
+    theme: Spanned<String>,
     #[serde(default)]
     goals: Vec<String>,
     #[serde(default)]
@@ -41,7 +41,7 @@ struct RawQuarter {
 #[serde(deny_unknown_fields)]
 struct RawMonth {
     month: Spanned<i64>,
-    title: String,
+    title: Spanned<String>,
     dogfood: Option<String>,
     #[serde(default)]
     block: Vec<RawBlock>,
@@ -51,7 +51,7 @@ struct RawMonth {
 #[serde(deny_unknown_fields)]
 struct RawBlock {
     weeks: Spanned<String>,
-    title: String,
+    title: Spanned<String>,
     dogfood: Option<String>,
     #[serde(default)]
     task: Vec<RawTask>,
@@ -119,6 +119,22 @@ impl Locator<'_> {
         let line = before.matches('\n').count() + 1;
         let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         format!("{}:{line}:{col}", self.file)
+    }
+
+    /// A title as the log's text rules allow it (no control or invisible
+    /// character, not too long), or the error at its place.
+    fn text(&self, what: &str, v: Spanned<String>) -> Result<String> {
+        let span = v.span();
+        let text = v.into_inner();
+        match crate::domain::validate::check_text(
+            what,
+            &text,
+            crate::domain::validate::MAX_NAME,
+            false,
+        ) {
+            Ok(()) => Ok(text),
+            Err(why) => self.fail(span, why),
+        }
     }
 
     fn fail<T>(&self, span: Range<usize>, what: impl std::fmt::Display) -> Result<T> {
@@ -202,7 +218,7 @@ pub fn parse_year(file: &str, text: &str, catalog: &Catalog) -> Result<Year> {
         months.sort_by_key(|m| m.number);
         quarters.push(Quarter {
             number: q as u32,
-            theme: rq.theme,
+            theme: loc.text("the quarter's theme", rq.theme)?,
             goals: rq.goals,
             months,
         });
@@ -210,7 +226,7 @@ pub fn parse_year(file: &str, text: &str, catalog: &Catalog) -> Result<Year> {
     quarters.sort_by_key(|q| q.number);
     Ok(Year {
         number,
-        title: raw.title,
+        title: loc.text("the year's title", raw.title)?,
         focus: raw.focus,
         quarters,
     })
@@ -296,6 +312,14 @@ fn parse_month(loc: &Locator, number: u32, rm: RawMonth, catalog: &Catalog) -> R
         let mut tasks = Vec::new();
         for rt in rb.task {
             let title = rt.title.get_ref().trim().to_string();
+            if let Err(why) = crate::domain::validate::check_text(
+                "the task title",
+                &title,
+                crate::domain::validate::MAX_NAME,
+                false,
+            ) {
+                return loc.fail(rt.title.span(), why);
+            }
             let key = normalize(&title);
             if key.is_empty() {
                 return loc.fail(rt.title.span(), "task title is empty");
@@ -319,14 +343,14 @@ fn parse_month(loc: &Locator, number: u32, rm: RawMonth, catalog: &Catalog) -> R
         }
         blocks.push(Block {
             weeks,
-            title: rb.title,
+            title: loc.text("the block's title", rb.title)?,
             dogfood: rb.dogfood,
             tasks,
         });
     }
     Ok(Month {
         number,
-        title: rm.title,
+        title: loc.text("the month's title", rm.title)?,
         dogfood: rm.dogfood,
         blocks,
     })
@@ -500,6 +524,26 @@ title = "Do it"
         parse_year("y.toml", text, &test_catalog())
             .unwrap_err()
             .to_string()
+    }
+
+    #[test]
+    fn titles_with_control_or_invisible_characters_are_refused_at_their_line() {
+        for (from, to) in [
+            ("title = \"Do it\"", "title = \"Do\\u001bit\""),
+            ("title = \"Do it\"", "title = \"Do\\u000bit\""),
+            ("title = \"b\"", "title = \"b\\u202e\""),
+            ("title = \"m\"", "title = \"m\\u0007\""),
+        ] {
+            let text = YEAR.replacen(from, to, 1);
+            assert_ne!(text, YEAR);
+            let e = year_err(&text);
+            assert!(
+                e.starts_with("y.toml:") && e.contains("invisible or control character"),
+                "{to}: {e}"
+            );
+        }
+        let e = year_err(&YEAR.replacen("title = \"Do it\"", "title = \"Do\\u001bit\"", 1));
+        assert!(e.starts_with("y.toml:17:"), "{e}");
     }
 
     #[test]
