@@ -418,7 +418,7 @@ fn a_teammates_evidence_line_is_checked_like_any_other() {
             "{{\"v\":1,\"id\":\"01KA000000000000000000000{n}\",\"kind\":\"evidence\",\"author\":\"bob\",\"recorded_at\":\"2026-01-20T10:00:00.000Z\",\"target\":\"{id}\",{extra}}}\n"
         )
     };
-    let sha = "0123456789abcdef0123456789abcdef01234567";
+    let sha = lab.git(&root, &["rev-parse", "HEAD"]).trim().to_string();
     let text = [
         line(1, "\"evidence\":\"commit\",\"ref\":\"0123abc\""),
         line(
@@ -517,5 +517,88 @@ fn trailers_are_capped_per_commit_counted_and_checked_like_titles() {
     assert_eq!(
         completion(&r, "Enhanced error context")["standing"],
         "claimed"
+    );
+}
+
+#[test]
+fn evidence_the_repository_does_not_back_now_verifies_nothing() {
+    let lab = Lab::new();
+    let root = lab.repo("team");
+    beast_ok(
+        &root,
+        ALICE,
+        &["complete", "1", "1", "Fix failed request tracking"],
+    );
+    let id = ids_of(&root, "completion").remove(0);
+    // A commit on a branch, given as evidence: verified …
+    lab.git(&root, &["checkout", "-q", "-b", "spike"]);
+    std::fs::write(root.join("spike.rs"), "fn main() {}\n").unwrap();
+    lab.commit_all(&root, "spike");
+    let sha = lab.git(&root, &["rev-parse", "HEAD"]).trim().to_string();
+    beast_ok(&root, ALICE, &["evidence", &id, "HEAD"]);
+    beast_ok(&root, ALICE, &["evidence", &id, "spike.rs"]);
+    lab.git(&root, &["checkout", "-q", "main"]);
+    let c = completion(&report(&root), "Fix failed request tracking").clone();
+    assert_eq!(c["standing"], "verified", "{c}");
+    // … until the branch is deleted: the commit is still in the object
+    // store, but no code ref reaches it (a rewritten history).
+    lab.git(&root, &["branch", "-q", "-D", "spike"]);
+    let r = report(&root);
+    let c = completion(&r, "Fix failed request tracking");
+    assert_eq!(c["standing"], "claimed", "{c}");
+    for e in c["evidence"].as_array().unwrap() {
+        assert!(
+            e["unresolved"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("commit {sha} is not reachable")),
+            "{e}"
+        );
+    }
+    // A teammate's line claiming the all-zero commit: not in this
+    // repository, and the gate says the completion is unverified.
+    let line = format!(
+        "{{\"v\":1,\"id\":\"01KA0000000000000000000009\",\"kind\":\"evidence\",\"author\":\"bob\",\"recorded_at\":\"2026-01-20T10:00:00.000Z\",\"target\":\"{id}\",\"evidence\":\"commit\",\"ref\":\"{}\"}}\n",
+        "0".repeat(40)
+    );
+    std::fs::write(events_dir(&root).join("bob.jsonl"), line).unwrap();
+    let r = report(&root);
+    let c = completion(&r, "Fix failed request tracking");
+    assert_eq!(c["standing"], "claimed", "{c}");
+    assert!(
+        c["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["unresolved"]
+                == format!("commit {} is not in this repository", "0".repeat(40)))
+    );
+    let out = beast(
+        &root,
+        ALICE,
+        &["check", "--rules", "unverified", "--fail-on", "unverified"],
+    );
+    assert_eq!(out.status.code(), Some(5));
+}
+
+#[test]
+fn commit_evidence_in_a_personal_history_is_not_backed() {
+    let env = Env::new();
+    env.ok(&["complete", "1", "1", "Fix failed request tracking"]);
+    let r = env.report();
+    let id = r["completions"][0]["id"].as_str().unwrap().to_string();
+    let line = format!(
+        "{{\"v\":1,\"id\":\"01KA0000000000000000000008\",\"kind\":\"evidence\",\"author\":\"bob\",\"recorded_at\":\"2026-01-09T10:00:00.000Z\",\"target\":\"{id}\",\"evidence\":\"commit\",\"ref\":\"{}\"}}\n",
+        "a".repeat(40)
+    );
+    let file = env.dir.path().join("ev.jsonl");
+    std::fs::write(&file, line).unwrap();
+    env.ok(&["import", file.to_str().unwrap(), "-q"]);
+    let r = env.report();
+    let c = &r["completions"][0];
+    assert_eq!(c["standing"], "claimed", "{c}");
+    assert_eq!(
+        c["evidence"][0]["unresolved"],
+        "no repository to check it in (a personal history)"
     );
 }

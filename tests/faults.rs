@@ -441,11 +441,23 @@ fn no_input_reaches_the_terminal_as_control_characters() {
     assert!(e.contains("evil.jsonl:1: "), "{e}");
     assert!(!e.contains('\u{1b}'), "{e}");
     let rms = rm.to_str().unwrap();
+    // The roadmap is refused where it is loaded, at the title's line, and
+    // the message shows no control character.
     for args in [
-        vec!["status"],
         vec!["--roadmap", rms, "status"],
         vec!["--roadmap", rms, "roadmap", "--month", "1"],
-        vec!["--roadmap", rms, "roadmap"],
+    ] {
+        let out = env.cmd().args(&args).output().unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("year1.toml:") && err.contains("invisible or control character U+001B"),
+            "{err}"
+        );
+        assert!(!err.contains('\u{1b}') && out.stdout.is_empty(), "{err}");
+    }
+    for args in [
+        vec!["status"],
         vec!["metric"],
         vec!["metric", "latency"],
         vec!["dogfood"],

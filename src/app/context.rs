@@ -233,15 +233,24 @@ impl Context {
     ) -> Result<crate::report::Report> {
         let (catalog, roadmap) = self.load_roadmap()?;
         let info = src.info();
-        let trailers = match self.repo() {
+        let repo = self.repo();
+        let mut trailers = match &repo {
             Some(repo) => {
-                crate::app::evidence::trailers_for(src, &repo, roadmap).unwrap_or_else(|e| {
+                crate::app::evidence::trailers_for(src, repo, roadmap).unwrap_or_else(|e| {
                     (self.warn)(&format!("commit trailers not read: {e:#}"));
                     Default::default()
                 })
             }
-            None => Default::default(),
+            None => crate::domain::claims::Trailers::default(),
         };
+        // Evidence counts only as far as the repository backs it now.
+        trailers.unresolved =
+            crate::app::evidence::unresolved(src, repo.as_ref()).unwrap_or_else(|e| {
+                (self.warn)(&format!(
+                    "evidence not checked against the repository: {e:#}"
+                ));
+                Default::default()
+            });
         let inputs = crate::report::Inputs {
             roadmap,
             catalog,

@@ -151,6 +151,47 @@ pub fn attach(
     })
 }
 
+/// The commit and path evidence of `src` that the repository does not back
+/// now (by evidence id, with why): a commit it lacks or no code ref
+/// reaches, a path not in its commit. Without a repository (a personal
+/// history) none is backed. URLs are not checked (no network).
+pub fn unresolved(
+    src: &mut Readable,
+    repo: Option<&Repo>,
+) -> Result<std::collections::HashMap<String, String>> {
+    let rows = src.read(|db| db.live_evidence())?;
+    let checked: Vec<&crate::store::EvidenceRow> = rows
+        .iter()
+        .filter(|r| !matches!(r.proof, Proof::Url(_)))
+        .collect();
+    let mut out = std::collections::HashMap::new();
+    if checked.is_empty() {
+        return Ok(out);
+    }
+    let Some(repo) = repo else {
+        for r in checked {
+            out.insert(
+                r.event_id.clone(),
+                "no repository to check it in (a personal history)".to_string(),
+            );
+        }
+        return Ok(out);
+    };
+    let items: Vec<(String, Option<String>)> = checked
+        .iter()
+        .map(|r| match &r.proof {
+            Proof::Path { path, commit } => (commit.clone(), Some(path.clone())),
+            other => (other.reference().to_string(), None),
+        })
+        .collect();
+    for (r, why) in checked.iter().zip(repo.check_evidence(&items)?) {
+        if let Some(why) = why {
+            out.insert(r.event_id.clone(), why);
+        }
+    }
+    Ok(out)
+}
+
 /// The tasks the repository's commits name in `Roadmap-Task:` trailers,
 /// read with `git log` when HEAD has moved since the index last looked and
 /// from the index otherwise. A failure of git is a warning, not an error:

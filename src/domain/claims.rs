@@ -40,6 +40,9 @@ pub struct Trailers {
     pub unmatched: Vec<(String, String, String)>,
     /// The clone is shallow: older commits' trailers were not seen.
     pub shallow: bool,
+    /// Evidence (by its event id) that the repository does not back now,
+    /// and why: it verifies nothing.
+    pub unresolved: std::collections::HashMap<String, String>,
 }
 
 impl Trailers {

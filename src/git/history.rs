@@ -387,3 +387,79 @@ impl Repo {
         Ok(Pushed::Refused(said))
     }
 }
+
+impl Repo {
+    /// Whether each piece of commit or path evidence — (commit, path) —
+    /// holds in this repository now: `None` when it does, else why not
+    /// (the commit is missing, or not reachable from HEAD, a branch, a tag
+    /// or a remote branch — rewritten away; the path is not in it). Two git
+    /// processes for any number of pieces.
+    pub fn check_evidence(
+        &self,
+        items: &[(String, Option<String>)],
+    ) -> Result<Vec<Option<String>>> {
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Names git cannot misread: a commit id, then id:path.
+        let mut input = String::new();
+        for (commit, path) in items {
+            input.push_str(commit);
+            input.push('\n');
+            if let Some(p) = path {
+                input.push_str(&format!("{commit}:{p}\n"));
+            }
+        }
+        let out = self.must(&["cat-file", "--batch-check"], Some(input.as_bytes()), &[])?;
+        let mut answers = out.lines();
+        let mut found: Vec<(bool, Option<bool>)> = Vec::new();
+        for (_, path) in items {
+            let commit = answers
+                .next()
+                .is_some_and(|l| l.split(' ').nth(1) == Some("commit"));
+            let at = path
+                .as_ref()
+                .map(|_| answers.next().is_some_and(|l| !l.ends_with(" missing")));
+            found.push((commit, at));
+        }
+        // Of the commits present, those no code ref reaches.
+        let present: Vec<&str> = items
+            .iter()
+            .zip(&found)
+            .filter(|(_, (c, _))| *c)
+            .map(|((c, _), _)| c.as_str())
+            .collect();
+        let mut unreachable = std::collections::HashSet::new();
+        if !present.is_empty() {
+            let mut revs = present.join("\n");
+            revs.push_str("\n--not\n--branches\n--tags\n--remotes\n");
+            let head = self.commit("HEAD")?;
+            if let Some(h) = &head {
+                revs.push_str(h);
+                revs.push('\n');
+            }
+            let out = self.must(&["rev-list", "--stdin"], Some(revs.as_bytes()), &[])?;
+            unreachable.extend(out.lines().map(str::to_string));
+        }
+        Ok(items
+            .iter()
+            .zip(found)
+            .map(|((commit, path), (present, at))| {
+                if !present {
+                    Some(format!("commit {commit} is not in this repository"))
+                } else if unreachable.contains(commit) {
+                    Some(format!(
+                        "commit {commit} is not reachable from HEAD, a branch or a tag (rewritten away?)"
+                    ))
+                } else if at == Some(false) {
+                    Some(format!(
+                        "{} is not in commit {commit}",
+                        path.as_deref().unwrap_or("")
+                    ))
+                } else {
+                    None
+                }
+            })
+            .collect())
+    }
+}

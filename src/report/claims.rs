@@ -24,6 +24,11 @@ pub struct EvidenceOut {
     /// For a path: the commit it was found at.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
+    /// Why the repository does not back it now (the commit is missing or
+    /// rewritten away, the path is not in it, there is no repository): it
+    /// verifies nothing. Absent when it is backed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unresolved: Option<String>,
 }
 
 /// What a task's acceptance is judged on.
@@ -122,6 +127,7 @@ pub fn assess(
                 kind: row.proof.kind().to_string(),
                 reference: row.proof.reference().to_string(),
                 commit: row.proof.commit().map(String::from),
+                unresolved: trailers.unresolved.get(&row.event_id).cloned(),
             });
         }
     }
@@ -169,6 +175,7 @@ pub fn assess(
                 kind: "trailer".into(),
                 reference: commit.clone(),
                 commit: None,
+                unresolved: None,
             });
         }
         let acceptance = match accept {
@@ -187,7 +194,7 @@ pub fn assess(
             None => None,
         };
         let standing = claims::standing(
-            ev.len(),
+            ev.iter().filter(|e| e.unresolved.is_none()).count(),
             accept,
             acceptance.as_ref().and_then(|a| a.measured),
         );
