@@ -101,21 +101,9 @@ pub fn built_in() -> PairSet {
 /// statement and its paraphrase. At most `limit` pairs, the file's first.
 pub fn read(path: &Path, limit: Option<usize>) -> Result<PairSet> {
     let shown = path.display().to_string();
-    let text = match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => {
-                return error::input(format!(
-                    "{shown} is not UTF-8 text; save it as UTF-8 and try again"
-                ))
-            }
-        },
-        Err(e) => {
-            return error::input(format!(
-                "cannot read {shown}: {e}; give --pairs an existing file"
-            ))
-        }
-    };
+    // A FIFO, a device or a file without end is refused before it is
+    // opened; a file too large to hold is refused by its size.
+    let text = crate::files::read_text(path, "--pairs").or_else(error::input)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let limit = limit.unwrap_or(usize::MAX);
     let mut set = PairSet {
