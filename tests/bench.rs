@@ -691,7 +691,11 @@ fn a_bad_pairs_file_is_refused_in_one_line() {
     // A FIFO (which would block) and a device without end are refused
     // before they are opened.
     let fifo = env.dir.path().join("pairs.fifo");
-    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
     for special in [fifo.to_str().unwrap(), "/dev/zero"] {
         let err = env.fails(&["bench", "paraphrase", "--pairs", special], INPUT);
         assert!(err.contains("is not a regular file"), "{err}");

@@ -602,3 +602,46 @@ fn commit_evidence_in_a_personal_history_is_not_backed() {
         "no repository to check it in (a personal history)"
     );
 }
+
+#[test]
+fn a_record_that_reached_the_history_long_after_its_claimed_time_is_backdated() {
+    let lab = Lab::new();
+    let root = lab.repo("team");
+    // Recorded "on January 5" (--today), first shared on January 20.
+    beast_ok(
+        &root,
+        ALICE,
+        &[
+            "--today",
+            "2026-01-05",
+            "complete",
+            "1",
+            "1",
+            "Fix failed request tracking",
+        ],
+    );
+    beast_ok(
+        &root,
+        ALICE,
+        &["complete", "1", "1", "Enhanced error context"],
+    );
+    // Not shared yet: nothing to compare with.
+    let r = report(&root);
+    assert_eq!(r["claims"]["backdated"], 0);
+    let origin = lab.remote(&root, "origin.git");
+    let r = report(&root);
+    let flags = |r: &Value, t: &str| completion(r, t)["flags"].clone();
+    assert_eq!(r["claims"]["backdated"], 1, "{}", r["claims"]);
+    assert!(flags(&r, "Fix failed request tracking")
+        .as_array()
+        .unwrap()
+        .contains(&json!("backdated")));
+    assert!(!flags(&r, "Enhanced error context")
+        .as_array()
+        .unwrap()
+        .contains(&json!("backdated")));
+    // Every clone says the same.
+    let clone = lab.clone(&origin, "clone");
+    beast_ok(&clone, "bob@example.com", &["sync", "-q"]);
+    assert_eq!(report(&clone)["claims"]["backdated"], 1);
+}

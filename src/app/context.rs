@@ -243,6 +243,7 @@ impl Context {
             }
             None => crate::domain::claims::Trailers::default(),
         };
+        trailers.backdated = self.mode.backdated();
         // Evidence counts only as far as the repository backs it now.
         trailers.unresolved =
             crate::app::evidence::unresolved(src, repo.as_ref()).unwrap_or_else(|e| {

@@ -43,6 +43,9 @@ pub struct Trailers {
     /// Evidence (by its event id) that the repository does not back now,
     /// and why: it verifies nothing.
     pub unresolved: std::collections::HashMap<String, String>,
+    /// Records (by event id) that reached the shared history more than a
+    /// day after the time they claim, and when they arrived.
+    pub backdated: std::collections::HashMap<String, DateTime<Utc>>,
 }
 
 impl Trailers {
@@ -107,6 +110,9 @@ pub enum Flag {
     Bulk,
     Imported,
     TargetUnmet,
+    /// Reached the team's shared history more than a day after the time
+    /// it claims.
+    Backdated,
 }
 
 impl Flag {
@@ -116,6 +122,7 @@ impl Flag {
             Flag::Bulk => "bulk",
             Flag::Imported => "imported",
             Flag::TargetUnmet => "target unmet",
+            Flag::Backdated => "backdated",
         }
     }
 }

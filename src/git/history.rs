@@ -463,3 +463,62 @@ impl Repo {
             .collect())
     }
 }
+
+impl Repo {
+    /// Each blob a commit reachable from `commit` put under `dir/` — (its
+    /// committer time in seconds, path, blob id) — from every commit,
+    /// merges' own parents included, in no particular order.
+    pub fn blobs_added(&self, commit: &str, dir: &str) -> Result<Vec<(i64, String, String)>> {
+        let out = self.must(
+            &[
+                "log",
+                "--no-abbrev",
+                "--raw",
+                "-r",
+                "--no-renames",
+                "--format=%x01%ct",
+                commit,
+                "--",
+                &format!("{dir}/"),
+            ],
+            None,
+            &[],
+        )?;
+        let mut time = 0i64;
+        let mut rows = Vec::new();
+        for line in out.lines() {
+            if let Some(t) = line.strip_prefix('\u{1}') {
+                time = t.trim().parse().unwrap_or(0);
+            } else if let Some(raw) = line.strip_prefix(':') {
+                // ":old-mode new-mode old-id new-id status\tpath"
+                let Some((meta, path)) = raw.split_once('\t') else {
+                    continue;
+                };
+                let fields: Vec<&str> = meta.split(' ').collect();
+                if fields.len() == 5 && matches!(fields[4], "A" | "M") {
+                    rows.push((time, path.to_string(), fields[3].to_string()));
+                }
+            }
+        }
+        Ok(rows)
+    }
+
+    /// The size of each blob of `ids`.
+    pub fn blob_sizes(&self, ids: &[String]) -> Result<std::collections::HashMap<String, u64>> {
+        let mut sizes = std::collections::HashMap::new();
+        if ids.is_empty() {
+            return Ok(sizes);
+        }
+        let input = ids.join("\n") + "\n";
+        let out = self.must(&["cat-file", "--batch-check"], Some(input.as_bytes()), &[])?;
+        for line in out.lines() {
+            let f: Vec<&str> = line.split(' ').collect();
+            if f.len() == 3 && f[1] == "blob" {
+                if let Ok(n) = f[2].parse() {
+                    sizes.insert(f[0].to_string(), n);
+                }
+            }
+        }
+        Ok(sizes)
+    }
+}

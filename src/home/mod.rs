@@ -9,6 +9,7 @@ use anyhow::Result;
 
 use crate::project::Project;
 
+mod arrivals;
 mod chunks;
 mod migrate;
 mod sync;
@@ -33,6 +34,16 @@ impl Mode {
             p.team.prepare(&p.root, warn)?;
         }
         Ok(())
+    }
+
+    /// Records that reached the team's shared history more than a day
+    /// after the time they claim (event id → when they arrived); none in a
+    /// personal history.
+    pub fn backdated(&self) -> std::collections::HashMap<String, chrono::DateTime<chrono::Utc>> {
+        match self {
+            Mode::Project(p) => p.team.backdated(),
+            Mode::Personal { .. } => Default::default(),
+        }
     }
 
     /// For a command that reports the team's state: an error (exit 4) when

@@ -35,7 +35,7 @@ use crate::{error, files};
 pub const HISTORY_REF: &str = "refs/beast/history";
 
 /// The directory of the history's commits that holds the log files.
-pub(super) const TREE_DIR: &str = "events";
+pub(crate) const TREE_DIR: &str = "events";
 
 /// Where the log lived in the working tree before it had a ref.
 pub const IN_TREE_DIR: &str = ".beast/events";
@@ -95,7 +95,11 @@ impl Team {
         let tmp = self.dir.join("absorbed.tmp");
         std::fs::write(&tmp, format!("{commit}\n"))
             .and_then(|()| std::fs::rename(&tmp, self.marker()))
-            .or_else(|e| self.fail(e))
+            .or_else(|e| self.fail(e))?;
+        // Which records arrived long after the time they claim: a claim
+        // shown beside them, never a reason to fail what took them in.
+        let _ = self.note_arrivals(commit);
+        Ok(())
     }
 
     pub(super) fn fail<T>(&self, e: std::io::Error) -> Result<T> {

@@ -72,6 +72,8 @@ pub struct Claims {
     pub bulk: usize,
     pub imported: usize,
     pub target_unmet: usize,
+    /// Reached the shared history more than a day after the time claimed.
+    pub backdated: usize,
     /// The rule behind `bulk`: this many completions by one author …
     pub bulk_count: usize,
     /// … recorded within this many minutes.
@@ -211,6 +213,9 @@ pub fn assess(
         if standing == Standing::TargetUnmet {
             flags.push(Flag::TargetUnmet);
         }
+        if trailers.backdated.contains_key(&c.event_id) {
+            flags.push(Flag::Backdated);
+        }
         let k = &mut out.claims;
         k.completed += 1;
         match standing {
@@ -223,6 +228,7 @@ pub fn assess(
                 Flag::Bulk => k.bulk += 1,
                 Flag::Imported => k.imported += 1,
                 Flag::TargetUnmet => k.target_unmet += 1,
+                Flag::Backdated => k.backdated += 1,
             }
         }
         out.by_task.insert(task, out.completions.len());

@@ -216,6 +216,9 @@ pub fn beast(cwd: &Path, author: &str, args: &[&str]) -> Output {
     cargo_bin_cmd!("beast")
         .env_clear()
         .env("BEAST_TODAY", TODAY)
+        // The history's commits are dated on the same fixed day.
+        .env("GIT_COMMITTER_DATE", format!("{TODAY}T12:00:00Z"))
+        .env("GIT_AUTHOR_DATE", format!("{TODAY}T12:00:00Z"))
         .env("BEAST_AUTHOR", author)
         .env("HOME", cwd)
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
