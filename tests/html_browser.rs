@@ -177,21 +177,24 @@ fn screenshots_and_print() {
     measure(&chromium, &page, 390, false);
     let framed = page.parent().unwrap().join("harness-390.html");
     for (name, target, size) in [
-        ("report-1280.png", &page, "1280,2400"),
-        ("report-390.png", &framed, "500,900"),
+        ("report-1280", &page, "1280,2400"),
+        ("report-390", &framed, "500,900"),
     ] {
-        let shot = keep.join(name);
-        let _ = std::fs::remove_file(&shot);
-        run(
-            &chromium,
-            target,
-            &[
+        for scheme in ["light", "dark"] {
+            let name = format!("{name}-{scheme}.png");
+            let shot = keep.join(&name);
+            let _ = std::fs::remove_file(&shot);
+            let mut flags = vec![
                 format!("--window-size={size}"),
                 format!("--screenshot={}", shot.display()),
-            ],
-        );
-        let png = std::fs::read(&shot).unwrap();
-        assert!(png.starts_with(b"\x89PNG"), "{name}");
+            ];
+            if scheme == "dark" {
+                flags.push("--blink-settings=preferredColorScheme=0".into());
+            }
+            run(&chromium, target, &flags);
+            let png = std::fs::read(&shot).unwrap();
+            assert!(png.starts_with(b"\x89PNG"), "{name}");
+        }
     }
     let pdf = keep.join("report.pdf");
     let _ = std::fs::remove_file(&pdf);

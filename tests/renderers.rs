@@ -259,6 +259,23 @@ fn html_is_self_contained_escaped_and_charts_every_metric_with_readings() {
     }
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
     no_raw_controls(&html);
+    // The first screen: done and verified as two figures, one bar split
+    // into verified / target unmet / claimed, distinct colours.
+    assert!(html.contains("<div class=\"frac\">done</div>"), "{html}");
+    assert!(html.contains("<div class=\"big proven\">"), "{html}");
+    for part in ["s-verified", "s-unmet", "s-claimed"] {
+        assert!(html.contains(&format!("class=\"{part}\"")), "{part}");
+    }
+    // Dated time axes, today in the legend, a ci mark of its own, and the
+    // age of every latest reading.
+    assert!(html.contains(">1 Jan</text>"), "{html}");
+    assert!(html.contains("┊ today"));
+    assert!(html.contains("stroke=\"#e0699a\""), "ci readings are rings");
+    for m in r.metrics.iter().filter(|m| m.latest.is_some()) {
+        let at = &m.latest.as_ref().unwrap().at;
+        let age = beast::report::age(at, &r.generated_at);
+        assert!(html.contains(&format!(", {age})")), "{} {age}", m.id);
+    }
     // One chart per metric with readings (and the months'); the others
     // are one line; readings marked by source.
     let charted = r.metrics.iter().filter(|m| m.latest.is_some()).count();

@@ -379,10 +379,9 @@ fn strip_schema_3(r: &mut serde_json::Value) {
         o.remove(k);
     }
     for scope in ["overall", "year", "quarter", "month"] {
-        r["progress"][scope]
-            .as_object_mut()
-            .unwrap()
-            .remove("verified");
+        let count = r["progress"][scope].as_object_mut().unwrap();
+        count.remove("verified");
+        count.remove("target_unmet");
     }
     for m in r["progress"]["months"].as_array_mut().unwrap() {
         m.as_object_mut().unwrap().remove("verified");

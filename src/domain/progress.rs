@@ -12,6 +12,9 @@ pub struct Tally {
     pub total: usize,
     /// Completed and verified (see `crate::domain::claims`).
     pub verified: usize,
+    /// Completed, with a measured reading that misses the task's
+    /// acceptance.
+    pub target_unmet: usize,
 }
 
 impl Tally {
@@ -47,7 +50,7 @@ impl Scope {
 /// Completions that no longer match a planned task (the roadmap was edited)
 /// are not counted: the numerator can never exceed the denominator.
 pub fn tally(roadmap: &Roadmap, done: &HashSet<TaskRef>, scope: Scope) -> Tally {
-    tally_verified(roadmap, done, &HashSet::new(), scope)
+    tally_verified(roadmap, done, &HashSet::new(), &HashSet::new(), scope)
 }
 
 /// [`tally`], also counting the done tasks that are in `verified`.
@@ -55,6 +58,7 @@ pub fn tally_verified(
     roadmap: &Roadmap,
     done: &HashSet<TaskRef>,
     verified: &HashSet<TaskRef>,
+    unmet: &HashSet<TaskRef>,
     scope: Scope,
 ) -> Tally {
     let mut t = Tally::default();
@@ -65,6 +69,8 @@ pub fn tally_verified(
             t.completed += 1;
             if verified.contains(&r) {
                 t.verified += 1;
+            } else if unmet.contains(&r) {
+                t.target_unmet += 1;
             }
         }
     }
@@ -150,6 +156,7 @@ mod tests {
                 completed: 2,
                 total: 6,
                 verified: 0,
+                target_unmet: 0,
             }
         );
         assert_eq!(
@@ -158,6 +165,7 @@ mod tests {
                 completed: 1,
                 total: 4,
                 verified: 0,
+                target_unmet: 0,
             }
         );
         assert_eq!(
@@ -166,6 +174,7 @@ mod tests {
                 completed: 1,
                 total: 3,
                 verified: 0,
+                target_unmet: 0,
             }
         );
         assert_eq!(
@@ -174,6 +183,7 @@ mod tests {
                 completed: 1,
                 total: 2,
                 verified: 0,
+                target_unmet: 0,
             }
         );
     }
@@ -188,6 +198,7 @@ mod tests {
                 completed: 1,
                 total: 4,
                 verified: 0,
+                target_unmet: 0,
             }
         );
     }
@@ -202,6 +213,7 @@ mod tests {
                 completed: 0,
                 total: 0,
                 verified: 0,
+                target_unmet: 0,
             }
         );
         assert_eq!(t.percent(), None);
@@ -210,6 +222,7 @@ mod tests {
                 completed: 1,
                 total: 4,
                 verified: 0,
+                target_unmet: 0,
             }
             .percent(),
             Some(25.0)

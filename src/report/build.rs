@@ -123,11 +123,12 @@ fn current(roadmap: &Roadmap, pos: Position) -> Current {
 /// quarter and month, and every month.
 fn progress(roadmap: &Roadmap, done: &Done, pos: Position) -> Progress {
     let verified = done.assessed.verified();
+    let unmet = done.assessed.target_unmet();
     let month = pos.roadmap_month();
     let scoped = |scope: Option<Scope>| -> Count {
         scope
             .map_or(Tally::default(), |s| {
-                tally_verified(roadmap, &done.tasks, &verified, s)
+                tally_verified(roadmap, &done.tasks, &verified, &unmet, s)
             })
             .into()
     };
@@ -140,7 +141,13 @@ fn progress(roadmap: &Roadmap, done: &Done, pos: Position) -> Progress {
         months: roadmap
             .months()
             .map(|m| {
-                let t = tally_verified(roadmap, &done.tasks, &verified, Scope::Month(m.number));
+                let t = tally_verified(
+                    roadmap,
+                    &done.tasks,
+                    &verified,
+                    &unmet,
+                    Scope::Month(m.number),
+                );
                 MonthCount {
                     month: m.number,
                     title: m.title.clone(),

@@ -105,6 +105,15 @@ impl Assessed {
         self.by_task.get(task).map(|i| &self.completions[*i])
     }
 
+    /// The tasks whose completion's measured reading misses its acceptance.
+    pub fn target_unmet(&self) -> std::collections::HashSet<TaskRef> {
+        self.by_task
+            .iter()
+            .filter(|(_, i)| self.completions[**i].standing == Standing::TargetUnmet)
+            .map(|(t, _)| t.clone())
+            .collect()
+    }
+
     pub fn verified(&self) -> std::collections::HashSet<TaskRef> {
         self.by_task
             .iter()

@@ -173,6 +173,8 @@ pub struct Count {
     /// Completed tasks whose completion is verified (evidence, or a
     /// measured reading meeting the task's acceptance).
     pub verified: usize,
+    /// Completed tasks whose measured reading misses the task's acceptance.
+    pub target_unmet: usize,
     /// 0–100, or null when the scope has no planned tasks.
     pub percent: Option<f64>,
 }
@@ -183,6 +185,7 @@ impl From<Tally> for Count {
             completed: t.completed,
             total: t.total,
             verified: t.verified,
+            target_unmet: t.target_unmet,
             percent: t.percent().map(|p| round(p, 2)),
         }
     }
@@ -251,6 +254,24 @@ impl TaskStatus {
     }
 }
 
+/// How long before `now` a reading was measured, in words people read at
+/// a glance ("today", "3 days ago", "2 months ago"); both RFC 3339.
+pub fn age(at: &str, now: &str) -> String {
+    let parse = |t: &str| chrono::DateTime::parse_from_rfc3339(t).ok();
+    let (Some(at), Some(now)) = (parse(at), parse(now)) else {
+        return String::new();
+    };
+    let days = (now - at).num_days();
+    match days {
+        d if d < 0 => "dated after today".into(),
+        0 => "today".into(),
+        1 => "yesterday".into(),
+        d if d < 14 => format!("{d} days ago"),
+        d if d < 61 => format!("{} weeks ago", d / 7),
+        d if d < 730 => format!("{} months ago", d / 30),
+        d => format!("{} years ago", d / 365),
+    }
+}
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct LatestReading {
     pub value: f64,
@@ -397,3 +418,17 @@ pub fn round(value: f64, places: i32) -> f64 {
 }
 
 pub use build::{build, Inputs};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_readings_age_is_in_words() {
+        let now = "2026-12-07T12:00:00Z";
+        assert_eq!(age("2026-12-07T08:00:00Z", now), "today");
+        assert_eq!(age("2026-12-04T12:00:00Z", now), "3 days ago");
+        assert_eq!(age("2026-01-20T12:00:00Z", now), "10 months ago");
+        assert_eq!(age("2099-01-01T12:00:00Z", now), "dated after today");
+    }
+}

@@ -147,13 +147,22 @@ pub fn hit_notes(r: &Report) -> Vec<String> {
 }
 
 /// A 20-character progress bar.
+/// Twenty cells: verified work solid (█), work only claimed or missing its
+/// target shaded (▒), the rest open (░) — what is proven reads first.
 fn bar(count: Count) -> String {
     const WIDTH: usize = 20;
-    let filled = match count.total {
+    let cells = |n: usize| match count.total {
         0 => 0,
-        t => (count.completed * WIDTH + t / 2) / t,
+        t => (n * WIDTH + t / 2) / t,
     };
-    format!("{}{}", "█".repeat(filled), "░".repeat(WIDTH - filled))
+    let filled = cells(count.completed);
+    let proven = cells(count.verified).min(filled);
+    format!(
+        "{}{}{}",
+        "█".repeat(proven),
+        "▒".repeat(filled - proven),
+        "░".repeat(WIDTH - filled)
+    )
 }
 
 fn percent(count: Count) -> String {
@@ -297,7 +306,15 @@ impl Format for Terminal {
             let verified = if count.completed == 0 {
                 String::new()
             } else {
-                format!("  · {} verified", count.verified)
+                let claimed = count.completed - count.verified.min(count.completed);
+                let mut v = format!("  · {} verified", count.verified);
+                if count.target_unmet > 0 {
+                    v.push_str(&format!(", {} target unmet", count.target_unmet));
+                }
+                if claimed > count.target_unmet {
+                    v.push_str(&format!(", {} claimed", claimed - count.target_unmet));
+                }
+                v
             };
             writeln!(
                 out,
@@ -515,15 +532,19 @@ mod tests {
     }
 
     #[test]
-    fn bar_rounds_to_twenty_cells() {
-        let c = |completed, total| Count {
+    fn bar_rounds_to_twenty_cells_proven_ones_solid() {
+        let c = |completed, verified, total| Count {
             completed,
             total,
-            verified: 0,
+            verified,
+            target_unmet: 0,
             percent: None,
         };
-        assert_eq!(bar(c(0, 0)).chars().filter(|x| *x == '█').count(), 0);
-        assert_eq!(bar(c(1, 2)).chars().filter(|x| *x == '█').count(), 10);
-        assert_eq!(bar(c(3, 3)).chars().filter(|x| *x == '█').count(), 20);
+        let cells = |b: String, ch: char| b.chars().filter(|x| *x == ch).count();
+        assert_eq!(cells(bar(c(0, 0, 0)), '░'), 20);
+        assert_eq!(cells(bar(c(1, 1, 2)), '█'), 10);
+        assert_eq!(cells(bar(c(3, 0, 3)), '▒'), 20);
+        let b = bar(c(4, 1, 4));
+        assert_eq!((cells(b.clone(), '█'), cells(b, '▒')), (5, 15));
     }
 }

@@ -14,8 +14,9 @@ use crate::domain::catalog::{format_with_unit, significant};
 use crate::report::{MetricReport, Series};
 
 /// The sources' marks in the charts: (prefix, colour, shape).
-pub(super) const SOURCES: [(&str, &str, &str); 4] = [
+pub(super) const SOURCES: [(&str, &str, &str); 5] = [
     ("manual", "#7aa2f7", "circle"),
+    ("ci", "#e0699a", "ring"),
     ("bench:", "#f7b955", "square"),
     ("import:", "#bb9af7", "triangle"),
     ("", "#7dcfff", "diamond"),
@@ -24,7 +25,14 @@ pub(super) const SOURCES: [(&str, &str, &str); 4] = [
 fn source_style(source: &str) -> (&'static str, &'static str) {
     SOURCES
         .iter()
-        .find(|(p, _, _)| source.starts_with(p))
+        .find(|(p, _, _)| {
+            // "ci" is a source name, not a prefix of "circleci".
+            if *p == "ci" {
+                source == "ci"
+            } else {
+                source.starts_with(p)
+            }
+        })
         .map(|(_, c, s)| (*c, *s))
         .unwrap_or(("#7dcfff", "diamond"))
 }
@@ -41,6 +49,7 @@ pub(super) fn mark(x: f64, y: f64, color: &str, shape: &str, title: &str) -> Str
             "<polygon points=\"{:.1},{:.1} {:.1},{:.1} {:.1},{:.1} {:.1},{:.1}\" fill=\"{color}\">{t}</polygon>",
             x, y - 5.0, x + 5.0, y, x, y + 5.0, x - 5.0, y
         ),
+        "ring" => format!("<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.6\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\">{t}</circle>"),
         _ => format!("<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.8\" fill=\"{color}\">{t}</circle>"),
     }
 }
@@ -63,26 +72,31 @@ fn at_days(at: &str) -> Option<f64> {
 
 /// One metric's chart: readings by source, baseline, checkpoints, paced line.
 pub(super) fn metric_chart(m: &MetricReport, s: &Series, today: NaiveDate) -> String {
-    let (w, h) = (440.0, 170.0);
-    let (left, right, top, bottom) = (64.0, 10.0, 10.0, 24.0);
+    // A small view box: its text stays legible when a phone shows the
+    // chart 330 px wide.
+    let (w, h) = (340.0, 150.0);
+    let (left, right, top, bottom) = (52.0, 8.0, 8.0, 22.0);
     let points: Vec<(f64, f64, &str)> = s
         .points
         .iter()
         .filter_map(|(at, v, src)| at_days(at).map(|d| (d, *v, src.as_str())))
         .collect();
-    // The time axis: from the start to the later of today and the next
-    // checkpoint after today (or the last one).
-    let next_target = s
-        .targets
-        .iter()
-        .find(|(month, _)| month_end(*month) >= today)
-        .or(s.targets.last());
+    // The time axis: from the start to today (or the last reading), and on
+    // to the next checkpoint when it is within three months — not to a
+    // checkpoint years away.
     let mut x_max = days(today).max(30.0);
-    if let Some((month, _)) = next_target {
-        x_max = x_max.max(days(month_end(*month)));
-    }
     for (d, _, _) in &points {
         x_max = x_max.max(*d);
+    }
+    if let Some((month, _)) = s
+        .targets
+        .iter()
+        .find(|(month, _)| days(month_end(*month)) >= x_max)
+    {
+        let d = days(month_end(*month));
+        if d <= x_max + 92.0 {
+            x_max = d;
+        }
     }
     let mut values: Vec<f64> = points.iter().map(|p| p.1).collect();
     values.extend(m.baseline);
@@ -119,33 +133,42 @@ pub(super) fn metric_chart(m: &MetricReport, s: &Series, today: NaiveDate) -> St
         let yy = y(*v);
         let _ = write!(
             svg,
-            "<line class=\"gl\" x1=\"{left}\" x2=\"{}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\"/><text class=\"ax\" x=\"{}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\">{}</text>",
+            "<line class=\"gl\" x1=\"{left}\" x2=\"{}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\"/><text class=\"ax\" x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
             w - right,
             left - 6.0,
             yy + 3.5,
             tick_label(*v, &m.unit)
         );
     }
+    // Dates on the time axis: the first of a month, "1 Mar" (with the
+    // year's last digits when the axis spans more than a year), at most
+    // four labels.
     let months = (x_max / 30.4).ceil() as u32;
-    let step = (months / 6).max(1);
+    let step = months.div_ceil(4).max(1);
     for mo in (1..=months.max(1)).step_by(step as usize) {
-        let xx = x(days(month_start(mo)));
+        let start = month_start(mo);
+        let xx = x(days(start));
         // A label is centred on its month's start and left out where it
         // would run past the chart's edge.
-        if xx + 12.0 > w - right {
+        if xx + 16.0 > w - right {
             continue;
         }
+        let label = if months > 12 {
+            start.format("%b %y").to_string()
+        } else {
+            start.format("1 %b").to_string()
+        };
         let _ = write!(
             svg,
-            "<text class=\"ax\" x=\"{xx:.1}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\">M{mo}</text>",
-            h - 8.0
+            "<text class=\"ax\" x=\"{xx:.1}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{label}</text>",
+            h - 6.0
         );
     }
     // Today.
     let tx = x(days(today));
     let _ = write!(
         svg,
-        "<line class=\"today\" x1=\"{tx:.1}\" x2=\"{tx:.1}\" y1=\"{top}\" y2=\"{}\" stroke-dasharray=\"2 3\"/>",
+        "<line class=\"today\" x1=\"{tx:.1}\" x2=\"{tx:.1}\" y1=\"{top}\" y2=\"{}\" stroke-dasharray=\"2 3\"><title>today, {today}</title></line>",
         h - bottom
     );
     // Baseline.
@@ -238,7 +261,9 @@ pub(super) fn tidy_ticks(lo: f64, hi: f64, floor: f64, cap: f64) -> Vec<f64> {
     let (mut lo, mut hi) = (lo, hi);
     if (hi - lo).abs() < 1e-9 {
         let pad = if lo.abs() > 1e-9 { lo.abs() * 0.1 } else { 1.0 };
-        lo -= pad;
+        // A series of zeros of a quantity that cannot be negative: 0 to 1,
+        // not -1 to 1.
+        lo = (lo - pad).max(floor);
         hi += pad;
     }
     let raw = (hi - lo) / 4.0;

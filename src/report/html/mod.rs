@@ -183,15 +183,48 @@ impl Format for Html {
         let p = &r.progress;
         h.push_str("<div class=\"cards\">");
         for (label, cnt, fc) in r.scopes() {
-            let width = cnt.percent.unwrap_or(0.0).clamp(0.0, 100.0);
+            // Done and proven side by side, and one bar split into what is
+            // verified, what misses its target and what is only claimed.
+            let share = |n: usize| {
+                if cnt.total == 0 {
+                    0.0
+                } else {
+                    n as f64 * 100.0 / cnt.total as f64
+                }
+            };
+            let claimed = cnt
+                .completed
+                .saturating_sub(cnt.verified + cnt.target_unmet);
+            let verified_pct = if cnt.total == 0 {
+                "—".to_string()
+            } else {
+                format!("{}%", fmt_number(super::round(share(cnt.verified), 0)))
+            };
             let _ = write!(
                 h,
-                "<div class=\"card\"><div class=\"label\">{}</div><div class=\"big\">{}</div><div class=\"frac\">{} of {} planned tasks · {} verified</div><div class=\"bar\"><div style=\"width:{width:.1}%\"></div></div>{}</div>",
+                "<div class=\"card\"><div class=\"label\">{}</div><div class=\"figures\"><div><div class=\"big\">{}</div><div class=\"frac\">done</div></div><div><div class=\"big proven\">{verified_pct}</div><div class=\"frac\">verified</div></div></div><div class=\"bar\" title=\"{} verified, {} target unmet, {} claimed of {} planned\"><div class=\"s-verified\" style=\"width:{:.1}%\"></div><div class=\"s-unmet\" style=\"width:{:.1}%\"></div><div class=\"s-claimed\" style=\"width:{:.1}%\"></div></div><div class=\"frac\">{} of {} planned tasks: <span class=\"k-verified\">{} verified</span>{}{}</div>{}</div>",
                 esc(&label),
                 percent(cnt),
+                cnt.verified,
+                cnt.target_unmet,
+                claimed,
+                cnt.total,
+                share(cnt.verified),
+                share(cnt.target_unmet),
+                share(claimed),
                 cnt.completed,
                 cnt.total,
                 cnt.verified,
+                if cnt.target_unmet > 0 {
+                    format!(" · <span class=\"k-unmet\">{} target unmet</span>", cnt.target_unmet)
+                } else {
+                    String::new()
+                },
+                if claimed > 0 {
+                    format!(" · <span class=\"k-claimed\">{claimed} claimed</span>")
+                } else {
+                    String::new()
+                },
                 fc.map(|fc| format!("<div class=\"fc\">{}{}</div>", outlook_badge(fc), esc(&forecast_line(fc)))).unwrap_or_default()
             );
         }
@@ -215,8 +248,18 @@ impl Format for Html {
                 let _ = write!(
                     h,
                     "<tr><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    if t.done { "done" } else { "open" },
-                    if t.done { "●" } else { "○" },
+                    match (t.done, t.standing) {
+                        (false, _) => "open",
+                        (true, Some(crate::domain::claims::Standing::Verified)) => "k-verified",
+                        (true, Some(crate::domain::claims::Standing::TargetUnmet)) => "k-unmet",
+                        (true, _) => "k-claimed",
+                    },
+                    match (t.done, t.standing) {
+                        (false, _) => "○",
+                        (true, Some(crate::domain::claims::Standing::Verified)) => "●",
+                        (true, Some(crate::domain::claims::Standing::TargetUnmet)) => "✕",
+                        (true, _) => "◐",
+                    },
                     esc(&t.title),
                     esc(&t.block),
                     esc(&t.weeks),
@@ -249,7 +292,7 @@ impl Format for Html {
                 mark(6.0, 6.0, color, shape, name)
             );
         }
-        h.push_str("<span>- - baseline</span><span style=\"color:#5fd3a5\">◇ target checkpoints, - - paced line</span></div><div class=\"grid\">");
+        h.push_str("<span>- - baseline</span><span style=\"color:#5fd3a5\">◇ target checkpoints, - - paced line</span><span>┊ today</span></div><div class=\"grid\">");
         // Metrics without a reading are one line, not a chart of nothing.
         let mut without = Vec::new();
         for m in &r.metrics {
@@ -277,7 +320,14 @@ impl Format for Html {
             let latest = m
                 .latest
                 .as_ref()
-                .map(|l| format!("latest {} ({})", f(l.value), esc(&l.source)))
+                .map(|l| {
+                    format!(
+                        "latest {} ({}, {})",
+                        f(l.value),
+                        esc(&l.source),
+                        super::age(&l.at, &r.generated_at)
+                    )
+                })
                 .unwrap_or_else(|| "no readings".into());
             let target = m
                 .target
