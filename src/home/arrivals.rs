@@ -84,6 +84,12 @@ impl Team {
                 }) else {
                     continue;
                 };
+                // The claim is shown for completions; other records are not
+                // kept (a reading's time is its measurement's).
+                const COMPLETION: &[u8] = br#""kind":"completion""#;
+                if !line.windows(COMPLETION.len()).any(|w| w == COMPLETION) {
+                    continue;
+                }
                 let Some((id, claimed)) = id_and_time(line) else {
                     continue;
                 };
