@@ -132,6 +132,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         }
         'beast;report' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'OpenMetrics: a label every sample carries, after `project` (repeatable), e.g. --label team=search')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE (atomically: readers never see half a file) instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE (atomically: readers never see half a file) instead of stdout')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')

@@ -1643,7 +1643,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__report)
-            opts="-o -h --format --compact --json --timestamps --output --summary --schema --db --project --author --roadmap --today --color --help"
+            opts="-o -h --format --compact --json --timestamps --label --output --summary --schema --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1651,6 +1651,10 @@ _beast() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "json markdown openmetrics html" -- "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --output)

@@ -123,6 +123,7 @@ set edit:completion:arg-completer[beast] = {|@words|
         }
         &'beast;report'= {
             cand --format 'Output format'
+            cand --label 'OpenMetrics: a label every sample carries, after `project` (repeatable), e.g. --label team=search'
             cand -o 'Write to FILE (atomically: readers never see half a file) instead of stdout'
             cand --output 'Write to FILE (atomically: readers never see half a file) instead of stdout'
             cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'

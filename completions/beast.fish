@@ -121,6 +121,7 @@ complete -c beast -n "__fish_beast_using_subcommand report" -l format -d 'Output
 markdown\t''
 openmetrics\t''
 html\t''"
+complete -c beast -n "__fish_beast_using_subcommand report" -l label -d 'OpenMetrics: a label every sample carries, after `project` (repeatable), e.g. --label team=search' -r
 complete -c beast -n "__fish_beast_using_subcommand report" -s o -l output -d 'Write to FILE (atomically: readers never see half a file) instead of stdout' -r -F
 complete -c beast -n "__fish_beast_using_subcommand report" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand report" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F

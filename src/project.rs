@@ -19,6 +19,10 @@ pub const DIR_NAME: &str = ".beast";
 const CONFIG_TEMPLATE: &str = r#"# beast project settings. Every setting is optional; remove the leading '#'
 # to use one. Paths are relative to the repository (the directory holding .beast).
 
+# The project's name in reports, in every OpenMetrics series (`project`
+# label) and in `beast_info`. Default: the repository directory's name.
+# project = "search-api"
+
 # The roadmap directory (metrics.toml and one TOML file per year) to use
 # instead of the roadmap built into beast:
 # roadmap = "roadmap"
@@ -60,6 +64,9 @@ pub struct Config {
     pub timezone: Option<String>,
     /// The embedding model directory, relative to the repository.
     pub embedding_model: Option<String>,
+    /// The project's name in reports and metrics (default: the
+    /// repository directory's name).
+    pub project: Option<String>,
     /// `[check]`: what `beast check` checks.
     #[serde(default)]
     pub check: crate::domain::gate::Settings,
@@ -202,6 +209,17 @@ fn read_config(path: &Path) -> Result<Config> {
             }
             // The config is shared with the repository: what it names is
             // read from the repository, never from elsewhere on the machine.
+            if let Some(name) = &c.project {
+                if name.trim().is_empty() {
+                    return error::input(format!(
+                        "{}: project = \"\" is empty; give the project a name, like \"search-api\", or leave the setting out",
+                        path.display()
+                    ));
+                }
+                if let Err(why) = crate::domain::validate::check_text("project", name, 100, false) {
+                    return error::input(format!("{}: {why}", path.display()));
+                }
+            }
             if let Some(v) = &c.roadmap {
                 if !inside(Path::new(v)) {
                     return error::input(format!(
@@ -216,7 +234,7 @@ fn read_config(path: &Path) -> Result<Config> {
         Err(e) => {
             let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
             error::input(format!(
-                "{}:{line}:{col}: {}; the settings are roadmap, author, timezone, embedding_model and [check] (see the comments `beast init` writes)",
+                "{}:{line}:{col}: {}; the settings are project, roadmap, author, timezone, embedding_model and [check] (see the comments `beast init` writes)",
                 path.display(),
                 e.message().trim()
             ))

@@ -136,6 +136,27 @@ fn node_exporters_textfile_collector_takes_the_file() {
         "-o",
         file.to_str().unwrap(),
     ]);
+    // Another repository writes its own file into the same directory.
+    let lab = common::lab::Lab::new();
+    let beta = lab.repo("beta");
+    std::fs::write(beta.join(".beast/config.toml"), "project = \"beta\"\n").unwrap();
+    common::lab::beast_ok(
+        &beta,
+        "b@example.com",
+        &["metric", "cacheHitRate", "55", "--source", "ci"],
+    );
+    let beta_file = dir.join("beta.prom");
+    common::lab::beast_ok(
+        &beta,
+        "b@example.com",
+        &[
+            "report",
+            "--format",
+            "openmetrics",
+            "-o",
+            beta_file.to_str().unwrap(),
+        ],
+    );
     let port = free_port();
     let _server = start(
         &node_exporter,
@@ -154,14 +175,17 @@ fn node_exporters_textfile_collector_takes_the_file() {
         "{metrics}"
     );
     for line in [
-        "beast_metric_ratio{metric=\"cacheHitRate\",source=\"ci\"} 0.385",
-        "beast_metric_ratio{metric=\"cacheHitRate\",source=\"manual\"} 0.4",
-        "beast_metric_seconds{metric=\"latency\",source=\"manual\"} 0.18",
-        "beast_metric_dollars{metric=\"costPerRequest\",source=\"manual\"} 0.0004",
-        "beast_progress_completed_tasks{scope=\"month\"} 1",
+        "beast_metric_ratio{metric=\"cacheHitRate\",project=\"personal\",source=\"ci\"} 0.385",
+        "beast_metric_ratio{metric=\"cacheHitRate\",project=\"personal\",source=\"manual\"} 0.4",
+        "beast_metric_seconds{metric=\"latency\",project=\"personal\",source=\"manual\"} 0.18",
+        "beast_metric_dollars{metric=\"costPerRequest\",project=\"personal\",source=\"manual\"} 0.0004",
+        "beast_progress_completed_tasks{project=\"personal\",scope=\"month\"} 1",
+        // A second repository's file beside it: its own series, no clash.
+        "beast_metric_ratio{metric=\"cacheHitRate\",project=\"beta\",source=\"ci\"} 0.55",
     ] {
         assert!(metrics.contains(line), "{line} in {metrics}");
     }
+    assert!(metrics.contains("beast_info{"), "{metrics}");
 
     // Why there are no timestamps by default: the collector refuses the
     // whole file when a sample has one.
@@ -178,7 +202,7 @@ fn node_exporters_textfile_collector_takes_the_file() {
         metrics.contains("node_textfile_scrape_error 1"),
         "{metrics}"
     );
-    assert!(!metrics.contains("beast_metric_ratio{"));
+    assert!(!metrics.contains("beast_metric_ratio{metric=\"cacheHitRate\",project=\"personal\""));
 }
 
 #[test]
@@ -213,6 +237,32 @@ fn pushgateway_takes_the_report_as_curl_sends_it() {
         .unwrap_or_else(|| panic!("no latency in {metrics}"));
     assert!(line.contains("job=\"beast\""), "{line}");
     assert!(line.ends_with(" 0.18"), "{line}");
+    // The README's grouping key per project: a second project's push
+    // keeps the first's. (The group without a project goes first: its
+    // series would be the same as the grouped ones.)
+    let (status, _) = http(port, "DELETE", "/metrics/job/beast", b"", "text/plain");
+    assert!((200..300).contains(&status), "{status}");
+    let other = text.replace("project=\"personal\"", "project=\"beta\"");
+    for (key, body) in [("personal", &text), ("beta", &other)] {
+        let (status, said) = http(
+            port,
+            "POST",
+            &format!("/metrics/job/beast/project/{key}"),
+            body.as_bytes(),
+            "application/x-www-form-urlencoded",
+        );
+        assert!((200..300).contains(&status), "{status}: {said}");
+    }
+    let (_, metrics) = http(port, "GET", "/metrics", b"", "text/plain");
+    for key in ["personal", "beta"] {
+        assert!(
+            metrics
+                .lines()
+                .any(|l| l.starts_with("beast_metric_seconds{")
+                    && l.contains(&format!("project=\"{key}\""))),
+            "{key} in {metrics}"
+        );
+    }
 
     // A timestamped push is refused, as Pushgateway documents.
     let stamped = env.ok(&["report", "--format", "openmetrics", "--timestamps"]);

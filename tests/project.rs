@@ -305,6 +305,8 @@ fn export_then_import_into_an_empty_history_reports_the_same_and_twice_adds_noth
         let mut r: Value =
             serde_json::from_str(&beast_ok(&cwd, "a@x", &["--db", dbs, "report"])).unwrap();
         r.as_object_mut().unwrap().remove("generated_at");
+        // Which clone and commit made it: the same history, other places.
+        r.as_object_mut().unwrap().remove("identity");
         r
     };
     let export = lab.path("mine.jsonl");
@@ -351,6 +353,8 @@ fn export_then_import_into_an_empty_history_reports_the_same_and_twice_adds_noth
     let mut r: Value =
         serde_json::from_str(&beast_ok(&cwd, "a@x", &["--db", others, "report"])).unwrap();
     r.as_object_mut().unwrap().remove("generated_at");
+    // Which clone and commit made it: the same history, other places.
+    r.as_object_mut().unwrap().remove("identity");
     assert_eq!(r, personal);
     // And the export of the project is the same file.
     let from_project = beast_ok(&root, "a@x", &["export"]);
@@ -726,4 +730,65 @@ fn held_time(text: &str) -> String {
         .find(|l| l.contains("\"generated_at\""))
         .unwrap_or("")
         .to_string()
+}
+
+#[test]
+fn every_report_says_which_project_repository_and_commit_it_describes() {
+    let lab = common::lab::Lab::new();
+    let root = lab.repo("search-api");
+    lab.git(
+        &root,
+        &[
+            "remote",
+            "add",
+            "origin",
+            "https://ci:secret-token@example.com/team/search-api.git",
+        ],
+    );
+    let head = lab.git(&root, &["rev-parse", "HEAD"]).trim().to_string();
+    let json: serde_json::Value =
+        serde_json::from_str(&common::lab::beast_ok(&root, "a@example.com", &["report"])).unwrap();
+    let id = &json["identity"];
+    assert_eq!(
+        id["project"], "search-api",
+        "the directory's name by default"
+    );
+    assert_eq!(id["commit"], head);
+    assert_eq!(id["branch"], "main");
+    assert_eq!(
+        id["repository"], "https://example.com/team/search-api.git",
+        "no credentials"
+    );
+    assert_eq!(id["beast_version"], env!("CARGO_PKG_VERSION"));
+    // A name of its own, in every format.
+    std::fs::write(
+        root.join(".beast/config.toml"),
+        "project = \"Search API\"\n",
+    )
+    .unwrap();
+    let md = common::lab::beast_ok(&root, "a@example.com", &["report", "--format", "markdown"]);
+    assert!(
+        md.contains(&format!("project Search API · main at {}", &head[..12])),
+        "{md}"
+    );
+    let html = common::lab::beast_ok(&root, "a@example.com", &["report", "--format", "html"]);
+    assert!(
+        html.contains("project Search API · main at"),
+        "report names its project"
+    );
+    let om = common::lab::beast_ok(
+        &root,
+        "a@example.com",
+        &["report", "--format", "openmetrics"],
+    );
+    assert!(
+        om.contains(&format!(
+        "beast_info{{project=\"Search API\",version=\"{}\",commit=\"{head}\",branch=\"main\"}} 1",
+        env!("CARGO_PKG_VERSION")
+    )),
+        "{om}"
+    );
+    std::fs::write(root.join(".beast/config.toml"), "project = \"\"\n").unwrap();
+    let out = common::lab::beast(&root, "a@example.com", &["report"]);
+    assert_eq!(out.status.code(), Some(1));
 }

@@ -110,6 +110,14 @@ fn sample(series: usize) -> Report {
             mode: "personal",
             location: "memory".into(),
         },
+        identity: report::Identity {
+            project: "team <a>".into(),
+            repository: Some("ssh://example.com/team/a.git".into()),
+            commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
+            branch: Some("main".into()),
+            beast_version: "0.1.0".into(),
+            schema: 0,
+        },
         series,
         trailers: &Default::default(),
     };
@@ -202,28 +210,76 @@ fn status_tables_fit_the_width_and_keep_short_words_whole() {
 
 #[test]
 fn openmetrics_is_well_formed() {
-    let text = render(&OpenMetrics { timestamps: false }, &sample(0));
+    let text = render(
+        &OpenMetrics {
+            timestamps: false,
+            labels: vec![],
+        },
+        &sample(0),
+    );
     assert!(text.ends_with("# EOF\n"));
     // Base units, a family per unit with its suffix, every series, and no
     // sample timestamps: when it was measured is a gauge of its own.
     assert!(text.contains("# TYPE beast_metric_ratio gauge\n# UNIT beast_metric_ratio ratio\n"));
-    assert!(text.contains("beast_metric_ratio{metric=\"cacheHitRate\",source=\"grafana\"} 0.26\n"));
-    assert!(text.contains("beast_metric_ratio{metric=\"cacheHitRate\",source=\"manual\"} 0.18\n"));
-    assert!(text.contains("beast_metric_seconds{metric=\"latency\",source=\"manual\"} 0.35\n"));
-    assert!(text.contains("beast_metric_target_seconds{metric=\"latency\",month=\"1\"} 0.2\n"));
-    assert!(text.contains(
-        "beast_metric_measured_timestamp_seconds{metric=\"cacheHitRate\",source=\"grafana\"} 1768219200\n"
-    ));
+    // Every sample carries the project first.
+    let p = "project=\"team <a>\",";
+    assert!(text.contains(&format!(
+        "beast_metric_ratio{{{p}metric=\"cacheHitRate\",source=\"grafana\"}} 0.26\n"
+    )));
+    assert!(text.contains(&format!(
+        "beast_metric_ratio{{{p}metric=\"cacheHitRate\",source=\"manual\"}} 0.18\n"
+    )));
+    assert!(text.contains(&format!(
+        "beast_metric_seconds{{{p}metric=\"latency\",source=\"manual\"}} 0.35\n"
+    )));
+    // A checkpoint's month is a value: the target series stays one series.
+    assert!(text.contains(&format!(
+        "beast_metric_target_seconds{{{p}metric=\"latency\"}} 0.2\n"
+    )));
+    assert!(text.contains(&format!(
+        "beast_metric_target_month{{{p}metric=\"latency\"}} 1\n"
+    )));
+    assert!(text.contains(&format!(
+        "beast_info{{{p}version=\"0.1.0\",commit=\"0123456789abcdef0123456789abcdef01234567\",branch=\"main\"}} 1\n"
+    )));
+    assert!(!text.contains("month=\""), "no month label");
+    assert!(text.contains(&format!(
+        "beast_metric_measured_timestamp_seconds{{{p}metric=\"cacheHitRate\",source=\"grafana\"}} 1768219200\n"
+    )));
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        assert!(line.contains("{project=\"team <a>\""), "{line}");
+    }
     assert!(!text.contains("unit=\""), "no unit labels");
     for line in text.lines().filter(|l| !l.starts_with('#')) {
-        assert_eq!(line.split(' ').count(), 2, "no timestamp: {line}");
+        let (_, value) = line.rsplit_once("} ").unwrap();
+        assert!(!value.contains(' '), "no timestamp: {line}");
     }
-    let stamped = render(&OpenMetrics { timestamps: true }, &sample(0));
-    assert!(stamped.contains(
-        "beast_metric_ratio{metric=\"cacheHitRate\",source=\"grafana\"} 0.26 1768219200\n"
-    ));
-    assert!(text.contains("beast_progress_completed_tasks{scope=\"month\"} 1\n"));
-    assert!(text.contains("beast_dogfood_generated_ratio{kind=\"test\"} 1\n"));
+    let stamped = render(
+        &OpenMetrics {
+            timestamps: true,
+            labels: vec![],
+        },
+        &sample(0),
+    );
+    assert!(stamped.contains(&format!(
+        "beast_metric_ratio{{{p}metric=\"cacheHitRate\",source=\"grafana\"}} 0.26 1768219200\n"
+    )));
+    assert!(text.contains(&format!(
+        "beast_progress_completed_tasks{{{p}scope=\"month\"}} 1\n"
+    )));
+    assert!(text.contains(&format!(
+        "beast_dogfood_generated_ratio{{{p}kind=\"test\"}} 1\n"
+    )));
+    let labelled = render(
+        &OpenMetrics {
+            timestamps: false,
+            labels: vec![("team".into(), "search".into())],
+        },
+        &sample(0),
+    );
+    assert!(labelled.contains(&format!(
+        "beast_metric_target_month{{{p}team=\"search\",metric=\"latency\"}} 1\n"
+    )));
     // Every sample belongs to a family declared just before, once.
     let mut declared = std::collections::HashSet::new();
     let mut current = String::new();

@@ -225,6 +225,29 @@ impl Context {
         .map_err(|e| self.which_db(e))
     }
 
+    /// What a report describes: the project, its repository and commit, and
+    /// this beast. Read from files; no git process.
+    pub fn identity(&self, repo: Option<&crate::git::Repo>) -> crate::report::Identity {
+        let (commit, branch, repository) = repo.map(|r| r.whereabouts()).unwrap_or_default();
+        let project = match &self.mode {
+            Mode::Project(p) => p.config.project.clone().unwrap_or_else(|| {
+                p.root
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "project".into())
+            }),
+            Mode::Personal { .. } => "personal".into(),
+        };
+        crate::report::Identity {
+            project,
+            repository,
+            commit,
+            branch,
+            beast_version: env!("CARGO_PKG_VERSION").to_string(),
+            schema: 0,
+        }
+    }
+
     /// The report of `src`, with up to `series` readings per metric.
     pub fn build_report_from(
         &self,
@@ -258,6 +281,7 @@ impl Context {
             today: self.today,
             now: self.now,
             history: info,
+            identity: self.identity(repo.as_ref()),
             series,
             trailers: &trailers,
         };

@@ -26,7 +26,7 @@ enum ReportFormat {
   beast report --format markdown                               for a pull-request comment
   beast report --summary                                       append the Markdown to $GITHUB_STEP_SUMMARY
   beast report --format openmetrics -o /var/lib/prometheus/node-exporter/beast.prom
-  beast report --format openmetrics | curl --data-binary @- http://pushgateway:9091/metrics/job/beast
+  beast report --format openmetrics | curl --data-binary @- http://pushgateway:9091/metrics/job/beast/project/NAME
   beast report --format html -o roadmap.html                   a page with charts, no network needed")]
 pub struct Args {
     /// Output format
@@ -43,6 +43,10 @@ pub struct Args {
     /// server does not)
     #[arg(long)]
     timestamps: bool,
+    /// OpenMetrics: a label every sample carries, after `project` (repeatable), e.g.
+    /// --label team=search
+    #[arg(long, value_name = "KEY=VALUE")]
+    label: Vec<String>,
     /// Write to FILE (atomically: readers never see half a file) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -52,6 +56,45 @@ pub struct Args {
     /// Print the JSON Schema of the JSON report and exit
     #[arg(long, conflicts_with_all = ["format", "output"])]
     schema: bool,
+}
+
+/// `--label KEY=VALUE`s: a key is a Prometheus label name other than
+/// `project` (which every sample has) and a value any text.
+fn parse_labels(given: &[String]) -> Result<Vec<(String, String)>> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for l in given {
+        let Some((k, v)) = l.split_once('=') else {
+            return error::input(format!(
+                "--label \"{}\" must be KEY=VALUE, like team=search",
+                l.escape_default()
+            ));
+        };
+        let k = k.trim();
+        let valid = k
+            .chars()
+            .enumerate()
+            .all(|(i, c)| c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit()));
+        let reserved = [
+            "project", "metric", "source", "kind", "scope", "state", "version", "commit", "branch",
+            "le", "quantile",
+        ];
+        if k.is_empty() || !valid || k.starts_with("__") || reserved.contains(&k) {
+            return error::input(format!(
+                "--label {}: \"{}\" is not a label name beast may add (letters, digits and _, not starting with a digit or __, and not one beast's series use: {})",
+                l.escape_default(),
+                k.escape_default(),
+                reserved.join(", ")
+            ));
+        }
+        if let Err(why) = crate::domain::validate::check_text("the label's value", v, 200, false) {
+            return error::input(format!("--label {k}: {why}"));
+        }
+        if out.iter().any(|(o, _)| o == k) {
+            return error::input(format!("--label {k} is given twice"));
+        }
+        out.push((k.to_string(), v.to_string()));
+    }
+    Ok(out)
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory
@@ -128,6 +171,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
         ReportFormat::Markdown => Box::new(Markdown),
         ReportFormat::Openmetrics => Box::new(OpenMetrics {
             timestamps: args.timestamps,
+            labels: parse_labels(&args.label)?,
         }),
         ReportFormat::Html => Box::new(Html),
     };

@@ -61,6 +61,16 @@ fn first_said(stderr: &[u8]) -> String {
         .to_string()
 }
 
+/// A remote URL without a user or token in it (`https://x:TOKEN@host/…`).
+fn without_credentials(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme && !url[scheme + 3..at].contains('/') => {
+            format!("{}{}", &url[..scheme + 3], &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
 /// What HEAD's files say.
 enum Head {
     Commit(String),
@@ -200,6 +210,41 @@ impl Repo {
     }
 
     /// HEAD's commit as `HEAD` and the ref files say.
+    /// What the repository's files say of where it stands, without a git
+    /// process: HEAD's commit (when the files tell), its branch (none when
+    /// detached) and `remote.origin.url` from the config (credentials in
+    /// the URL left out).
+    pub fn whereabouts(&self) -> (Option<String>, Option<String>, Option<String>) {
+        let commit = match self.head_from_files() {
+            Head::Commit(c) => Some(c),
+            _ => None,
+        };
+        let branch = std::fs::read_to_string(self.git_dir.join("HEAD"))
+            .ok()
+            .and_then(|h| {
+                h.trim()
+                    .strip_prefix("ref: refs/heads/")
+                    .map(str::to_string)
+            });
+        let config = std::fs::read_to_string(self.common_dir().join("config")).unwrap_or_default();
+        let mut in_origin = false;
+        let mut origin = None;
+        for line in config.lines().map(str::trim) {
+            if line.starts_with('[') {
+                in_origin = line == "[remote \"origin\"]";
+            } else if in_origin {
+                if let Some(url) = line
+                    .strip_prefix("url")
+                    .map(str::trim_start)
+                    .and_then(|l| l.strip_prefix('='))
+                {
+                    origin = Some(without_credentials(url.trim()));
+                }
+            }
+        }
+        (commit, branch, origin)
+    }
+
     fn head_from_files(&self) -> Head {
         let is_id = crate::domain::validate::is_commit_id;
         let Ok(head) = std::fs::read_to_string(self.git_dir.join("HEAD")) else {

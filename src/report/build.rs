@@ -19,6 +19,8 @@ pub struct Inputs<'a> {
     pub today: NaiveDate,
     pub now: DateTime<Utc>,
     pub history: HistoryInfo,
+    /// What the report describes.
+    pub identity: super::Identity,
     /// How many readings per metric to include as chart series (0: none).
     pub series: usize,
     /// What the repository's commit trailers say about tasks.
@@ -40,6 +42,7 @@ pub fn build(inputs: &Inputs, db: &dyn Facts) -> Result<Report> {
         today,
         now,
         ref history,
+        ref identity,
         series: series_limit,
         trailers,
     } = *inputs;
@@ -67,6 +70,10 @@ pub fn build(inputs: &Inputs, db: &dyn Facts) -> Result<Report> {
         schema_version: REPORT_SCHEMA_VERSION,
         generated_at: crate::store::timestamp(now),
         today: today.format("%Y-%m-%d").to_string(),
+        identity: super::Identity {
+            schema: REPORT_SCHEMA_VERSION,
+            ..identity.clone()
+        },
         history: history.clone(),
         current: current(roadmap, pos),
         roadmap: RoadmapInfo {

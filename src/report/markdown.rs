@@ -47,6 +47,7 @@ impl Format for Markdown {
     fn render(&self, r: &Report, out: &mut dyn Write) -> Result<()> {
         let c = &r.current;
         writeln!(out, "# BEAST MODE roadmap — {}\n", r.today)?;
+        writeln!(out, "{}\n", cell(&r.identity.line()))?;
         writeln!(
             out,
             "Year {}, Q{}, month {}{}, week {} ({}). History: {}.\n",

@@ -61,6 +61,9 @@ pub struct Report {
     pub schema_version: u32,
     pub generated_at: String,
     pub today: String,
+    /// What the report describes: the project, its repository and commit,
+    /// and the beast that made it.
+    pub identity: Identity,
     /// Which history the report shows.
     pub history: HistoryInfo,
     pub current: Current,
@@ -271,6 +274,43 @@ pub fn age(at: &str, now: &str) -> String {
         d if d < 730 => format!("{} months ago", d / 30),
         d => format!("{} years ago", d / 365),
     }
+}
+
+impl Identity {
+    /// One line for a report's header: "project team-a · main at 1a2b3c4d ·
+    /// beast 0.1.0".
+    pub fn line(&self) -> String {
+        let mut parts = vec![format!("project {}", self.project)];
+        match (&self.branch, &self.commit) {
+            (Some(b), Some(c)) => parts.push(format!("{b} at {}", &c[..c.len().min(12)])),
+            (None, Some(c)) => parts.push(format!("commit {}", &c[..c.len().min(12)])),
+            (Some(b), None) => parts.push(format!("branch {b}")),
+            (None, None) => {}
+        }
+        if let Some(r) = &self.repository {
+            parts.push(r.clone());
+        }
+        parts.push(format!("beast {}", self.beast_version));
+        parts.join(" · ")
+    }
+}
+
+/// What a report describes, so that a file, a page or a scrape can be told
+/// from another repository's.
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
+pub struct Identity {
+    /// The project's name: `project` in `.beast/config.toml`, else the
+    /// repository directory's name; `personal` for a personal history.
+    pub project: String,
+    /// The repository's `origin` URL (without credentials), if any.
+    pub repository: Option<String>,
+    /// The code commit checked out (HEAD), if any.
+    pub commit: Option<String>,
+    /// Its branch; null when detached.
+    pub branch: Option<String>,
+    pub beast_version: String,
+    /// The report's schema version.
+    pub schema: u32,
 }
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct LatestReading {

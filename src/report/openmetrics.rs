@@ -26,6 +26,8 @@ use super::{Count, Format, Report};
 pub struct OpenMetrics {
     /// Sample timestamps on the metric values (when they were measured).
     pub timestamps: bool,
+    /// Labels every sample carries after `project` (`--label k=v`).
+    pub labels: Vec<(String, String)>,
 }
 
 /// Escapes a label value: backslash, double quote and newline.
@@ -165,6 +167,12 @@ impl Format for OpenMetrics {
             "beast_metric_readings",
             "How many readings of the metric count (retracted ones do not).",
         );
+        // The checkpoint's month is a value, not a label: a label that
+        // changes at every checkpoint would start a new series each time.
+        let mut target_month = Family::new(
+            "beast_metric_target_month",
+            "The roadmap month of the metric's target checkpoint in force (see beast_metric_target).",
+        );
         let mut behind = Family::new(
             "beast_metric_behind",
             "1 when the metric has data and is behind its paced target, else 0.",
@@ -192,13 +200,18 @@ impl Format for OpenMetrics {
                 }
             }
             if let Some(t) = m.target {
-                let month = t.month.to_string();
                 by_unit.sample(
                     "beast_metric_target",
                     unit,
                     "The metric's target checkpoint in force (the next one at or after the current month; the last one once all have passed), in base units.",
-                    &[("metric", id), ("month", &month)],
+                    &[("metric", id)],
                     t.value / factor,
+                    None,
+                );
+                target_month.sample(
+                    "beast_metric_target_month",
+                    &[("metric", id)],
+                    f64::from(t.month),
                     None,
                 );
             }
@@ -360,9 +373,41 @@ impl Format for OpenMetrics {
             None,
         );
         families.push(position);
+        families.push(target_month);
 
+        let mut info = Family::new(
+            "beast_info",
+            "Which beast wrote these metrics and of which commit: always 1.",
+        );
+        info.sample(
+            "beast_info",
+            &[
+                ("version", &r.identity.beast_version),
+                ("commit", r.identity.commit.as_deref().unwrap_or("")),
+                ("branch", r.identity.branch.as_deref().unwrap_or("")),
+            ],
+            1.0,
+            None,
+        );
+        families.push(info);
+
+        // Every sample carries the project (and the labels asked for), so
+        // that two repositories' files can sit in one textfile directory
+        // and one Pushgateway.
+        let mut global = format!("project=\"{}\"", label(&r.identity.project));
+        for (k, v) in &self.labels {
+            let _ = write!(global, ",{k}=\"{}\"", label(v));
+        }
         for f in families {
-            out.write_all(f.text.as_bytes())?;
+            for line in f.text.lines() {
+                match line.split_once('{') {
+                    Some((name, rest)) if !line.starts_with('#') => {
+                        let sep = if rest.starts_with('}') { "" } else { "," };
+                        writeln!(out, "{name}{{{global}{sep}{rest}")?;
+                    }
+                    _ => writeln!(out, "{line}")?,
+                }
+            }
         }
         out.write_all(b"# EOF\n")?;
         Ok(())

@@ -168,7 +168,7 @@ impl Format for Html {
         );
         let _ = write!(
             h,
-            "<h1>BEAST MODE roadmap</h1><div class=\"sub\">{} · Year {}, Q{}{} · Month {}{} · Week {} · history: {}</div>",
+            "<h1>BEAST MODE roadmap</h1><div class=\"sub\">{} · Year {}, Q{}{} · Month {}{} · Week {} · history: {}<br>{}</div>",
             esc(&r.today),
             c.year,
             c.quarter,
@@ -176,7 +176,8 @@ impl Format for Html {
             c.month,
             c.month_title.as_deref().map(|t| format!(": {}", esc(t))).unwrap_or_default(),
             c.week,
-            esc(r.history.mode)
+            esc(r.history.mode),
+            esc(&r.identity.line())
         );
 
         // Progress cards.
