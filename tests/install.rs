@@ -5,63 +5,20 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-/// Serves the files under `root` over HTTP on 127.0.0.1 (GET only), until
-/// the test ends.
-fn serve(root: PathBuf) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut line = String::new();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            if reader.read_line(&mut line).is_err() {
-                continue;
-            }
-            // Drain the headers.
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) <= 2 {
-                    break;
-                }
-            }
-            let path = line.split(' ').nth(1).unwrap_or("/").trim_start_matches('/');
-            let file = root.join(path);
-            let (status, body) = match (path.contains(".."), std::fs::read(&file)) {
-                (false, Ok(bytes)) => ("200 OK", bytes),
-                _ => ("404 Not Found", b"not found".to_vec()),
-            };
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(&body);
-        }
-    });
-    port
-}
-
-fn dist(into: &Path) -> PathBuf {
-    let out = Command::new("bash")
-        .arg(common::repo_path("scripts/dist"))
-        .arg(into)
-        .args(["--binary", env!("CARGO_BIN_EXE_beast")])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
-}
+use common::release::{dist, serve};
 
 fn install(port: u16, prefix: &Path) -> std::process::Output {
     Command::new("sh")
         .arg(common::repo_path("scripts/install.sh"))
-        .args(["--prefix", prefix.to_str().unwrap(), "--version", env!("CARGO_PKG_VERSION")])
+        .args([
+            "--prefix",
+            prefix.to_str().unwrap(),
+            "--version",
+            env!("CARGO_PKG_VERSION"),
+        ])
         .env_clear()
         // No cargo, no rustc: only the system's tools.
         .env("PATH", "/usr/bin:/bin")
@@ -89,7 +46,11 @@ fn a_release_installs_without_cargo_and_a_damaged_one_installs_nothing() {
 
     let prefix = tmp.path().join("prefix");
     let out = install(port, &prefix);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let installed = prefix.join("bin/beast");
     let version = Command::new(&installed).arg("--version").output().unwrap();
     assert!(version.status.success());
@@ -108,6 +69,9 @@ fn a_release_installs_without_cargo_and_a_damaged_one_installs_nothing() {
     let out = install(port, &other);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("does not match its SHA-256") && err.contains("nothing installed"), "{err}");
+    assert!(
+        err.contains("does not match its SHA-256") && err.contains("nothing installed"),
+        "{err}"
+    );
     assert!(!other.join("bin/beast").exists());
 }

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod lab;
+pub mod release;
 
 use std::path::{Path, PathBuf};
 
