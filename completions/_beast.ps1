@@ -197,6 +197,8 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         'beast;roadmap;import' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the TOML here instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the TOML here instead of stdout')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'With -o: also write roadmap.toml beside it, naming the roadmap')
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'With -o: also write roadmap.toml beside it, with the roadmap''s first month (YYYY-MM)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
             [CompletionResult]::new('--author', '--author', [CompletionResultType]::ParameterName, 'Who records [default: the project''s config, else `git config user.email`, else the user name]')

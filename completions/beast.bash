@@ -1883,7 +1883,7 @@ _beast() {
             return 0
             ;;
         beast__subcmd__roadmap__subcmd__import)
-            opts="-o -h --output --json --db --project --author --roadmap --today --color --help"
+            opts="-o -h --output --name --start --json --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1894,6 +1894,14 @@ _beast() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -185,6 +185,8 @@ set edit:completion:arg-completer[beast] = {|@words|
         &'beast;roadmap;import'= {
             cand -o 'Write the TOML here instead of stdout'
             cand --output 'Write the TOML here instead of stdout'
+            cand --name 'With -o: also write roadmap.toml beside it, naming the roadmap'
+            cand --start 'With -o: also write roadmap.toml beside it, with the roadmap''s first month (YYYY-MM)'
             cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
             cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
             cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'

@@ -180,6 +180,8 @@ complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -f -a "check" -d 'Validate the roadmap files in use and summarise them'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and not __fish_seen_subcommand_from import check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -s o -l output -d 'Write the TOML here instead of stdout' -r -F
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -l name -d 'With -o: also write roadmap.toml beside it, naming the roadmap' -r
+complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -l start -d 'With -o: also write roadmap.toml beside it, with the roadmap\'s first month (YYYY-MM)' -r
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand roadmap; and __fish_seen_subcommand_from import" -l author -d 'Who records [default: the project\'s config, else `git config user.email`, else the user name]' -r

@@ -195,3 +195,69 @@ fn unknown_metric_in_a_target_is_refused() {
     let e = env.fails(&["--roadmap", dir.to_str().unwrap(), "status"], 3);
     assert!(e.contains("no metrics.toml"), "{e}");
 }
+
+#[test]
+fn a_roadmap_directory_names_its_roadmap_and_its_first_month() {
+    let env = Env::on("2027-04-10");
+    let dir = env.dir.path().join("acme");
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in std::fs::read_dir(common::repo_path("roadmap")).unwrap() {
+        let p = f.unwrap().path();
+        std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(
+        dir.join("roadmap.toml"),
+        "name = \"Acme platform\"\nstart = \"2027-04\"\n",
+    )
+    .unwrap();
+    let rm = dir.to_str().unwrap();
+    let r: serde_json::Value = serde_json::from_str(&env.ok(&["--roadmap", rm, "report"])).unwrap();
+    assert_eq!(r["roadmap"]["name"], "Acme platform");
+    assert_eq!(r["roadmap"]["start"], "2027-04");
+    assert_eq!(r["current"]["month"], 1);
+    assert_eq!(r["current"]["week"], 2);
+    let md = env.ok(&["--roadmap", rm, "report", "--format", "markdown"]);
+    assert!(md.starts_with("# Acme platform — 2027-04-10"), "{md}");
+    let status = env.ok(&["--roadmap", rm, "status"]);
+    assert!(status.starts_with("Acme platform — 2027-04-10"), "{status}");
+    // Every date follows the start: weeks 1-2 of month 1 are due on the
+    // 17th of April 2027.
+    let out = env
+        .cmd()
+        .args(["--roadmap", rm, "check", "--rules", "overdue"])
+        .env("BEAST_TODAY", "2027-04-20")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("(due 2027-04-17)"), "{text}");
+    // A start that is not YYYY-MM is refused where it stands.
+    std::fs::write(dir.join("roadmap.toml"), "start = \"April 2027\"\n").unwrap();
+    let e = env.fails(&["--roadmap", rm, "status"], 3);
+    assert!(
+        e.contains(
+            "roadmap.toml:1:9: start \"April 2027\" must be the roadmap's first month as YYYY-MM"
+        ),
+        "{e}"
+    );
+    // `roadmap import` writes it beside the year it imports.
+    let to = env.dir.path().join("imported");
+    std::fs::create_dir_all(&to).unwrap();
+    let year = to.join("year3.toml");
+    let fixture = repo_path("tests/fixtures/year3.md");
+    env.ok(&[
+        "roadmap",
+        "import",
+        fixture.to_str().unwrap(),
+        "-o",
+        year.to_str().unwrap(),
+        "--name",
+        "Acme platform",
+        "--start",
+        "2027-04",
+    ]);
+    let written = std::fs::read_to_string(to.join("roadmap.toml")).unwrap();
+    assert!(
+        written.contains("name = \"Acme platform\"\nstart = \"2027-04\"\n"),
+        "{written}"
+    );
+}

@@ -337,6 +337,9 @@ fn a_schema_4_database_is_migrated_and_shows_what_it_showed() {
     }
     strip_schema_3(&mut now);
     now.as_object_mut().unwrap().remove("identity");
+    let roadmap = now["roadmap"].as_object_mut().unwrap();
+    roadmap.remove("name");
+    roadmap.remove("start");
     was.as_object_mut().unwrap().remove("schema_version");
     assert_eq!(now, was);
     assert_eq!(

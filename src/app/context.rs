@@ -83,7 +83,10 @@ impl Context {
                 Some(dir) => roadmap_files::from_dir(dir)?,
                 None => roadmap_files::embedded(),
             };
-            let _ = self.roadmap.set(roadmap_files::load(&sources)?);
+            let loaded = roadmap_files::load(&sources)?;
+            // Every date-based rule counts months from the roadmap's start.
+            crate::domain::calendar::set_start(loaded.1.start.0, loaded.1.start.1);
+            let _ = self.roadmap.set(loaded);
         }
         Ok(self.roadmap.get().expect("set above"))
     }

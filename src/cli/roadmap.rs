@@ -50,6 +50,13 @@ enum RoadmapCommand {
         /// Write the TOML here instead of stdout
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// With -o: also write roadmap.toml beside it, naming the roadmap
+        #[arg(long, value_name = "NAME", requires = "output")]
+        name: Option<String>,
+        /// With -o: also write roadmap.toml beside it, with the roadmap's first
+        /// month (YYYY-MM)
+        #[arg(long, value_name = "YYYY-MM", requires = "output")]
+        start: Option<String>,
     },
     /// Validate the roadmap files in use and summarise them
     Check,
@@ -57,7 +64,33 @@ enum RoadmapCommand {
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
     match args.command {
-        Some(RoadmapCommand::Import { file, output }) => import(ctx, &file, output.as_deref(), out),
+        Some(RoadmapCommand::Import {
+            file,
+            output,
+            name,
+            start,
+        }) => {
+            // roadmap.toml beside the year file, checked before anything
+            // is written.
+            let settings = match (&name, &start) {
+                (None, None) => None,
+                _ => {
+                    let dir = output
+                        .as_deref()
+                        .and_then(|p| p.parent())
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .unwrap_or(std::path::Path::new("."));
+                    let path = dir.join(crate::roadmap_files::SETTINGS_FILE);
+                    Some((settings_text(&path, name, start)?, path))
+                }
+            };
+            import(ctx, &file, output.as_deref(), out)?;
+            if let Some((text, path)) = settings {
+                super::report::write_atomically(&path, text.as_bytes())?;
+                writeln!(out, "wrote {}", path.display())?;
+            }
+            Ok(())
+        }
         Some(RoadmapCommand::Check) => check(ctx, args.json, out),
         None if args.json => browse_json(ctx, args.year, args.quarter, args.month, out),
         None => browse(ctx, args.year, args.quarter, args.month, out),
@@ -119,6 +152,25 @@ fn import(
         None => out.write_all(toml.as_bytes())?,
     }
     Ok(())
+}
+
+/// The text of `roadmap.toml` (the roadmap's name and first month),
+/// checked by the same parser that reads it.
+fn settings_text(
+    path: &std::path::Path,
+    name: Option<String>,
+    start: Option<String>,
+) -> Result<String> {
+    let mut text = String::from("# The roadmap's name and the calendar month of its month 1.\n");
+    if let Some(n) = &name {
+        text.push_str(&format!("name = {}\n", toml::Value::String(n.clone())));
+    }
+    if let Some(s) = &start {
+        text.push_str(&format!("start = {}\n", toml::Value::String(s.clone())));
+    }
+    crate::roadmap_files::parse_settings(&path.display().to_string(), &text)
+        .map_err(|e| error::Failure::Input(format!("{e:#}")))?;
+    Ok(text)
 }
 
 fn check(ctx: &Context, json: bool, out: &mut dyn Write) -> Result<()> {

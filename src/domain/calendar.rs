@@ -2,16 +2,41 @@
 //!
 //! The old tracker printed "Month 1, Week 1" months after the start because it
 //! stored the position instead of deriving it. Here the position is a pure
-//! function of the date: month = months since 2026-01 + 1, and the week is
-//! 1 for days 1–7, 2 for 8–14, 3 for 15–21 and 4 from day 22 on.
+//! function of the date: month = months since the roadmap's start + 1
+//! (2026-01 for the built-in roadmap; `start` in a roadmap directory's
+//! `roadmap.toml`), and the week is 1 for days 1–7, 2 for 8–14, 3 for
+//! 15–21 and 4 from day 22 on.
+//!
+//! The start is set once per process, when the roadmap loads (`set_start`):
+//! every date-based rule — positions, paces, overdue, forecasts, claims —
+//! reads it, and none is handed a roadmap just for its first month.
+
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::{Datelike, NaiveDate};
 
 use super::roadmap::{LAST_MONTH, MONTHS_PER_YEAR};
 
-/// The calendar month in which roadmap month 1 falls.
+/// The calendar month in which the built-in roadmap's month 1 falls.
 pub const START_YEAR: i32 = 2026;
 pub const START_MONTH: u32 = 1;
+
+/// The roadmap's first month, as year × 12 + (month − 1).
+static START: AtomicI64 = AtomicI64::new(START_YEAR as i64 * 12 + (START_MONTH as i64 - 1));
+
+/// Sets the calendar month of roadmap month 1 (when the roadmap loads).
+pub fn set_start(year: i32, month: u32) {
+    START.store(
+        i64::from(year) * 12 + i64::from(month.clamp(1, 12)) - 1,
+        Ordering::Relaxed,
+    );
+}
+
+/// The calendar (year, month) of roadmap month 1.
+pub fn start() -> (i32, u32) {
+    let s = START.load(Ordering::Relaxed);
+    (s.div_euclid(12) as i32, s.rem_euclid(12) as u32 + 1)
+}
 
 /// The roadmap position of a date. `month` may be below 1 (before the start) or
 /// above 48 (after the last planned month); those are reported, not clamped.
@@ -29,7 +54,8 @@ impl Position {
     /// assert_eq!((p.year(), p.quarter(), p.month, p.week), (1, 4, 11, 4));
     /// ```
     pub fn from_date(date: NaiveDate) -> Position {
-        let months = (date.year() - START_YEAR) * 12 + date.month() as i32 - START_MONTH as i32;
+        let (year, month) = start();
+        let months = (date.year() - year) * 12 + date.month() as i32 - month as i32;
         let week = match date.day() {
             1..=7 => 1,
             8..=14 => 2,
@@ -69,8 +95,9 @@ impl Position {
 
 /// The first day of a roadmap month.
 pub fn month_start(month: u32) -> NaiveDate {
-    let m0 = (START_MONTH - 1) + (month - 1);
-    NaiveDate::from_ymd_opt(START_YEAR + (m0 / 12) as i32, m0 % 12 + 1, 1).expect("a valid month")
+    let (year, first) = start();
+    let m0 = (first - 1) + (month - 1);
+    NaiveDate::from_ymd_opt(year + (m0 / 12) as i32, m0 % 12 + 1, 1).expect("a valid month")
 }
 
 /// The last day of a roadmap month.

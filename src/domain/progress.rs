@@ -101,6 +101,8 @@ mod tests {
             }],
         };
         Roadmap {
+            name: "t".into(),
+            start: (2026, 1),
             years: vec![
                 Year {
                     number: 1,

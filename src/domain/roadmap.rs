@@ -29,9 +29,26 @@ pub fn months_of_year(year: u32) -> std::ops::RangeInclusive<u32> {
 
 /// The whole loaded roadmap. Years are sorted; a year may be missing (year 2
 /// has no source document), and every consumer has to cope with that gap.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Roadmap {
+    /// What the team calls it ("BEAST MODE roadmap" for the built-in one).
+    pub name: String,
+    /// The calendar (year, month) of its month 1.
+    pub start: (i32, u32),
     pub years: Vec<Year>,
+}
+
+/// The built-in roadmap's name.
+pub const BUILT_IN_NAME: &str = "BEAST MODE roadmap";
+
+impl Default for Roadmap {
+    fn default() -> Roadmap {
+        Roadmap {
+            name: BUILT_IN_NAME.to_string(),
+            start: (super::calendar::START_YEAR, super::calendar::START_MONTH),
+            years: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -77,6 +77,8 @@ pub fn build(inputs: &Inputs, db: &dyn Facts) -> Result<Report> {
         history: history.clone(),
         current: current(roadmap, pos),
         roadmap: RoadmapInfo {
+            name: roadmap.name.clone(),
+            start: format!("{}-{:02}", roadmap.start.0, roadmap.start.1),
             years: roadmap.years.iter().map(|y| y.number).collect(),
             missing_years: roadmap.missing_years(),
             tasks: roadmap.task_count(),

@@ -46,7 +46,7 @@ pub fn cell(text: &str) -> String {
 impl Format for Markdown {
     fn render(&self, r: &Report, out: &mut dyn Write) -> Result<()> {
         let c = &r.current;
-        writeln!(out, "# BEAST MODE roadmap — {}\n", r.today)?;
+        writeln!(out, "# {} — {}\n", cell(&r.roadmap.name), r.today)?;
         writeln!(out, "{}\n", cell(&r.identity.line()))?;
         writeln!(
             out,

@@ -164,6 +164,11 @@ impl MonthState {
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RoadmapInfo {
+    /// The roadmap's name ("BEAST MODE roadmap" built in; `name` in a
+    /// roadmap directory's roadmap.toml).
+    pub name: String,
+    /// The calendar month of its month 1, YYYY-MM.
+    pub start: String,
     pub years: Vec<u32>,
     pub missing_years: Vec<u32>,
     pub tasks: usize,

@@ -244,7 +244,7 @@ fn metric_row(m: &MetricReport) -> Vec<String> {
 impl Format for Terminal {
     fn render(&self, r: &Report, out: &mut dyn Write) -> Result<()> {
         let c = &r.current;
-        let title = self.paint("BEAST MODE roadmap", BOLD);
+        let title = self.paint(&super::visible(&r.roadmap.name), BOLD);
         writeln!(out, "{title} — {}", r.today)?;
         match c.state {
             MonthState::Planned => writeln!(

@@ -14,7 +14,7 @@ use anyhow::Result;
 use crate::domain::{Catalog, Roadmap};
 use crate::error;
 
-pub use parse::{parse_catalog, parse_year};
+pub use parse::{parse_catalog, parse_settings, parse_year};
 pub use write::year_to_toml;
 
 /// One roadmap file's name (as shown in errors) and contents.
@@ -39,8 +39,13 @@ pub fn embedded() -> Vec<Source> {
     .collect()
 }
 
+/// The optional file of a roadmap directory that names the roadmap and its
+/// first month: `name = "Acme platform"`, `start = "2027-04"`.
+pub const SETTINGS_FILE: &str = "roadmap.toml";
+
 /// Reads every `*.toml` file of a directory: `metrics.toml` is the catalog,
-/// every other file is one roadmap year.
+/// `roadmap.toml` the roadmap's name and start, every other file is one
+/// roadmap year.
 pub fn from_dir(dir: &Path) -> Result<Vec<Source>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
@@ -79,8 +84,18 @@ pub fn load(sources: &[Source]) -> Result<(Catalog, Roadmap)> {
     };
     let catalog = parse_catalog(&catalog_src.name, &catalog_src.text)?;
     let mut roadmap = Roadmap::default();
+    let is_settings = |s: &&Source| s.name.ends_with(SETTINGS_FILE);
+    if let Some(settings) = sources.iter().find(is_settings) {
+        let (name, start) = parse::parse_settings(&settings.name, &settings.text)?;
+        if let Some(name) = name {
+            roadmap.name = name;
+        }
+        if let Some(start) = start {
+            roadmap.start = start;
+        }
+    }
     let mut origin: Vec<(u32, &str)> = Vec::new();
-    for src in sources.iter().filter(|s| !is_catalog(s)) {
+    for src in sources.iter().filter(|s| !is_catalog(s) && !is_settings(s)) {
         let year = parse_year(&src.name, &src.text, &catalog)?;
         if let Some((_, first)) = origin.iter().find(|(n, _)| *n == year.number) {
             return error::roadmap(format!(

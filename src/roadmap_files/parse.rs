@@ -18,6 +18,58 @@ use crate::error;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawSettings {
+    name: Option<Spanned<String>>,
+    start: Option<Spanned<String>>,
+}
+
+/// What `roadmap.toml` says: the roadmap's name, and the calendar (year,
+/// month) of its month 1.
+pub type Settings = (Option<String>, Option<(i32, u32)>);
+
+/// `roadmap.toml`: the roadmap's name and the calendar month of its month 1.
+pub fn parse_settings(file: &str, text: &str) -> Result<Settings> {
+    let loc = Locator { file, text };
+    let raw: RawSettings = loc.parse()?;
+    let name = match raw.name {
+        Some(n) => {
+            let t = loc.text("the roadmap's name", n)?;
+            if t.trim().is_empty() {
+                return error::roadmap(format!(
+                    "{file}: the roadmap's name is empty; give it one, like \"Acme platform\""
+                ));
+            }
+            Some(t.trim().to_string())
+        }
+        None => None,
+    };
+    let start = match raw.start {
+        Some(s) => {
+            let span = s.span();
+            let text = s.into_inner();
+            let parsed = text
+                .split_once('-')
+                .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
+                .filter(|(y, m)| {
+                    (1970..=9999).contains(y) && (1..=12).contains(m) && text.len() == 7
+                });
+            match parsed {
+                Some(p) => Some(p),
+                None => {
+                    return loc.fail(
+                        span,
+                        format!("start \"{}\" must be the roadmap's first month as YYYY-MM, like \"2027-04\"", text.escape_default()),
+                    )
+                }
+            }
+        }
+        None => None,
+    };
+    Ok((name, start))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawYear {
     year: Spanned<i64>,
     title: Spanned<String>,

@@ -163,12 +163,14 @@ impl Format for Html {
         let mut h = String::new();
         let _ = write!(
             h,
-            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>BEAST MODE roadmap — {}</title><style>{STYLE}</style></head><body>",
+            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} — {}</title><style>{STYLE}</style></head><body>",
+            esc(&r.roadmap.name),
             esc(&r.today)
         );
         let _ = write!(
             h,
-            "<h1>BEAST MODE roadmap</h1><div class=\"sub\">{} · Year {}, Q{}{} · Month {}{} · Week {} · history: {}<br>{}</div>",
+            "<h1>{}</h1><div class=\"sub\">{} · Year {}, Q{}{} · Month {}{} · Week {} · history: {}<br>{}</div>",
+            esc(&r.roadmap.name),
             esc(&r.today),
             c.year,
             c.quarter,
