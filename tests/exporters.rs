@@ -1,9 +1,11 @@
 //! The OpenMetrics report against the programs teams feed it to:
-//! node_exporter's textfile collector and Pushgateway (Debian's
-//! `prometheus-node-exporter` and `prometheus-pushgateway`), each started on
-//! 127.0.0.1 by the test, exactly as the README's recipes use them. Skipped
-//! where a program is not installed, unless `BEAST_REQUIRE_EXPORTERS` is
-//! set (CI installs both and sets it, so the check cannot be skipped there).
+//! node_exporter's textfile collector, Pushgateway and Prometheus itself
+//! (Debian's `prometheus-node-exporter`, `prometheus-pushgateway` and
+//! `prometheus`), each started on 127.0.0.1 by the test, exactly as the
+//! guide's recipes use them — two projects side by side, and every query
+//! of the Grafana dashboard (docs/grafana/beast.json). Skipped where a
+//! program is not installed, unless `BEAST_REQUIRE_EXPORTERS` is set (CI
+//! installs them and sets it, so the check cannot be skipped there).
 
 mod common;
 
@@ -274,4 +276,175 @@ fn pushgateway_takes_the_report_as_curl_sends_it() {
         "application/x-www-form-urlencoded",
     );
     assert_eq!(status, 400);
+}
+
+/// Percent-encodes a query for a URL.
+fn encode(q: &str) -> String {
+    q.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[test]
+fn every_dashboard_query_returns_data_from_prometheus_for_two_projects() {
+    let (Some(node_exporter), Some(prometheus)) =
+        (program("prometheus-node-exporter"), program("prometheus"))
+    else {
+        return;
+    };
+    let _turn = ONE_SERVER_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    // Two projects' files in one textfile directory.
+    let env = env();
+    let dir = env.dir.path().join("textfile");
+    std::fs::create_dir_all(&dir).unwrap();
+    env.ok(&[
+        "report",
+        "--format",
+        "openmetrics",
+        "-o",
+        dir.join("personal.prom").to_str().unwrap(),
+    ]);
+    let lab = common::lab::Lab::new();
+    let beta = lab.repo("beta");
+    std::fs::write(beta.join(".beast/config.toml"), "project = \"beta\"\n").unwrap();
+    for args in [["cacheHitRate", "55"], ["latency", "150"]] {
+        common::lab::beast_ok(
+            &beta,
+            "b@example.com",
+            &["metric", args[0], args[1], "--source", "ci"],
+        );
+    }
+    common::lab::beast_ok(
+        &beta,
+        "b@example.com",
+        &[
+            "report",
+            "--format",
+            "openmetrics",
+            "-o",
+            dir.join("beta.prom").to_str().unwrap(),
+        ],
+    );
+    let node_port = free_port();
+    let _node = start(
+        &node_exporter,
+        &[
+            "--collector.disable-defaults".into(),
+            "--collector.textfile".into(),
+            format!("--collector.textfile.directory={}", dir.display()),
+            format!("--web.listen-address=127.0.0.1:{node_port}"),
+        ],
+        node_port,
+    );
+    // Prometheus scraping it every second.
+    let config = env.dir.path().join("prometheus.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: ['127.0.0.1:{node_port}']\n"
+        ),
+    )
+    .unwrap();
+    let port = free_port();
+    let _prom = start(
+        &prometheus,
+        &[
+            format!("--config.file={}", config.display()),
+            format!(
+                "--storage.tsdb.path={}",
+                env.dir.path().join("tsdb").display()
+            ),
+            format!("--web.listen-address=127.0.0.1:{port}"),
+        ],
+        port,
+    );
+    let query = |q: &str| -> serde_json::Value {
+        let (status, body) = http(
+            port,
+            "GET",
+            &format!("/api/v1/query?query={}", encode(q)),
+            b"",
+            "text/plain",
+        );
+        assert_eq!(status, 200, "{q}: {body}");
+        serde_json::from_str(&body).unwrap()
+    };
+    // Until two scrapes of both projects are in (a server's start-up, not
+    // a timing assertion).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        // 503 while Prometheus opens its database.
+        let (status, _) = http(port, "GET", "/-/ready", b"", "text/plain");
+        if status != 200 {
+            assert!(Instant::now() < deadline, "Prometheus never became ready");
+            std::thread::sleep(Duration::from_millis(200));
+            continue;
+        }
+        let r = query("min(count_over_time(beast_info[1m]))");
+        let ready = r["data"]["result"][0]["value"][1]
+            .as_str()
+            .and_then(|v| v.parse::<f64>().ok())
+            .is_some_and(|n| n >= 2.0)
+            && query("count(beast_info)")["data"]["result"][0]["value"][1] == "2";
+        if ready {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "Prometheus never scraped both projects"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // The dashboard's project variable lists both.
+    let dashboard: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::repo_path("docs/grafana/beast.json")).unwrap(),
+    )
+    .unwrap();
+    let variable = dashboard["templating"]["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "project")
+        .unwrap();
+    assert_eq!(
+        variable["query"]["query"],
+        "label_values(beast_info, project)"
+    );
+    let (_, values) = http(
+        port,
+        "GET",
+        "/api/v1/label/project/values?match[]=beast_info",
+        b"",
+        "text/plain",
+    );
+    assert!(
+        values.contains("\"personal\"") && values.contains("\"beta\""),
+        "{values}"
+    );
+    // Every panel's every query, for each project: data.
+    let mut queries = 0;
+    for panel in dashboard["panels"].as_array().unwrap() {
+        for target in panel["targets"].as_array().unwrap() {
+            let expr = target["expr"].as_str().unwrap();
+            for project in ["personal", "beta"] {
+                let q = expr.replace("$project", project);
+                let r = query(&q);
+                assert_eq!(r["status"], "success", "{q}: {r}");
+                assert!(
+                    !r["data"]["result"].as_array().unwrap().is_empty(),
+                    "panel \"{}\": {q} returned nothing",
+                    panel["title"]
+                );
+                queries += 1;
+            }
+        }
+    }
+    assert!(queries >= 20, "{queries}");
 }
