@@ -740,3 +740,42 @@ fn quiet_benches_record_and_print_nothing() {
     assert!(!states.is_empty());
     assert!(states.iter().all(|(_, s)| *s == "retracted"), "{states:?}");
 }
+
+#[test]
+fn a_reference_reading_never_stands_for_the_teams_metric() {
+    let env = Env::new();
+    env.ok(&["metric", "cacheHitRate", "16.2", "--source", "ci"]);
+    env.ok(&["complete", "1", "3", "Multi-tier cache"]);
+    env.ok(&["bench", "cache", "--requests", "400", "-q"]);
+    let r = env.report();
+    let m = common::metric(&r, "cacheHitRate");
+    // The team's ci reading stays the headline; the built-in workload's
+    // reading is a series of its own, marked.
+    assert_eq!(m["latest"]["source"], "ci", "{m}");
+    assert_eq!(m["latest"]["reference"], false);
+    let bench = m["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["source"] == "bench:cache")
+        .expect("the bench series is shown");
+    assert_eq!(bench["reference"], true);
+    // No task's acceptance is decided by beast's reference workload.
+    let c = r["completions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == "Multi-tier cache")
+        .unwrap();
+    assert_ne!(c["acceptance"]["source"], "bench:cache", "{c}");
+    // A metric only beast's bench has measured: its reading is shown,
+    // marked as the reference workload's.
+    let s = common::metric(&r, "semanticHitRate");
+    assert_eq!(s["latest"]["source"], "bench:cache");
+    assert_eq!(s["latest"]["reference"], true);
+    let status = env.ok(&["status"]);
+    assert!(
+        status.contains("(bench:cache ") && status.contains(", reference)"),
+        "{status}"
+    );
+}

@@ -25,6 +25,14 @@ use serde::Serialize;
 
 use super::roadmap::{Acceptance, Roadmap, TaskRef};
 
+/// Whether a benchmark run's workload is one of beast's built-in reference
+/// workloads (generated, or shipped in `data/`) rather than the team's own
+/// trace or dataset: its readings measure beast's reference implementation,
+/// not the team's system, and never stand for the team's metric.
+pub fn is_reference_workload(workload: &str) -> bool {
+    workload.starts_with("built-in") || workload.starts_with("data/")
+}
+
 /// How a row that counts trailers left unread begins (no trailer's value
 /// can: git's reader splits values on this character).
 pub const TRAILERS_BEYOND: &str = "\u{1f}beyond:";

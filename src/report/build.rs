@@ -49,7 +49,21 @@ pub fn build(inputs: &Inputs, db: &dyn Facts) -> Result<Report> {
     let pos = Position::from_date(today);
     let completions = db.planned_completions()?;
     let all_series = db.all_series()?;
-    let assessed = claims::assess(roadmap, &completions, db, &all_series, trailers)?;
+    let reference = reference_series(db, &all_series)?;
+    // A reading of beast's built-in workload never decides a task's
+    // acceptance: it measures beast, not the team's system.
+    let measured: BTreeMap<String, Vec<SeriesStat>> = all_series
+        .iter()
+        .map(|(m, v)| {
+            let own: Vec<SeriesStat> = v
+                .iter()
+                .filter(|s| !reference.contains(&(m.clone(), s.source.clone())))
+                .cloned()
+                .collect();
+            (m.clone(), own)
+        })
+        .collect();
+    let assessed = claims::assess(roadmap, &completions, db, &measured, trailers)?;
     let by_ref: HashMap<TaskRef, &Completion> = completions
         .iter()
         .filter_map(|c| c.task_ref().map(|r| (r, c)))
@@ -64,7 +78,7 @@ pub fn build(inputs: &Inputs, db: &dyn Facts) -> Result<Report> {
     let progress = progress(roadmap, &done, pos);
     let forecast = month.map(|m| forecast(&completions, &progress, today, m));
     let month_tasks = current_month.map_or_else(Vec::new, |m| month_tasks(m, &done));
-    let metrics = metrics(catalog, db, &all_series, pos)?;
+    let metrics = metrics(catalog, db, &all_series, &reference, pos)?;
     let series = series(catalog, db, series_limit)?;
     Ok(Report {
         schema_version: REPORT_SCHEMA_VERSION,
@@ -234,20 +248,55 @@ fn month_tasks(m: &crate::domain::roadmap::Month, done: &Done) -> Vec<TaskStatus
 
 /// Every catalog metric: its newest reading (of any source), target,
 /// verdict, trend and the latest of each series.
+/// The series (metric, source) whose newest reading came from a run on
+/// beast's built-in reference workload.
+fn reference_series(
+    db: &dyn Facts,
+    all_series: &BTreeMap<String, Vec<SeriesStat>>,
+) -> Result<std::collections::HashSet<(String, String)>> {
+    let mut out = std::collections::HashSet::new();
+    for (metric, series) in all_series {
+        for s in series.iter().filter(|s| s.source.starts_with("bench:")) {
+            let Some(reading) = db.reading(&s.latest_id)? else {
+                continue;
+            };
+            let Some(run) = reading.run.as_deref() else {
+                continue;
+            };
+            if db
+                .bench_run(run)?
+                .is_some_and(|b| crate::domain::claims::is_reference_workload(&b.workload))
+            {
+                out.insert((metric.clone(), s.source.clone()));
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn metrics(
     catalog: &Catalog,
     db: &dyn Facts,
     all_series: &BTreeMap<String, Vec<SeriesStat>>,
+    reference: &std::collections::HashSet<(String, String)>,
     pos: Position,
 ) -> Result<Vec<MetricReport>> {
     let mut metrics = Vec::with_capacity(catalog.metrics.len());
     for def in &catalog.metrics {
-        // The newest reading is the newest of the series' newest ones.
+        // The headline is the newest of the team's series' newest readings;
+        // a reading of beast's built-in workload only when the team has
+        // none of its own.
         let series = all_series.get(&def.id).map_or(&[][..], Vec::as_slice);
-        let latest = match series
-            .iter()
-            .max_by(|a, b| (&a.latest_at, &a.latest_id).cmp(&(&b.latest_at, &b.latest_id)))
-        {
+        let is_reference = |s: &SeriesStat| reference.contains(&(def.id.clone(), s.source.clone()));
+        let newest = |own: bool| {
+            series
+                .iter()
+                .filter(|s| is_reference(s) != own)
+                .max_by(|a, b| (&a.latest_at, &a.latest_id).cmp(&(&b.latest_at, &b.latest_id)))
+        };
+        let headline = newest(true).or_else(|| newest(false));
+        let headline_reference = headline.is_some_and(is_reference);
+        let latest = match headline {
             Some(s) => db.reading(&s.latest_id)?,
             None => None,
         };
@@ -267,6 +316,7 @@ fn metrics(
                     source: r.source.clone(),
                     note: r.note.clone(),
                     run: run_ref(db, r.run.as_deref())?,
+                    reference: headline_reference,
                 }),
                 None => None,
             },
@@ -288,6 +338,7 @@ fn metrics(
                 s.sort_by(|a, b| (&b.latest_at, &b.latest_id).cmp(&(&a.latest_at, &a.latest_id)));
                 s.into_iter()
                     .map(|s| SeriesLatest {
+                        reference: is_reference(&s),
                         source: s.source,
                         readings: s.readings,
                         value: s.latest_value,

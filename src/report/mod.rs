@@ -325,6 +325,10 @@ pub struct LatestReading {
     pub note: Option<String>,
     /// The benchmark run that measured the value, for `bench:*` sources.
     pub run: Option<RunRef>,
+    /// A reading of beast's built-in reference workload: the headline only
+    /// because the team has no series of its own for the metric.
+    #[serde(default)]
+    pub reference: bool,
 }
 
 /// Where a measured number came from: a stored `beast bench` run.
@@ -381,6 +385,9 @@ pub struct MetricReport {
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SeriesLatest {
     pub source: String,
+    /// Its newest reading is of beast's built-in reference workload: never
+    /// the headline while the team has a series of its own.
+    pub reference: bool,
     /// How many live readings it has.
     pub readings: u64,
     pub value: f64,

@@ -223,9 +223,10 @@ fn metric_row(m: &MetricReport) -> Vec<String> {
     let fmt = |v: f64| format_with_unit(v, &m.unit);
     let latest = m.latest.as_ref().map_or("—".to_string(), |r| {
         let value = fmt(significant(r.value, 4));
+        let reference = if r.reference { ", reference" } else { "" };
         match &r.run {
-            Some(run) => format!("{value} ({} {})", visible(&r.source), run.short),
-            None => format!("{value} ({})", visible(&r.source)),
+            Some(run) => format!("{value} ({} {}{reference})", visible(&r.source), run.short),
+            None => format!("{value} ({}{reference})", visible(&r.source)),
         }
     });
     let target = m.target.map_or("—".to_string(), |t| {

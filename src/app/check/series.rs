@@ -22,12 +22,7 @@ pub enum Base {
     Held(Box<crate::store::MemoryIndex>),
 }
 
-/// Whether a benchmark run's workload is one of beast's built-in reference
-/// workloads (generated, or shipped in `data/`) rather than the team's own
-/// trace or dataset.
-pub fn is_reference_workload(workload: &str) -> bool {
-    workload.starts_with("built-in") || workload.starts_with("data/")
-}
+pub use crate::domain::claims::is_reference_workload;
 
 /// The series of `metrics` in the history, each with the readings to
 /// judge and the readings they are judged against. `today_end` (a stored

@@ -325,9 +325,14 @@ impl Format for Html {
                 .as_ref()
                 .map(|l| {
                     format!(
-                        "latest {} ({}, {})",
+                        "latest {} ({}{}, {})",
                         f(l.value),
                         esc(&l.source),
+                        if l.reference {
+                            ", beast's reference workload: the team has no series of its own"
+                        } else {
+                            ""
+                        },
                         super::age(&l.at, &r.generated_at)
                     )
                 })
