@@ -107,6 +107,31 @@ fn http(port: u16, method: &str, path: &str, body: &[u8], content_type: &str) ->
     (status, body.to_string())
 }
 
+/// A second repository, project "beta", with `readings` (metric, value)
+/// from ci, writing its OpenMetrics report to `file`.
+fn second_project(lab: &common::lab::Lab, file: &std::path::Path, readings: &[(&str, &str)]) {
+    let beta = lab.repo("beta");
+    std::fs::write(beta.join(".beast/config.toml"), "project = \"beta\"\n").unwrap();
+    for (metric, value) in readings {
+        common::lab::beast_ok(
+            &beta,
+            "b@example.com",
+            &["metric", metric, value, "--source", "ci"],
+        );
+    }
+    common::lab::beast_ok(
+        &beta,
+        "b@example.com",
+        &[
+            "report",
+            "--format",
+            "openmetrics",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+}
+
 /// A history with readings in three units and two sources.
 fn env() -> Env {
     let env = Env::on("2026-01-20");
@@ -140,25 +165,7 @@ fn node_exporters_textfile_collector_takes_the_file() {
     ]);
     // Another repository writes its own file into the same directory.
     let lab = common::lab::Lab::new();
-    let beta = lab.repo("beta");
-    std::fs::write(beta.join(".beast/config.toml"), "project = \"beta\"\n").unwrap();
-    common::lab::beast_ok(
-        &beta,
-        "b@example.com",
-        &["metric", "cacheHitRate", "55", "--source", "ci"],
-    );
-    let beta_file = dir.join("beta.prom");
-    common::lab::beast_ok(
-        &beta,
-        "b@example.com",
-        &[
-            "report",
-            "--format",
-            "openmetrics",
-            "-o",
-            beta_file.to_str().unwrap(),
-        ],
-    );
+    second_project(&lab, &dir.join("beta.prom"), &[("cacheHitRate", "55")]);
     let port = free_port();
     let _server = start(
         &node_exporter,
@@ -312,25 +319,10 @@ fn every_dashboard_query_returns_data_from_prometheus_for_two_projects() {
         dir.join("personal.prom").to_str().unwrap(),
     ]);
     let lab = common::lab::Lab::new();
-    let beta = lab.repo("beta");
-    std::fs::write(beta.join(".beast/config.toml"), "project = \"beta\"\n").unwrap();
-    for args in [["cacheHitRate", "55"], ["latency", "150"]] {
-        common::lab::beast_ok(
-            &beta,
-            "b@example.com",
-            &["metric", args[0], args[1], "--source", "ci"],
-        );
-    }
-    common::lab::beast_ok(
-        &beta,
-        "b@example.com",
-        &[
-            "report",
-            "--format",
-            "openmetrics",
-            "-o",
-            dir.join("beta.prom").to_str().unwrap(),
-        ],
+    second_project(
+        &lab,
+        &dir.join("beta.prom"),
+        &[("cacheHitRate", "55"), ("latency", "150")],
     );
     let node_port = free_port();
     let _node = start(

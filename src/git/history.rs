@@ -433,7 +433,11 @@ impl Repo {
         if !present.is_empty() {
             let mut revs = present.join("\n");
             revs.push_str("\n--not\n--branches\n--tags\n--remotes\n");
-            let head = self.commit("HEAD")?;
+            // HEAD from its files when they tell (no process), else from git.
+            let head = match self.whereabouts().0 {
+                Some(h) => Some(h),
+                None => self.commit("HEAD")?,
+            };
             if let Some(h) = &head {
                 revs.push_str(h);
                 revs.push('\n');

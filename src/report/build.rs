@@ -260,13 +260,7 @@ fn reference_series(
             let Some(reading) = db.reading(&s.latest_id)? else {
                 continue;
             };
-            let Some(run) = reading.run.as_deref() else {
-                continue;
-            };
-            if db
-                .bench_run(run)?
-                .is_some_and(|b| crate::domain::claims::is_reference_workload(&b.workload))
-            {
+            if db.is_reference_reading(&reading)? {
                 out.insert((metric.clone(), s.source.clone()));
             }
         }

@@ -54,6 +54,17 @@ pub trait Facts {
     /// then event id.
     fn live_evidence(&self) -> Result<Vec<EvidenceRow>>;
 
+    /// Whether `reading` was measured by a benchmark run on beast's built-in
+    /// reference workload (see `domain::claims::is_reference_workload`).
+    fn is_reference_reading(&self, reading: &Reading) -> Result<bool> {
+        let Some(run) = reading.run.as_deref() else {
+            return Ok(false);
+        };
+        Ok(self
+            .bench_run(run)?
+            .is_some_and(|b| crate::domain::claims::is_reference_workload(&b.workload)))
+    }
+
     /// The sources of a metric's live readings, sorted.
     fn reading_sources(&self, metric: &str) -> Result<Vec<String>> {
         Ok(self

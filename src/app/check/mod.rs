@@ -23,7 +23,7 @@ use crate::report::Report;
 
 mod series;
 
-pub use series::{collect_series, history_at_revision, is_reference_workload, Base};
+pub use series::{collect_series, history_at_revision, Base};
 
 /// How a finding came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]

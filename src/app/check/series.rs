@@ -22,8 +22,6 @@ pub enum Base {
     Held(Box<crate::store::MemoryIndex>),
 }
 
-pub use crate::domain::claims::is_reference_workload;
-
 /// The series of `metrics` in the history, each with the readings to
 /// judge and the readings they are judged against. `today_end` (a stored
 /// timestamp) is the end of today: a reading dated after it is left out.
@@ -46,9 +44,7 @@ pub fn collect_series(
             if let Some(known) = workloads.get(run) {
                 return Ok(*known);
             }
-            let is = facts
-                .bench_run(run)?
-                .is_some_and(|b| is_reference_workload(&b.workload));
+            let is = facts.is_reference_reading(reading)?;
             workloads.insert(run.clone(), is);
             Ok(is)
         };

@@ -54,12 +54,6 @@ pub struct Judged {
     pub call: Call,
 }
 
-impl Judged {
-    pub fn regression(&self) -> bool {
-        self.call == Call::Fail
-    }
-}
-
 /// Confirmation also holds when the last `confirm` readings are each at
 /// least this share of the way to the warn bound …
 const LOWER: f64 = 0.9;
