@@ -247,7 +247,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'The multi-tier semantic cache: hit rates, false hits, lookup latency')
-            [CompletionResult]::new('routing', 'routing', [CompletionResultType]::ParameterValue, 'Model routing: selection accuracy, cost savings, error rate, latency')
+            [CompletionResult]::new('routing', 'routing', [CompletionResultType]::ParameterValue, 'Model routing on real models'' recorded answers: APGR, CPT, accuracy, cost')
             [CompletionResult]::new('paraphrase', 'paraphrase', [CompletionResultType]::ParameterValue, 'Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)')
             [CompletionResult]::new('all', 'all', [CompletionResultType]::ParameterValue, 'Both benchmarks on their defaults')
             [CompletionResult]::new('runs', 'runs', [CompletionResultType]::ParameterValue, 'List stored benchmark runs')
@@ -285,9 +285,14 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         }
         'beast;bench;routing' {
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the workload and simulations; same seed, same counts and rates')
-            [CompletionResult]::new('--dataset', '--dataset', [CompletionResultType]::ParameterName, 'A JSON-lines request set of the same shape as data/routing.jsonl')
-            [CompletionResult]::new('--record-selector', '--record-selector', [CompletionResultType]::ParameterName, 'The selector whose figures become readings')
-            [CompletionResult]::new('--write-dataset', '--write-dataset', [CompletionResultType]::ParameterName, 'Generate the labelled request set from --seed into FILE and exit')
+            [CompletionResult]::new('--outcomes', '--outcomes', [CompletionResultType]::ParameterName, 'Recorded outcomes to route on, as published: RouteLLM''s per-benchmark CSV (prompt, True/False per model) or RouterBench''s (sample_id, prompt, eval_name, a score and a |total_cost per model); repeat for several files of the same models')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Prompts to leave out, as RouteLLM''s contaminated_prompts.jsonl lists them')
+            [CompletionResult]::new('--weak', '--weak', [CompletionResultType]::ParameterName, 'The cheaper model routed from (default: the cheapest, else the least accurate)')
+            [CompletionResult]::new('--strong', '--strong', [CompletionResultType]::ParameterName, 'The better model routed to (default: the most accurate other)')
+            [CompletionResult]::new('--splits', '--splits', [CompletionResultType]::ParameterName, 'Seeded train/test splits to average over')
+            [CompletionResult]::new('--dataset', '--dataset', [CompletionResultType]::ParameterName, 'With --modelled: a JSON-lines request set of the same shape as data/routing.jsonl')
+            [CompletionResult]::new('--record-selector', '--record-selector', [CompletionResultType]::ParameterName, 'With --modelled: the selector whose figures become readings')
+            [CompletionResult]::new('--write-dataset', '--write-dataset', [CompletionResultType]::ParameterName, 'Generate the modelled request set from --seed into FILE and exit')
             [CompletionResult]::new('--rows', '--rows', [CompletionResultType]::ParameterName, 'Rows to generate with --write-dataset')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]')
@@ -299,6 +304,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
             [CompletionResult]::new('--no-record', '--no-record', [CompletionResultType]::ParameterName, 'Do not write the results as metric readings')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success (a CI step that only records)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success (a CI step that only records)')
+            [CompletionResult]::new('--modelled', '--modelled', [CompletionResultType]::ParameterName, 'The modelled fleet (data/models.toml) and its generated requests instead of recorded answers')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -356,7 +362,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         }
         'beast;bench;help' {
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'The multi-tier semantic cache: hit rates, false hits, lookup latency')
-            [CompletionResult]::new('routing', 'routing', [CompletionResultType]::ParameterValue, 'Model routing: selection accuracy, cost savings, error rate, latency')
+            [CompletionResult]::new('routing', 'routing', [CompletionResultType]::ParameterValue, 'Model routing on real models'' recorded answers: APGR, CPT, accuracy, cost')
             [CompletionResult]::new('paraphrase', 'paraphrase', [CompletionResultType]::ParameterValue, 'Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)')
             [CompletionResult]::new('all', 'all', [CompletionResultType]::ParameterValue, 'Both benchmarks on their defaults')
             [CompletionResult]::new('runs', 'runs', [CompletionResultType]::ParameterValue, 'List stored benchmark runs')
@@ -582,7 +588,7 @@ Register-ArgumentCompleter -Native -CommandName 'beast' -ScriptBlock {
         }
         'beast;help;bench' {
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'The multi-tier semantic cache: hit rates, false hits, lookup latency')
-            [CompletionResult]::new('routing', 'routing', [CompletionResultType]::ParameterValue, 'Model routing: selection accuracy, cost savings, error rate, latency')
+            [CompletionResult]::new('routing', 'routing', [CompletionResultType]::ParameterValue, 'Model routing on real models'' recorded answers: APGR, CPT, accuracy, cost')
             [CompletionResult]::new('paraphrase', 'paraphrase', [CompletionResultType]::ParameterValue, 'Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)')
             [CompletionResult]::new('all', 'all', [CompletionResultType]::ParameterValue, 'Both benchmarks on their defaults')
             [CompletionResult]::new('runs', 'runs', [CompletionResultType]::ParameterValue, 'List stored benchmark runs')

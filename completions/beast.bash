@@ -597,13 +597,33 @@ _beast() {
             return 0
             ;;
         beast__subcmd__bench__subcmd__routing)
-            opts="-q -h --seed --json --no-record --quiet --dataset --record-selector --write-dataset --rows --db --project --author --roadmap --today --color --help"
+            opts="-q -h --seed --json --no-record --quiet --outcomes --exclude --weak --strong --splits --modelled --dataset --record-selector --write-dataset --rows --db --project --author --roadmap --today --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --outcomes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --weak)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --strong)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --splits)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -229,7 +229,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand cache 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
-            cand routing 'Model routing: selection accuracy, cost savings, error rate, latency'
+            cand routing 'Model routing on real models'' recorded answers: APGR, CPT, accuracy, cost'
             cand paraphrase 'Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)'
             cand all 'Both benchmarks on their defaults'
             cand runs 'List stored benchmark runs'
@@ -265,9 +265,14 @@ set edit:completion:arg-completer[beast] = {|@words|
         }
         &'beast;bench;routing'= {
             cand --seed 'Seed of the workload and simulations; same seed, same counts and rates'
-            cand --dataset 'A JSON-lines request set of the same shape as data/routing.jsonl'
-            cand --record-selector 'The selector whose figures become readings'
-            cand --write-dataset 'Generate the labelled request set from --seed into FILE and exit'
+            cand --outcomes 'Recorded outcomes to route on, as published: RouteLLM''s per-benchmark CSV (prompt, True/False per model) or RouterBench''s (sample_id, prompt, eval_name, a score and a |total_cost per model); repeat for several files of the same models'
+            cand --exclude 'Prompts to leave out, as RouteLLM''s contaminated_prompts.jsonl lists them'
+            cand --weak 'The cheaper model routed from (default: the cheapest, else the least accurate)'
+            cand --strong 'The better model routed to (default: the most accurate other)'
+            cand --splits 'Seeded train/test splits to average over'
+            cand --dataset 'With --modelled: a JSON-lines request set of the same shape as data/routing.jsonl'
+            cand --record-selector 'With --modelled: the selector whose figures become readings'
+            cand --write-dataset 'Generate the modelled request set from --seed into FILE and exit'
             cand --rows 'Rows to generate with --write-dataset'
             cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
             cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
@@ -279,6 +284,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --no-record 'Do not write the results as metric readings'
             cand -q 'Print nothing on success (a CI step that only records)'
             cand --quiet 'Print nothing on success (a CI step that only records)'
+            cand --modelled 'The modelled fleet (data/models.toml) and its generated requests instead of recorded answers'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -332,7 +338,7 @@ set edit:completion:arg-completer[beast] = {|@words|
         }
         &'beast;bench;help'= {
             cand cache 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
-            cand routing 'Model routing: selection accuracy, cost savings, error rate, latency'
+            cand routing 'Model routing on real models'' recorded answers: APGR, CPT, accuracy, cost'
             cand paraphrase 'Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)'
             cand all 'Both benchmarks on their defaults'
             cand runs 'List stored benchmark runs'
@@ -528,7 +534,7 @@ set edit:completion:arg-completer[beast] = {|@words|
         }
         &'beast;help;bench'= {
             cand cache 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
-            cand routing 'Model routing: selection accuracy, cost savings, error rate, latency'
+            cand routing 'Model routing on real models'' recorded answers: APGR, CPT, accuracy, cost'
             cand paraphrase 'Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)'
             cand all 'Both benchmarks on their defaults'
             cand runs 'List stored benchmark runs'

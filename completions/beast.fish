@@ -215,7 +215,7 @@ always\t''
 never\t''"
 complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "cache" -d 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
-complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "routing" -d 'Model routing: selection accuracy, cost savings, error rate, latency'
+complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "routing" -d 'Model routing on real models\' recorded answers: APGR, CPT, accuracy, cost'
 complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "paraphrase" -d 'Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)'
 complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "all" -d 'Both benchmarks on their defaults'
 complete -c beast -n "__fish_beast_using_subcommand bench; and not __fish_seen_subcommand_from cache routing paraphrase all runs help" -f -a "runs" -d 'List stored benchmark runs'
@@ -250,11 +250,16 @@ complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subco
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -l no-warm -d 'Custom configuration: no cache warming'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from cache" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l seed -d 'Seed of the workload and simulations; same seed, same counts and rates' -r
-complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l dataset -d 'A JSON-lines request set of the same shape as data/routing.jsonl' -r -F
-complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l record-selector -d 'The selector whose figures become readings' -r -f -a "rule-based\t''
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l outcomes -d 'Recorded outcomes to route on, as published: RouteLLM\'s per-benchmark CSV (prompt, True/False per model) or RouterBench\'s (sample_id, prompt, eval_name, a score and a |total_cost per model); repeat for several files of the same models' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l exclude -d 'Prompts to leave out, as RouteLLM\'s contaminated_prompts.jsonl lists them' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l weak -d 'The cheaper model routed from (default: the cheapest, else the least accurate)' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l strong -d 'The better model routed to (default: the most accurate other)' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l splits -d 'Seeded train/test splits to average over' -r
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l dataset -d 'With --modelled: a JSON-lines request set of the same shape as data/routing.jsonl' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l record-selector -d 'With --modelled: the selector whose figures become readings' -r -f -a "rule-based\t''
 learned\t''
 provider-only\t''"
-complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l write-dataset -d 'Generate the labelled request set from --seed into FILE and exit' -r -F
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l write-dataset -d 'Generate the modelled request set from --seed into FILE and exit' -r -F
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l rows -d 'Rows to generate with --write-dataset' -r
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l db -d 'A personal database file instead of the project\'s history [default: the project\'s .beast/ if there is one, else the user\'s data directory, e.g. ~/.local/share/beast/beast.db]' -r -F
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l project -d 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]' -r -F
@@ -267,6 +272,7 @@ never\t''"
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l json -d 'Print the results as JSON: {"runs": [...], "recorded": ...}'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l no-record -d 'Do not write the results as metric readings'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -s q -l quiet -d 'Print nothing on success (a CI step that only records)'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -l modelled -d 'The modelled fleet (data/models.toml) and its generated requests instead of recorded answers'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from routing" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from paraphrase" -l matcher -d 'Matchers to compare' -r -f -a "tfidf\t'TF-IDF over word n-grams (built in; the default)'
 embedding\t'A sentence-embedding model (needs the `embedding` feature and --model)'"
@@ -316,7 +322,7 @@ never\t''"
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -l json -d 'Print the runs as JSON'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from runs" -s h -l help -d 'Print help'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "cache" -d 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
-complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "routing" -d 'Model routing: selection accuracy, cost savings, error rate, latency'
+complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "routing" -d 'Model routing on real models\' recorded answers: APGR, CPT, accuracy, cost'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "paraphrase" -d 'Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "all" -d 'Both benchmarks on their defaults'
 complete -c beast -n "__fish_beast_using_subcommand bench; and __fish_seen_subcommand_from help" -f -a "runs" -d 'List stored benchmark runs'
@@ -453,7 +459,7 @@ complete -c beast -n "__fish_beast_using_subcommand help; and not __fish_seen_su
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from roadmap" -f -a "import" -d 'Convert a Markdown roadmap (the year-3/year-4 format) into roadmap TOML'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from roadmap" -f -a "check" -d 'Validate the roadmap files in use and summarise them'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "cache" -d 'The multi-tier semantic cache: hit rates, false hits, lookup latency'
-complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "routing" -d 'Model routing: selection accuracy, cost savings, error rate, latency'
+complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "routing" -d 'Model routing on real models\' recorded answers: APGR, CPT, accuracy, cost'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "paraphrase" -d 'Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "all" -d 'Both benchmarks on their defaults'
 complete -c beast -n "__fish_beast_using_subcommand help; and __fish_seen_subcommand_from bench" -f -a "runs" -d 'List stored benchmark runs'

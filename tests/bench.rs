@@ -121,9 +121,12 @@ fn cache_json_has_the_documented_fields_and_is_reproducible() {
 }
 
 #[test]
-fn routing_json_has_the_documented_fields() {
+fn modelled_routing_json_has_the_documented_fields() {
     let env = Env::new();
-    let v = json(&env, &["bench", "routing", "--json", "--no-record"]);
+    let v = json(
+        &env,
+        &["bench", "routing", "--modelled", "--json", "--no-record"],
+    );
     let runs = v["runs"].as_array().unwrap();
     let selectors: Vec<&str> = runs
         .iter()
@@ -150,7 +153,11 @@ fn routing_json_has_the_documented_fields() {
             "all selectors on the same rows"
         );
     }
-    let again = json(&env, &["bench", "routing", "--json", "--no-record"]);
+    assert!(runs[0]["config"]["dataset"].as_str().is_some());
+    let again = json(
+        &env,
+        &["bench", "routing", "--modelled", "--json", "--no-record"],
+    );
     let c = |v: &Value| {
         v["runs"]
             .as_array()
@@ -219,7 +226,14 @@ fn recorded_readings_point_to_their_run() {
 
     let v = json(
         &env,
-        &["bench", "routing", "--json", "--record-selector", "learned"],
+        &[
+            "bench",
+            "routing",
+            "--modelled",
+            "--json",
+            "--record-selector",
+            "learned",
+        ],
     );
     let learned = v["runs"]
         .as_array()
@@ -253,7 +267,7 @@ fn recorded_readings_point_to_their_run() {
 fn no_record_writes_nothing() {
     let env = Env::new();
     let before = env.report();
-    let out = env.ok(&["bench", "routing", "--no-record"]);
+    let out = env.ok(&["bench", "routing", "--modelled", "--no-record"]);
     assert!(out.contains("Nothing recorded (--no-record)."), "{out}");
     assert!(
         out.contains("rule-based") && out.contains("accuracy"),
@@ -273,11 +287,16 @@ fn bench_all_runs_both() {
         .iter()
         .map(|r| r["benchmark"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        kinds,
-        ["cache", "cache", "cache", "cache", "routing", "routing", "routing"]
-    );
+    // Routing runs on the recorded MMLU answers: one run of every router.
+    assert_eq!(kinds, ["cache", "cache", "cache", "cache", "routing"]);
     assert_eq!(v["recorded"].as_array().unwrap().len(), 2);
+    assert_eq!(v["runs"][4]["dataset"]["name"], "RouteLLM MMLU (built in)");
+    // Both are reference readings of beast's own workloads.
+    let r = env.report();
+    assert_eq!(
+        metric(&r, "selectionAccuracy")["latest"]["source"],
+        "bench:routing"
+    );
 }
 
 #[test]
@@ -711,7 +730,7 @@ fn a_bad_pairs_file_is_refused_in_one_line() {
 #[test]
 fn quiet_benches_record_and_print_nothing() {
     let env = Env::new();
-    assert_eq!(env.ok(&["bench", "routing", "-q"]), "");
+    assert_eq!(env.ok(&["bench", "routing", "--modelled", "-q"]), "");
     assert_eq!(
         env.ok(&["bench", "cache", "--requests", "400", "--quiet"]),
         ""
@@ -719,7 +738,7 @@ fn quiet_benches_record_and_print_nothing() {
     let runs = env.ok(&["bench", "runs", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&runs).unwrap();
     assert_eq!(v["runs"].as_array().unwrap().len(), 2, "{runs}");
-    env.fails(&["bench", "routing", "-q", "--json"], 2);
+    env.fails(&["bench", "routing", "--modelled", "-q", "--json"], 2);
     // Undo takes the cache run back; `log` says its readings no longer
     // count, as `metric` and `status` do.
     env.ok(&["undo", "-q"]);
@@ -778,4 +797,235 @@ fn a_reference_reading_never_stands_for_the_teams_metric() {
         status.contains("(bench:cache ") && status.contains(", reference)"),
         "{status}"
     );
+}
+
+/// A RouterBench-format file: three models with scores and costs, and a
+/// group per prompt; the cheap model is right on "easy" prompts only.
+fn routerbench(rows: usize) -> (String, Vec<[f64; 3]>, Vec<[f64; 3]>) {
+    let mut text = String::from(
+        "sample_id,prompt,eval_name,cheap,mid,big,cheap|model_response,mid|model_response,big|model_response,\
+         cheap|total_cost,mid|total_cost,big|total_cost,oracle_model_to_route_to\n",
+    );
+    let (mut scores, mut costs) = (Vec::new(), Vec::new());
+    for i in 0..rows {
+        let hard = i % 3 == 0;
+        let topic = if hard { "integrals" } else { "capitals" };
+        let score = [
+            if hard { 0.0 } else { 1.0 },
+            if hard || i % 5 == 0 { 0.0 } else { 1.0 },
+            if i % 7 == 0 { 0.0 } else { 1.0 },
+        ];
+        let cost = [
+            0.0001 * (1 + i % 3) as f64,
+            0.001,
+            0.01 + 0.0001 * (i % 4) as f64,
+        ];
+        text.push_str(&format!(
+            "id{i},\"['question {i} about {topic}, please']\",{},{},{},{},a,b,c,{},{},{},cheap\n",
+            if hard { "math" } else { "geo" },
+            score[0],
+            score[1],
+            score[2],
+            cost[0],
+            cost[1],
+            cost[2]
+        ));
+        scores.push(score);
+        costs.push(cost);
+    }
+    (text, scores, costs)
+}
+
+#[test]
+fn routerbench_models_are_the_files_columns_and_routers_pay_in_dollars() {
+    let env = Env::new();
+    let (text, scores, costs) = routerbench(300);
+    let file = env.dir.path().join("routerbench.csv");
+    std::fs::write(&file, text).unwrap();
+    let v = json(
+        &env,
+        &[
+            "bench",
+            "routing",
+            "--outcomes",
+            file.to_str().unwrap(),
+            "--json",
+            "--no-record",
+        ],
+    );
+    assert_eq!(v["dataset"]["prompts"], 300);
+    assert_eq!(
+        v["dataset"]["models"],
+        serde_json::json!(["cheap", "mid", "big"])
+    );
+    // The cheapest model is routed from, the most accurate other to.
+    assert_eq!(v["dataset"]["weak"], "cheap");
+    assert_eq!(v["dataset"]["strong"], "big");
+    for (m, model) in v["models"].as_array().unwrap().iter().enumerate() {
+        let accuracy = scores.iter().map(|s| s[m]).sum::<f64>() / 300.0;
+        let cost: f64 = costs.iter().map(|c| c[m]).sum();
+        assert!(
+            (model["accuracy"].as_f64().unwrap() - accuracy).abs() < 1e-9,
+            "{model}"
+        );
+        assert!(
+            (model["cost"].as_f64().unwrap() - cost).abs() < 1e-9,
+            "{model}"
+        );
+    }
+    let routers = v["routers"].as_array().unwrap();
+    let by = |name: &str| routers.iter().find(|r| r["name"] == name).unwrap().clone();
+    for r in routers {
+        for k in ["name", "apgr", "cpt_50", "cpt_80", "accuracy", "cost"] {
+            assert!(r.get(k).is_some(), "{r} lacks {k}");
+        }
+    }
+    // The group (eval_name) tells the hard prompts apart: the learned
+    // router recovers most of the gap, a random one about half.
+    assert!(
+        by("learned")["apgr"].as_f64().unwrap() > 0.8,
+        "{}",
+        by("learned")
+    );
+    let random = by("random")["apgr"].as_f64().unwrap();
+    assert!((0.3..0.7).contains(&random), "{random}");
+    // Costs are dollars per prompt: between the cheap and the big model's.
+    let per = |name: &str| by(name)["cost"].as_f64().unwrap();
+    assert!(per("cheap only") < per("learned") && per("learned") < per("big only"));
+    assert!(by("mid only")["apgr"].is_null());
+}
+
+#[test]
+fn recorded_routing_scores_routers_on_unseen_mmlu_prompts_and_records_the_learned_one() {
+    let env = Env::new();
+    let v = json(&env, &["bench", "routing", "--splits", "1", "--json"]);
+    assert_eq!(v["dataset"]["name"], "RouteLLM MMLU (built in)");
+    assert_eq!(v["dataset"]["prompts"], 14_037);
+    assert_eq!(v["dataset"]["excluded_contaminated"], 5);
+    let names: Vec<&str> = v["routers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "random",
+            "mistralai/Mixtral-8x7B-Instruct-v0.1 only",
+            "gpt-4-1106-preview only",
+            "oracle",
+            "group",
+            "neighbours",
+            "length",
+            "learned"
+        ]
+    );
+    let r = |i: usize, k: &str| v["routers"][i][k].as_f64().unwrap();
+    assert!(
+        (0.4..0.6).contains(&r(0, "apgr")),
+        "random {}",
+        r(0, "apgr")
+    );
+    assert!(r(7, "apgr") > 0.6, "learned {}", r(7, "apgr"));
+    assert!(r(3, "cpt_80") < 0.2, "oracle {}", r(3, "cpt_80"));
+    assert_eq!(
+        v["train_prompts"].as_u64().unwrap() + v["test_prompts"].as_u64().unwrap(),
+        14_037
+    );
+    // The learned router's figures are the readings, naming the data.
+    let report = env.report();
+    let acc = metric(&report, "selectionAccuracy");
+    assert!((acc["latest"]["value"].as_f64().unwrap() - r(7, "right_model") * 100.0).abs() < 1e-9);
+    assert!(
+        acc["latest"]["note"]
+            .as_str()
+            .unwrap()
+            .contains("RouteLLM MMLU"),
+        "{}",
+        acc["latest"]["note"]
+    );
+    let savings = metric(&report, "costSavings")["latest"]["value"]
+        .as_f64()
+        .unwrap();
+    assert!((savings - (1.0 - r(7, "strong_share")) * 100.0).abs() < 1e-9);
+}
+
+#[test]
+fn bad_outcome_files_are_one_line_errors() {
+    let env = Env::new();
+    let write = |name: &str, text: &str| {
+        let p = env.dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let cases = [
+        ("a.csv", "prompt,weak,strong\nq,True,maybe\n", "line 2"),
+        (
+            "b.csv",
+            "question,weak,strong\nq,True,False\n",
+            "no prompt column",
+        ),
+        ("c.csv", "", "is empty"),
+    ];
+    for (name, text, words) in cases {
+        let p = write(name, text);
+        let e = env.fails(
+            &["bench", "routing", "--no-record", "--outcomes", &p],
+            INPUT,
+        );
+        assert!(
+            e.contains(words) && e.contains(name) && e.trim().lines().count() == 1,
+            "{e}"
+        );
+    }
+    let mut ok = String::from("prompt,weak,strong\n");
+    for i in 0..40 {
+        ok.push_str(&format!(
+            "q{i},{},True\n",
+            if i % 2 == 0 { "True" } else { "False" }
+        ));
+    }
+    let p = write("ok.csv", &ok);
+    let e = env.fails(
+        &[
+            "bench",
+            "routing",
+            "--no-record",
+            "--outcomes",
+            &p,
+            "--weak",
+            "gpt-5",
+        ],
+        INPUT,
+    );
+    assert!(
+        e.contains("--weak gpt-5 is not a model") && e.contains("weak, strong"),
+        "{e}"
+    );
+    let few = write("few.csv", "prompt,weak,strong\nq,True,True\n");
+    let e = env.fails(
+        &["bench", "routing", "--no-record", "--outcomes", &few],
+        INPUT,
+    );
+    assert!(e.contains("at least 20"), "{e}");
+    let ex = write("ex.jsonl", "{\"train_prompt\": \"x\"}\n");
+    let e = env.fails(
+        &[
+            "bench",
+            "routing",
+            "--no-record",
+            "--outcomes",
+            &p,
+            "--exclude",
+            &ex,
+        ],
+        INPUT,
+    );
+    assert!(
+        e.contains("ex.jsonl: line 1") && e.contains("eval_prompt"),
+        "{e}"
+    );
+    // --outcomes and --modelled are different runs.
+    env.fails(&["bench", "routing", "--outcomes", &p, "--modelled"], 2);
 }

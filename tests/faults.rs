@@ -181,6 +181,9 @@ fn fifos_and_endless_files_are_refused_without_hanging() {
     for args in [
         vec!["bench", "cache", "--no-record", "--trace", f],
         vec!["bench", "routing", "--no-record", "--dataset", "/dev/zero"],
+        vec!["bench", "routing", "--no-record", "--outcomes", f],
+        vec!["bench", "routing", "--no-record", "--outcomes", "/dev/zero"],
+        vec!["bench", "paraphrase", "--pairs", f],
         vec!["import", "legacy", "/dev/zero"],
         vec!["import", f],
     ] {

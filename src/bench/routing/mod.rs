@@ -21,6 +21,10 @@ use super::rng::{Rng, Weighted};
 use super::text::fnv1a;
 use crate::error;
 
+pub mod curve;
+pub mod outcomes;
+pub mod recorded;
+pub mod routers;
 mod run;
 mod selectors;
 

@@ -326,6 +326,7 @@ pub(super) fn bench_cache(ctx: &Context, a: &CacheArgs) -> Result<Shown> {
         .collect();
     let headers: Vec<String> = results.iter().map(|r| r.config.name.clone()).collect();
     Ok(Shown {
+        top: None,
         measured: Measured {
             kind: "cache",
             seed: a.trace.is_none().then_some(seed),

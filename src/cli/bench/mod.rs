@@ -43,11 +43,12 @@ enum What {
   beast bench cache --thresholds 0.75,0.8,0.85,0.9,0.95   the threshold trade-off
   beast bench cache --trace requests.jsonl          your own traffic")]
     Cache(CacheArgs),
-    /// Model routing: selection accuracy, cost savings, error rate, latency
+    /// Model routing on real models' recorded answers: APGR, CPT, accuracy, cost
     #[command(after_help = "Examples:
-  beast bench routing                               three selectors side by side
-  beast bench routing --dataset my-requests.jsonl
-  beast bench routing --record-selector learned")]
+  beast bench routing                               routers on RouteLLM's recorded MMLU answers
+  beast bench routing --outcomes gsm8k_responses.csv   a RouteLLM or RouterBench file as published
+  beast bench routing --outcomes routerbench_0shot.csv --weak gpt-3.5-turbo-1106 --strong gpt-4-1106-preview
+  beast bench routing --modelled                    the seeds' selectors on the modelled fleet")]
     Routing(RoutingArgs),
     /// Each semantic matcher on labelled paraphrase pairs: public ones built in, or yours (records nothing)
     #[command(after_help = "Examples:
@@ -224,13 +225,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> Result<()> {
                 no_ttl: false,
                 no_warm: false,
             };
-            let routing_args = RoutingArgs {
-                common: c.clone(),
-                dataset: None,
-                record_selector: "rule-based".into(),
-                write_dataset: None,
-                rows: crate::bench::routing::DATASET_ROWS,
-            };
+            let routing_args = RoutingArgs::defaults(c.clone());
             let reports = vec![
                 bench_cache(ctx, &cache_args)?,
                 bench_routing(ctx, &routing_args)?,
@@ -248,6 +243,9 @@ pub(super) struct Shown {
     pub(super) measured: Measured,
     /// Each configuration's figures, as JSON objects.
     pub(super) runs: Vec<Value>,
+    /// Keys that stand at the top of `--json` when this benchmark runs alone
+    /// (routing's `dataset`, `models`, `routers`).
+    pub(super) top: Option<Value>,
     /// Rows of the side-by-side table: (figure, value per configuration).
     pub(super) table: Vec<(String, Vec<String>)>,
     pub(super) headers: Vec<String>,
@@ -315,7 +313,15 @@ fn finish(ctx: &Context, common: &Common, shown: Vec<Shown>, out: &mut dyn Write
                 })
             })
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &json!({"runs": runs, "recorded": recorded_json}))?;
+        let mut whole = json!({"runs": runs, "recorded": recorded_json});
+        if let [only] = outcomes.as_slice() {
+            if let Some(Value::Object(top)) = &only.top {
+                for (k, v) in top {
+                    whole[k] = v.clone();
+                }
+            }
+        }
+        serde_json::to_writer_pretty(&mut *out, &whole)?;
         writeln!(out)?;
         return Ok(());
     }
