@@ -475,10 +475,15 @@ fn main() {
     ] {
         let label = format!("{shape} {label}");
         let label = label.as_str();
-        let dir = project(&tmp.path().join(format!("fresh-{shape}-{label}").replace(' ', "-")));
+        let dir = project(
+            &tmp.path()
+                .join(format!("fresh-{shape}-{label}").replace(' ', "-")),
+        );
         let n = fill(&events_dir(&dir), shape, scale * o.scale);
         // A fresh clone's first step: `beast sync` fetches the history.
-        let origin = tmp.path().join(format!("origin-{label}.git").replace(' ', "-"));
+        let origin = tmp
+            .path()
+            .join(format!("origin-{label}.git").replace(' ', "-"));
         git(
             tmp.path(),
             &[
@@ -499,7 +504,9 @@ fn main() {
         beast(&bin, &dir, &["sync", "--push", "-q"]);
         let mut syncs: Vec<Duration> = (0..3)
             .map(|i| {
-                let clone = tmp.path().join(format!("clone-{label}-{i}").replace(' ', "-"));
+                let clone = tmp
+                    .path()
+                    .join(format!("clone-{label}-{i}").replace(' ', "-"));
                 git(
                     tmp.path(),
                     &["init", "-q", "-b", "main", clone.to_str().unwrap()],

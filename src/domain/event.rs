@@ -60,13 +60,18 @@ impl EventId {
     /// The id's text (as `to_string`, without the formatting machinery:
     /// the index is rebuilt at a million ids a go).
     pub fn text(&self) -> String {
+        self.text_bytes().iter().map(|&c| c as char).collect()
+    }
+
+    /// The id's text as ASCII bytes, without allocating.
+    fn text_bytes(&self) -> [u8; 26] {
         const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
         let v = self.0 .0;
         let mut text = [0u8; 26];
         for (i, c) in text.iter_mut().rev().enumerate() {
             *c = CROCKFORD[((v >> (5 * i)) & 31) as usize];
         }
-        text.iter().map(|&c| c as char).collect()
+        text
     }
 
     /// The id whose number is `v` (see [`EventId::as_u128`]).
@@ -593,7 +598,7 @@ impl Event {
 /// and a copy cannot pass for another event.
 fn canonical_id(text: &str) -> Result<EventId, LineError> {
     let id: EventId = text.parse().map_err(LineError::Invalid)?;
-    if id.text() != text {
+    if id.text_bytes() != text.as_bytes() {
         return Err(LineError::Invalid(format!(
             "id \"{}\" is not written as beast writes ids ({}); ids have one spelling",
             text.escape_default(),

@@ -36,7 +36,7 @@ pub struct Batch {
 }
 
 /// Undos and retractions by the event they point at: (their id, kind, time).
-type Pointing = rustc_hash::FxHashMap<EventId, Vec<(String, &'static str, DateTime<Utc>)>>;
+type Pointing = rustc_hash::FxHashMap<EventId, Vec<(EventId, &'static str, DateTime<Utc>)>>;
 
 /// What a bulk load knows before it applies anything: the undos and
 /// retractions it holds, by the event they point at, and the ids of its
@@ -58,7 +58,7 @@ impl Fresh {
                 pointing
                     .entry(t)
                     .or_default()
-                    .push((e.id.text(), e.body.kind(), e.recorded_at));
+                    .push((e.id, e.body.kind(), e.recorded_at));
             }
         }
         Fresh { pointing, records }
@@ -67,16 +67,11 @@ impl Fresh {
     /// The marks the load's undos and retractions put on record `id` of
     /// kind `kind`.
     pub(super) fn marks_of(&self, id: &EventId, kind: &str) -> Marks {
-        let earlier: Vec<(String, String, DateTime<Utc>)> = self
-            .pointing
-            .get(id)
-            .map(|v| {
-                v.iter()
-                    .map(|(by, k, at)| (by.clone(), k.to_string(), *at))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Marks::of(&earlier, kind)
+        match self.pointing.get(id) {
+            // Most records of a load are neither undone nor retracted.
+            None => Marks::default(),
+            Some(v) => Marks::of(v.iter().map(|(by, k, at)| (*by, *k, *at)), kind),
+        }
     }
 }
 
@@ -102,21 +97,32 @@ pub(super) struct Marks {
 
 impl Marks {
     /// From (id, kind, time) of each undo or retraction pointing at an event
-    /// of kind `kind`.
-    fn of(pointing: &[(String, String, DateTime<Utc>)], kind: &str) -> Marks {
-        let mut m = Marks::default();
-        for (by, k, at) in pointing {
-            let at = timestamp(*at);
+    /// of kind `kind`. The earliest time is the earliest text (timestamps are
+    /// fixed-width), the smallest id the smallest text (ULIDs are too).
+    fn of(
+        pointing: impl Iterator<Item = (EventId, &'static str, DateTime<Utc>)>,
+        kind: &str,
+    ) -> Marks {
+        let (mut undone, mut retracted, mut by): (
+            Option<DateTime<Utc>>,
+            Option<DateTime<Utc>>,
+            Option<EventId>,
+        ) = (None, None, None);
+        for (id, k, at) in pointing {
             if k == "undo" {
                 if kind == "completion" {
-                    m.undone_at = earliest(m.undone_at.take(), Some(at));
+                    undone = Some(undone.map_or(at, |u| u.min(at)));
                 }
             } else {
-                m.retracted_at = earliest(m.retracted_at.take(), Some(at));
-                m.retracted_by = earliest(m.retracted_by.take(), Some(by.clone()));
+                retracted = Some(retracted.map_or(at, |r| r.min(at)));
+                by = Some(by.map_or(id, |b| b.min(id)));
             }
         }
-        m
+        Marks {
+            undone_at: undone.map(timestamp),
+            retracted_at: retracted.map(timestamp),
+            retracted_by: by.map(|b| b.text()),
+        }
     }
 }
 
@@ -354,11 +360,17 @@ impl Writer<'_> {
                 let rows: Vec<(String, String, String)> = stmt
                     .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                     .collect::<rusqlite::Result<_>>()?;
-                let earlier: Vec<(String, String, DateTime<Utc>)> = rows
-                    .into_iter()
-                    .map(|(by, k, at)| (by, k, parse_event_time(&at)))
-                    .collect();
-                Marks::of(&earlier, e.body.kind())
+                let mut earlier = Vec::with_capacity(rows.len());
+                for (by, k, at) in rows {
+                    let by: EventId = by.parse().map_err(|_| {
+                        anyhow::anyhow!(
+                            "the index holds a correction with the id {by:?}; rebuild it"
+                        )
+                    })?;
+                    let k = if k == "undo" { "undo" } else { "retract" };
+                    earlier.push((by, k, parse_event_time(&at)));
+                }
+                Marks::of(earlier.into_iter(), e.body.kind())
             }
         };
         let (line, file, offset) = match at {
