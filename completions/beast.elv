@@ -246,7 +246,7 @@ set edit:completion:arg-completer[beast] = {|@words|
             cand --matcher 'What judges similarity: tfidf (built in) or embedding (a sentence-embedding model)'
             cand --model 'The embedding model directory (config.json, tokenizer.json, model.safetensors) [default: embedding_model in .beast/config.toml]'
             cand --precision 'The embedding model''s arithmetic: f32 (its own weights) or int8 (faster)'
-            cand --max-false-rate 'Learn each semantic configuration''s threshold so that at most this share of hits (0–1, e.g. 0.05) answers a different question; needs intents [default with --matcher embedding: 0.05, unless --threshold is given]'
+            cand --max-false-rate 'Learn each semantic configuration''s threshold so that at most this share of hits (0–1, e.g. 0.05) answers a different question; needs intents [default with --matcher embedding: 0.1, unless --threshold is given]'
             cand --db 'A personal database file instead of the project''s history [default: the project''s .beast/ if there is one, else the user''s data directory, e.g. ~/.local/share/beast/beast.db]'
             cand --project 'The project whose history to use (a repository holding .beast/) [default: found by walking up from the working directory]'
             cand --author 'Who records [default: the project''s config, else `git config user.email`, else the user name]'
@@ -291,7 +291,7 @@ set edit:completion:arg-completer[beast] = {|@words|
         &'beast;bench;paraphrase'= {
             cand --matcher 'Matchers to compare'
             cand --thresholds 'Thresholds to try [default: a sweep around each matcher''s default]'
-            cand --max-false-rate 'Also learn each matcher''s threshold for at most this share of false hits (0–1) [default: 0.05 for the embedding matcher, none for TF-IDF]'
+            cand --max-false-rate 'Also learn each matcher''s threshold for at most this share of false hits (0–1) [default: 0.1 for the embedding matcher, none for TF-IDF]'
             cand --model 'The embedding model directory [default: embedding_model in .beast/config.toml]'
             cand --precision 'The embedding model''s arithmetic: f32 (its own weights) or int8 (faster)'
             cand --pairs 'Labelled pairs to evaluate on instead of the built-in ones: a Quora, PAWS or MRPC file, GPTCache''s mock_data.json, or any table or JSON of two texts and a 1/0 label'

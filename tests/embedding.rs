@@ -304,7 +304,7 @@ fn int8_embeddings_stay_close_to_the_reference() {
 }
 
 /// `bench cache --matcher embedding` holds false hits to its default bound
-/// (5 %) with no flag: every semantic configuration learns its threshold,
+/// (10 %) with no flag: every semantic configuration learns its threshold,
 /// and a fixed `--threshold` turns the bound off. (`--precision f32` in
 /// these binary runs: a test build runs the int8 pass unoptimised.)
 #[test]
@@ -334,9 +334,9 @@ fn the_embedding_cache_is_accuracy_controlled_by_default() {
     let runs = v["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 4);
     for r in runs.iter().filter(|r| r["config"]["semantic"] == true) {
-        assert_eq!(r["config"]["max_false_rate"], 0.05, "{}", r["config"]);
+        assert_eq!(r["config"]["max_false_rate"], 0.1, "{}", r["config"]);
         assert!(r["calibration"]["pairs"].as_u64().unwrap() > 0, "{r}");
-        assert!(r["false_hit_pct"].as_f64().unwrap() <= 5.0, "{r}");
+        assert!(r["false_hit_pct"].as_f64().unwrap() <= 10.0, "{r}");
     }
     let v = run("500", &["--threshold", "0.9"]);
     let run = &v["runs"][0];

@@ -66,7 +66,7 @@ pub(super) struct CacheArgs {
     pub(super) precision: Precision,
     /// Learn each semantic configuration's threshold so that at most this share
     /// of hits (0–1, e.g. 0.05) answers a different question; needs intents
-    /// [default with --matcher embedding: 0.05, unless --threshold is given]
+    /// [default with --matcher embedding: 0.1, unless --threshold is given]
     #[arg(long, value_name = "X", allow_negative_numbers = true, conflicts_with_all = ["threshold", "thresholds", "exact_only"])]
     pub(super) max_false_rate: Option<f64>,
     /// Custom configuration: entries never expire

@@ -26,7 +26,7 @@ pub(super) struct ParaphraseArgs {
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     thresholds: Vec<f32>,
     /// Also learn each matcher's threshold for at most this share of false hits
-    /// (0–1) [default: 0.05 for the embedding matcher, none for TF-IDF]
+    /// (0–1) [default: 0.1 for the embedding matcher, none for TF-IDF]
     #[arg(long, value_name = "X", allow_negative_numbers = true)]
     max_false_rate: Option<f64>,
     /// The embedding model directory [default: embedding_model in .beast/config.toml]
