@@ -253,6 +253,7 @@ fn json_row(item: &Value, columns: &mut Option<Columns>, at: &str) -> Result<Opt
         )),
     };
     let (a, b) = (text(&c.a, object)?, text(&c.b, object)?);
+    check_length(&a, &b, at)?;
     let same = match &c.label {
         None => true,
         Some(name) => match object.get(name) {
@@ -314,13 +315,27 @@ fn read_table(text: &str, shown: &str, limit: usize, set: &mut PairSet) -> Resul
                 &format!("{shown}: line {line}"),
             )?,
         };
-        set.take(pair(
+        let (a, b) = (
             record.get(ia).unwrap_or_default(),
             record.get(ib).unwrap_or_default(),
-            same,
-        ));
+        );
+        check_length(a, b, &format!("{shown}: line {line}"))?;
+        set.take(pair(a, b, same));
     }
     Ok(())
+}
+
+/// The longest text of a pair read, in characters: a prompt, not a document.
+pub const MAX_TEXT: usize = 100_000;
+
+/// Refuses a pair whose text is longer than [`MAX_TEXT`].
+fn check_length(a: &str, b: &str, at: &str) -> Result<()> {
+    match [a, b].iter().map(|t| t.chars().count()).max() {
+        Some(n) if n > MAX_TEXT => error::input(format!(
+            "{at}: a text of {n} characters, more than the {MAX_TEXT} a prompt may have; shorten it or leave the pair out"
+        )),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -434,6 +449,17 @@ mod tests {
             assert!(!e.contains('\n'), "one line: {e}");
         }
         assert!(error_of("  \n").contains("is empty"));
+        // A text past a prompt's length, in a table and in JSON lines.
+        let long = "a".repeat(MAX_TEXT + 1);
+        let e = error_of(&format!("sentence1\tsentence2\tlabel\nshort\t{long}\t1\n"));
+        assert!(
+            e.contains("line 2") && e.contains("more than the 100000"),
+            "{e}"
+        );
+        let e = error_of(&format!(
+            "{{\"text1\": \"{long}\", \"text2\": \"b\", \"label\": 1}}\n"
+        ));
+        assert!(e.contains("line 1") && e.contains("characters"), "{e}");
         let (_dir, path) = file("x");
         let e = read(&path.with_extension("missing"), None)
             .unwrap_err()

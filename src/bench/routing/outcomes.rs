@@ -332,8 +332,12 @@ fn header(names: &[String], routerbench: bool, shown: &str) -> Result<Header> {
         ));
     }
     let mut models: Vec<String> = Vec::new();
+    // A data frame's index written out with it: an unnamed first column.
+    let is_index = |n: &str| n.is_empty() || n.starts_with("Unnamed:");
     let is_model = |n: &str| {
-        if routerbench {
+        if is_index(n) {
+            false
+        } else if routerbench {
             !n.contains('|') && !ROUTERBENCH_OTHER.contains(&n)
         } else {
             n != "prompt" && !GROUPS.contains(&n) && !n.ends_with("_response")
@@ -362,6 +366,8 @@ fn header(names: &[String], routerbench: bool, shown: &str) -> Result<Header> {
         let model = |m: &str| models.iter().position(|x| x == m);
         let column = if n == "prompt" {
             Column::Prompt
+        } else if is_index(n) {
+            Column::Ignored
         } else if let Some(m) = model(n) {
             Column::Model(m)
         } else if GROUPS.contains(&n.as_str()) && group_column.is_none() {
@@ -468,6 +474,15 @@ mod tests {
         assert!((f[1].accuracy - 0.5).abs() < 1e-9 && f[1].prompts == 2);
         assert!((f[0].cost.unwrap() - 0.003).abs() < 1e-12);
         assert!((f[1].cost.unwrap() - 0.04).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_data_frames_index_column_is_ignored() {
+        let text = ",prompt,weak,strong\n0,q,True,False\n1,r,False,True\n";
+        let set = parse("f.csv", text).unwrap();
+        assert_eq!(set.models, ["weak", "strong"]);
+        let text = "Unnamed: 0,sample_id,prompt,eval_name,a,b,a|total_cost,b|total_cost\n7,s,q,e,1,0,0.1,0.2\n";
+        assert_eq!(parse("g.csv", text).unwrap().models, ["a", "b"]);
     }
 
     #[test]
