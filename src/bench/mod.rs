@@ -47,3 +47,17 @@ impl Progress for Quiet {
     fn advance(&self, _: u64) {}
     fn finish(&self) {}
 }
+
+/// Where a CSV row went wrong and what was wrong with it, in words for a
+/// one-line error: the line, and e.g. "2 fields where the header has 3".
+pub(crate) fn csv_row_error(e: &csv::Error) -> (u64, String) {
+    let line = e.position().map_or(0, |p| p.line());
+    let what = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("{len} fields where the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "text that is not UTF-8".to_string(),
+        _ => e.to_string(),
+    };
+    (line, what)
+}

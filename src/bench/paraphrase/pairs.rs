@@ -294,13 +294,7 @@ fn read_table(text: &str, shown: &str, limit: usize, set: &mut PairSet) -> Resul
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                let what = match e.kind() {
-                    csv::ErrorKind::UnequalLengths {
-                        expected_len, len, ..
-                    } => format!("{len} fields where the header has {expected_len}"),
-                    _ => e.to_string(),
-                };
+                let (line, what) = crate::bench::csv_row_error(&e);
                 return error::input(format!(
                     "{shown}: line {line}: {what}; fix the row or remove it"
                 ));

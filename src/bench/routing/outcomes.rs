@@ -260,14 +260,7 @@ pub fn parse(shown: &str, text: &str) -> Result<Outcomes> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                let what = match e.kind() {
-                    csv::ErrorKind::UnequalLengths {
-                        expected_len, len, ..
-                    } => format!("{len} fields where the header has {expected_len}"),
-                    csv::ErrorKind::Utf8 { .. } => "text that is not UTF-8".to_string(),
-                    _ => e.to_string(),
-                };
+                let (line, what) = crate::bench::csv_row_error(&e);
                 return error::input(format!(
                     "{shown}: line {line}: {what}; give every row the header's columns, quoting a field that holds a comma"
                 ));

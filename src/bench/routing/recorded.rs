@@ -463,7 +463,11 @@ pub fn run(set: &Outcomes, config: &Config) -> Result<Report> {
                 let t = learned(&test_est, name);
                 sweep(&test, &t, threshold(val, &v))
             } else {
-                let m = slot - 1;
+                let m = set
+                    .models
+                    .iter()
+                    .position(|model| name.strip_suffix(" only") == Some(model.as_str()))
+                    .expect("a router of one model names it");
                 alone(&test, m, weak, strong)
             };
             per_router[slot].push(scored);
