@@ -293,10 +293,13 @@ fn bench_all_runs_both() {
     assert_eq!(v["runs"][4]["dataset"]["name"], "RouteLLM MMLU (built in)");
     // Both are reference readings of beast's own workloads.
     let r = env.report();
-    assert_eq!(
-        metric(&r, "selectionAccuracy")["latest"]["source"],
-        "bench:routing"
-    );
+    for (id, source) in [
+        ("selectionAccuracy", "bench:routing"),
+        ("cacheHitRate", "bench:cache"),
+    ] {
+        assert_eq!(metric(&r, id)["latest"]["source"], source);
+        assert_eq!(metric(&r, id)["latest"]["reference"], true, "{id}");
+    }
 }
 
 #[test]
@@ -945,6 +948,10 @@ fn recorded_routing_scores_routers_on_unseen_mmlu_prompts_and_records_the_learne
         "{}",
         acc["latest"]["note"]
     );
+    // beast's own benchmark on public data is a reference reading, never
+    // the team's measurement.
+    assert_eq!(acc["latest"]["reference"], true, "{}", acc["latest"]);
+    assert_eq!(acc["latest"]["run"]["workload"], "built-in (RouteLLM MMLU)");
     let savings = metric(&report, "costSavings")["latest"]["value"]
         .as_f64()
         .unwrap();

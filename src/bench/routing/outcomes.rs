@@ -29,6 +29,8 @@ const MMLU: &[u8] = include_bytes!("../../../data/routellm-mmlu.csv.gz");
 /// RouteLLM's list of MMLU prompts that appear in routers' training data.
 pub const MMLU_CONTAMINATED: &str = include_str!("../../../data/routellm-mmlu-contaminated.jsonl");
 pub const MMLU_NAME: &str = "RouteLLM MMLU (built in)";
+/// The same, as a reference workload's name says it: `built-in (RouteLLM MMLU)`.
+pub const MMLU_SHORT: &str = "RouteLLM MMLU";
 
 /// Columns that name a prompt's group rather than a model.
 const GROUPS: &[&str] = &["subject", "eval_name", "category", "domain"];
