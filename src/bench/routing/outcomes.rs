@@ -135,12 +135,7 @@ impl Outcomes {
                     Some(g) if own_groups => set.groups[g as usize].clone(),
                     _ => stem.clone(),
                 };
-                let next = index.len() as u32;
-                let id = *index.entry(group.clone()).or_insert_with(|| {
-                    out.groups.push(group);
-                    next
-                });
-                p.group = Some(id);
+                p.group = Some(intern(&mut out.groups, &mut index, group));
                 if !out.has_costs {
                     p.cost.clear();
                 }
@@ -186,6 +181,14 @@ impl Outcomes {
             })
             .collect()
     }
+}
+
+/// A group's number: its place in `groups`, added there when new.
+fn intern(groups: &mut Vec<String>, ids: &mut FxHashMap<String, u32>, name: String) -> u32 {
+    *ids.entry(name).or_insert_with_key(|name| {
+        groups.push(name.clone());
+        groups.len() as u32 - 1
+    })
 }
 
 /// `mmlu_anatomy.csv` → `anatomy`; `gsm8k_responses.csv` → `gsm8k_responses`.
@@ -292,12 +295,11 @@ pub fn parse(shown: &str, text: &str) -> Result<Outcomes> {
                     prompt.text = cell.to_string();
                 }
                 Column::Group => {
-                    let next = group_ids.len() as u32;
-                    let id = *group_ids.entry(cell.trim().to_string()).or_insert_with(|| {
-                        set.groups.push(cell.trim().to_string());
-                        next
-                    });
-                    prompt.group = Some(id);
+                    prompt.group = Some(intern(
+                        &mut set.groups,
+                        &mut group_ids,
+                        cell.trim().to_string(),
+                    ));
                 }
                 Column::Model(m) => {
                     prompt.score[*m] = score(cell, &set.models[*m], routerbench, &at)?

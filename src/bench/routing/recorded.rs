@@ -232,7 +232,7 @@ struct Scored {
 
 /// A sweeping router's scores on the test prompts and its threshold.
 fn sweep(test: &[&Row], scores: &[f64], threshold: f64) -> Scored {
-    let points: Vec<Point> = test.iter().zip(scores).map(|(r, &s)| r.point(s)).collect();
+    let points = scored_points(test, scores);
     let (weak, strong) = curve::ends(&points);
     let c: Vec<Corner> = curve::curve(&points);
     let n = test.len().max(1) as f64;
@@ -264,6 +264,11 @@ fn sweep(test: &[&Row], scores: &[f64], threshold: f64) -> Scored {
             .map(|i| curve::accuracy_at(&c, i as f64 / FRONTIER_STEPS as f64))
             .collect(),
     }
+}
+
+/// The prompts with a router's scores, for its curve.
+fn scored_points(rows: &[&Row], scores: &[f64]) -> Vec<Point> {
+    rows.iter().zip(scores).map(|(r, &s)| r.point(s)).collect()
 }
 
 /// One model alone on the test prompts.
@@ -300,13 +305,13 @@ fn alone(test: &[&Row], m: usize, weak: usize, strong: usize) -> Scored {
 }
 
 fn validation_apgr(val: &[&Row], scores: &[f64]) -> f64 {
-    let points: Vec<Point> = val.iter().zip(scores).map(|(r, &s)| r.point(s)).collect();
+    let points = scored_points(val, scores);
     let (weak, strong) = curve::ends(&points);
     curve::apgr(&curve::curve(&points), weak, strong).unwrap_or(0.0)
 }
 
 fn threshold(val: &[&Row], scores: &[f64]) -> f64 {
-    let points: Vec<Point> = val.iter().zip(scores).map(|(r, &s)| r.point(s)).collect();
+    let points = scored_points(val, scores);
     curve::threshold_for(&points, OPERATING_GAP)
 }
 
